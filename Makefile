@@ -1,0 +1,57 @@
+# synthese — see README.md.
+#   make report            build the tool and the synthesis of DATA into OUT
+#   make test              vet and test everything (what CI runs)
+#   make report DATA=path  the synthesis of your own project folder
+
+GO     ?= go
+DATA   ?= data
+OUT    ?= out
+BIN    := bin/synthese
+SYNTH  := $(BIN) --quiet
+FLAGS  := --data $(DATA) --out $(OUT)
+
+GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
+DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
+
+.PHONY: all report test bench fuzz deps check-pdf clean
+.DELETE_ON_ERROR:
+
+all: report
+
+$(BIN): $(GO_SOURCES)
+	$(GO) build -trimpath -o $@ ./cmd/synthese
+
+# Each stage is a file target, so `make report` redoes only what changed.
+$(OUT)/parquet/responses.parquet: $(BIN) $(DATA_FILES)
+	$(BIN) ingest $(FLAGS)
+
+$(OUT)/parquet/results.parquet: $(OUT)/parquet/responses.parquet
+	$(SYNTH) aggregate $(FLAGS)
+
+$(OUT)/charts/.done: $(OUT)/parquet/results.parquet
+	$(SYNTH) charts $(FLAGS)
+	@touch $@
+
+$(OUT)/synthese.pdf: $(OUT)/charts/.done $(OUT)/parquet/results.parquet
+	$(SYNTH) report $(FLAGS)
+
+report: $(OUT)/synthese.pdf
+	@echo "PDF: $(abspath $(OUT)/synthese.pdf)"
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzFold -fuzztime 60s ./pipeline
+	$(GO) test -run '^$$' -fuzz FuzzSplitMultiple -fuzztime 60s ./pipeline
+
+# Tools some tests use to read the PDF back (CI installs them through .ci/run).
+deps:
+	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
+
+clean:
+	rm -rf $(OUT) bin

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/synthese-project/synthese/data"
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// version is written into the outputs (Parquet created_by, PDF producer).
+var version = "0.1.0"
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var ue usageError
+	if pipeline.IsInputError(err) || errors.As(err, &ue) {
+		return exitBadInput
+	}
+	return exitFailure
+}
+
+// env is what every stage needs: where the project is, where outputs go,
+// the clock, and where to say what happened.
+type env struct {
+	project *pipeline.Project
+	dataDir string // "" for the embedded default
+	outDir  string
+	now     time.Time
+	stdout  io.Writer
+	stderr  io.Writer
+	quiet   bool
+}
+
+func (e *env) logf(format string, a ...any) {
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, format+"\n", a...)
+	}
+}
+
+func (e *env) out(parts ...string) string {
+	return filepath.Join(append([]string{e.outDir}, parts...)...)
+}
+
+func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
+	pipeline.Version = version
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName + " (default: the embedded reference project)"},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output folder"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
+	}
+	stage := func(name, usage string, steps ...func(*env) error) *cli.Command {
+		return &cli.Command{
+			Name: name, Usage: usage, Flags: flags,
+			Action: func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					return usageError{fmt.Sprintf("%s takes no arguments, got %q (use --data DIR for a project folder)", name, c.Args().First())}
+				}
+				e, err := newEnv(c, stdout, stderr, getenv)
+				if err != nil {
+					return err
+				}
+				for _, step := range steps {
+					if err := step(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		}
+	}
+	return &cli.App{
+		Name:      "synthese",
+		Usage:     "turn survey exports and participant lists into Parquet tables, charts and a bilingual PDF synthesis",
+		Version:   version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Errors are printed once, by Main, with their exit status.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err.Error()}
+		},
+		Commands: []*cli.Command{
+			stage("run", "do every stage: ingest, aggregate, charts, report", ingest, aggregate, charts, report),
+			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv", ingest),
+			stage("aggregate", "count answers per meeting and overall; write results.parquet", aggregate),
+			stage("charts", "draw one PNG per closed question from results.parquet", charts),
+			stage("report", "typeset synthese.pdf from results.parquet and the charts", report),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError{fmt.Sprintf("unknown command %q; run synthese --help", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
+		},
+	}
+}
+
+func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string) (*env, error) {
+	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet")}
+	var fsys fs.FS = data.FS
+	if dir := c.String("data"); dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil || !st.IsDir() {
+			return nil, usageError{fmt.Sprintf("--data %s: not a folder", dir)}
+		}
+		e.dataDir = dir
+		fsys = os.DirFS(dir)
+	}
+	// SOURCE_DATE_EPOCH fixes the document date (reproducible builds); without
+	// it the date is fixed too, so identical inputs give identical files.
+	e.now = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("SOURCE_DATE_EPOCH=%q: expected seconds since 1970", s)}
+		}
+		e.now = time.Unix(sec, 0).UTC()
+	}
+	p, err := pipeline.LoadProject(fsys)
+	if err != nil {
+		return nil, err
+	}
+	e.project = p
+	return e, nil
+}

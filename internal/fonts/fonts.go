@@ -1,0 +1,99 @@
+// Package fonts embeds the typefaces used by the charts and the PDF, so that
+// output never depends on the fonts installed on the machine, and measures
+// text the way the renderers will draw it.
+//
+// DejaVu Sans covers Latin, Arabic and the Arabic Presentation Forms that
+// package rtl substitutes. Its licence ships with the module
+// (github.com/go-fonts/dejavu, LICENSE-DejaVu) and is copied in LICENSES/.
+package fonts
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/go-fonts/dejavu/dejavusans"
+	"github.com/go-fonts/dejavu/dejavusansbold"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// Family is the name under which the fonts are registered with renderers.
+const Family = "dejavu"
+
+// Regular and Bold are the TrueType files.
+var (
+	Regular = dejavusans.TTF
+	Bold    = dejavusansbold.TTF
+)
+
+// Style selects a face.
+type Style uint8
+
+const (
+	StyleRegular Style = iota
+	StyleBold
+)
+
+type parsed struct {
+	once sync.Once
+	font *sfnt.Font
+	err  error
+	data []byte
+}
+
+var faces = [...]*parsed{StyleRegular: {data: Regular}, StyleBold: {data: Bold}}
+
+func (p *parsed) get() (*sfnt.Font, error) {
+	p.once.Do(func() { p.font, p.err = sfnt.Parse(p.data) })
+	return p.font, p.err
+}
+
+// Font returns the parsed face for a style.
+func Font(st Style) *sfnt.Font {
+	f, err := faces[st].get()
+	if err != nil { // the embedded fonts are known good: a failure is a build defect
+		panic(fmt.Sprintf("fonts: embedded font does not parse: %v", err))
+	}
+	return f
+}
+
+// WidthMM returns the advance width in millimetres of s set at size points,
+// without kerning (gofpdf does not kern either).
+func WidthMM(s string, st Style, size float64) float64 {
+	f := Font(st)
+	var buf sfnt.Buffer
+	upem := float64(f.UnitsPerEm())
+	ppem := fixed.I(int(upem)) // measure in font units
+	var total fixed.Int26_6
+	for _, r := range s {
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil {
+			continue
+		}
+		adv, err := f.GlyphAdvance(&buf, gi, ppem, font.HintingNone)
+		if err != nil {
+			continue
+		}
+		total += adv
+	}
+	units := float64(total) / 64
+	return units / upem * size * 25.4 / 72
+}
+
+// Missing returns the runes of s that the face has no glyph for.
+func Missing(s string, st Style) []rune {
+	f := Font(st)
+	var buf sfnt.Buffer
+	var out []rune
+	for _, r := range s {
+		if r == '\n' || r == '\t' {
+			continue
+		}
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil || gi == 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Manifest describes a project folder: which files hold what, and how the
+// report is made. It is data/synthese.yaml for the embedded default.
+type Manifest struct {
+	Title         Text `yaml:"title"`
+	Organiser     Text `yaml:"organiser"`
+	Languages     []string
+	Questionnaire struct {
+		Survey   string `yaml:"survey"`
+		Choices  string `yaml:"choices"`
+		Settings string `yaml:"settings"`
+	} `yaml:"questionnaire"`
+	Responses       []string `yaml:"responses"`
+	MeetingQuestion string   `yaml:"meeting_question"`
+	Participants    []string `yaml:"participants"`
+	Meetings        string   `yaml:"meetings"`
+	Narrative       struct {
+		Recommendations string `yaml:"recommendations"`
+	} `yaml:"narrative"`
+	SmallCell int `yaml:"small_cell"`
+}
+
+// SupportedLanguages are the languages the report's message catalogs cover.
+var SupportedLanguages = []string{"fr", "ar", "en"}
+
+// ReadManifest parses and checks a manifest. Unknown keys are errors, so a
+// misspelt key does not silently fall back to a default.
+func ReadManifest(file string, r io.Reader) (*Manifest, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
+	}
+	m := &Manifest{SmallCell: 5}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(m); err != nil {
+		return nil, &InputError{File: file, Msg: "not a valid manifest", Err: err}
+	}
+	bad := func(msg string) error { return &InputError{File: file, Msg: msg} }
+	switch {
+	case m.Questionnaire.Survey == "" || m.Questionnaire.Choices == "":
+		return nil, bad("questionnaire.survey and questionnaire.choices are required")
+	case len(m.Responses) == 0:
+		return nil, bad("responses: expected at least one file")
+	case m.MeetingQuestion == "":
+		return nil, bad("meeting_question is required: the name of the select_one question that identifies the meeting")
+	case m.Meetings == "":
+		return nil, bad("meetings is required")
+	case m.SmallCell < 0:
+		return nil, bad("small_cell must be 0 or more")
+	}
+	if len(m.Languages) == 0 {
+		m.Languages = []string{"fr", "ar"}
+	}
+	if len(m.Languages) > 2 {
+		return nil, bad(fmt.Sprintf("languages: at most two, got %s", strings.Join(m.Languages, ", ")))
+	}
+	for _, l := range m.Languages {
+		if !contains(SupportedLanguages, l) {
+			return nil, bad(fmt.Sprintf("languages: %q is not supported; expected one of %s", l, strings.Join(SupportedLanguages, ", ")))
+		}
+	}
+	return m, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

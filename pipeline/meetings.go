@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Meeting is one regional meeting.
+type Meeting struct {
+	ID          string
+	City        Text
+	Regions     Text // regions covered, "; "-separated in each language
+	Start, End  time.Time
+	Description Text // regional context
+}
+
+var langSuffix = regexp.MustCompile(`^(.+)_([a-z]{2,3})$`)
+
+// ReadMeetings reads the meetings file: meeting_id, start_date, end_date
+// (YYYY-MM-DD) and per-language columns city_<lang>, regions_<lang>,
+// description_<lang>.
+func ReadMeetings(file string, r io.Reader) ([]Meeting, error) {
+	t, err := readTable(file, r)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := t.require("meeting_id", "start_date", "end_date")
+	if err != nil {
+		return nil, err
+	}
+	var out []Meeting
+	seen := map[string]bool{}
+	for i := range t.records {
+		m := Meeting{ID: t.cell(i, cols[0]), City: Text{}, Regions: Text{}, Description: Text{}}
+		if m.ID == "" {
+			return nil, &InputError{File: file, Line: t.lines[i], Column: cols[0] + 1, Msg: "empty meeting_id"}
+		}
+		if seen[m.ID] {
+			return nil, &InputError{File: file, Line: t.lines[i], Column: cols[0] + 1, Msg: fmt.Sprintf("meeting_id %q appears twice", m.ID)}
+		}
+		seen[m.ID] = true
+		for k, c := range []int{cols[1], cols[2]} {
+			d, err := time.Parse("2006-01-02", t.cell(i, c))
+			if err != nil {
+				return nil, &InputError{File: file, Line: t.lines[i], Column: c + 1,
+					Msg: fmt.Sprintf("%q is not a date: expected YYYY-MM-DD", t.cell(i, c))}
+			}
+			if k == 0 {
+				m.Start = d
+			} else {
+				m.End = d
+			}
+		}
+		for c, h := range t.header {
+			sm := langSuffix.FindStringSubmatch(strings.ToLower(h))
+			if sm == nil || t.cell(i, c) == "" {
+				continue
+			}
+			switch sm[1] {
+			case "city":
+				m.City[sm[2]] = t.cell(i, c)
+			case "regions":
+				m.Regions[sm[2]] = t.cell(i, c)
+			case "description", "context":
+				m.Description[sm[2]] = t.cell(i, c)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Attendance is one row of a participant list: a person at a meeting in a
+// role. Contact details (e-mail, phone) are never read.
+type Attendance struct {
+	Meeting      string
+	Name         string
+	Organisation string
+	City         string
+	Role         string
+	File         string
+	Line         int
+}
+
+// ReadAttendance reads a participant list with columns meeting_id,
+// full_name, organisation, org_city, role. Rows whose meeting is not in
+// meetings are rejected.
+func ReadAttendance(file string, r io.Reader, meetings []Meeting) ([]Attendance, []Reject, error) {
+	t, err := readTable(file, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	cols, err := t.require("meeting_id", "full_name", "organisation", "org_city", "role")
+	if err != nil {
+		return nil, nil, err
+	}
+	known := map[string]bool{}
+	for _, m := range meetings {
+		known[m.ID] = true
+	}
+	var out []Attendance
+	var rejects []Reject
+	for i := range t.records {
+		a := Attendance{Meeting: t.cell(i, cols[0]), Name: t.cell(i, cols[1]), Organisation: t.cell(i, cols[2]),
+			City: t.cell(i, cols[3]), Role: strings.ToLower(t.cell(i, cols[4])), File: file, Line: t.lines[i]}
+		if !known[a.Meeting] {
+			rejects = append(rejects, Reject{File: file, Line: a.Line, Column: t.header[cols[0]], Value: a.Meeting,
+				Reason: "row not used: meeting_id is not in the meetings file"})
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, rejects, nil
+}

@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+)
+
+// ManifestName is the manifest's file name in a project folder.
+const ManifestName = "synthese.yaml"
+
+// Project is a project folder's manifest, questionnaire and meetings: what
+// every stage needs before it reads its own inputs.
+type Project struct {
+	FS            fs.FS
+	Manifest      *Manifest
+	Questionnaire *Questionnaire
+	Meetings      []Meeting
+}
+
+func open(fsys fs.FS, name string) (fs.File, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, &InputError{File: name, Msg: "cannot open (named in " + ManifestName + ")", Err: err}
+	}
+	return f, nil
+}
+
+// LoadProject reads the manifest, the questionnaire and the meetings of a
+// project folder, and checks that they agree with each other.
+func LoadProject(fsys fs.FS) (*Project, error) {
+	mf, err := fsys.Open(ManifestName)
+	if err != nil {
+		return nil, &InputError{File: ManifestName, Msg: "no manifest in the project folder", Err: err}
+	}
+	defer mf.Close()
+	m, err := ReadManifest(ManifestName, mf)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{FS: fsys, Manifest: m}
+	sv, err := open(fsys, m.Questionnaire.Survey)
+	if err != nil {
+		return nil, err
+	}
+	defer sv.Close()
+	ch, err := open(fsys, m.Questionnaire.Choices)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.Close()
+	var st io.Reader
+	if m.Questionnaire.Settings != "" {
+		f, err := open(fsys, m.Questionnaire.Settings)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		st = f
+	}
+	p.Questionnaire, err = ReadQuestionnaire(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st)
+	if err != nil {
+		return nil, err
+	}
+	mq, ok := p.Questionnaire.Question(m.MeetingQuestion)
+	if !ok || mq.Type != SelectOne {
+		return nil, &InputError{File: ManifestName, Msg: fmt.Sprintf("meeting_question %q is not a select_one question of %s", m.MeetingQuestion, m.Questionnaire.Survey)}
+	}
+	mt, err := open(fsys, m.Meetings)
+	if err != nil {
+		return nil, err
+	}
+	defer mt.Close()
+	if p.Meetings, err = ReadMeetings(m.Meetings, mt); err != nil {
+		return nil, err
+	}
+	byID := map[string]bool{}
+	for _, mtg := range p.Meetings {
+		byID[mtg.ID] = true
+	}
+	for _, c := range p.Questionnaire.Choices(mq) {
+		if !byID[c.Name] {
+			return nil, &InputError{File: m.Meetings, Msg: fmt.Sprintf("no row for meeting %q (a choice of %q in %s): expected a meeting_id %q", c.Name, mq.Name, m.Questionnaire.Choices, c.Name)}
+		}
+	}
+	return p, nil
+}
+
+// Meeting returns the meeting with id.
+func (p *Project) Meeting(id string) (Meeting, bool) {
+	for _, m := range p.Meetings {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Meeting{}, false
+}
+
+// Ingested is what the ingest stage reads from a project.
+type Ingested struct {
+	Responses  Responses
+	Attendance []Attendance
+}
+
+// Rejects returns every reject of the ingest, responses first.
+func (in *Ingested) Rejects() []Reject { return in.Responses.Rejects }
+
+// Ingest reads the response files and the participant lists named in the
+// manifest.
+func (p *Project) Ingest() (*Ingested, error) {
+	in := &Ingested{}
+	for _, name := range p.Manifest.Responses {
+		f, err := open(p.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		err = ReadResponses(p.Questionnaire, p.Manifest.MeetingQuestion, name, f, &in.Responses)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range p.Manifest.Participants {
+		f, err := open(p.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		rows, rejects, err := ReadAttendance(name, f, p.Meetings)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		in.Attendance = append(in.Attendance, rows...)
+		in.Responses.Rejects = append(in.Responses.Rejects, rejects...)
+	}
+	return in, nil
+}
+
+// WriteRejects writes rejects.csv: file, line, column, value, reason.
+func WriteRejects(w io.Writer, rejects []Reject) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"file", "line", "column", "value", "reason"}); err != nil {
+		return err
+	}
+	for _, r := range rejects {
+		if err := cw.Write([]string{r.File, strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

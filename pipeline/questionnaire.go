@@ -1,0 +1,233 @@
+package pipeline
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// QuestionType is the XLSForm type family of a question.
+type QuestionType string
+
+const (
+	SelectOne      QuestionType = "select_one"
+	SelectMultiple QuestionType = "select_multiple"
+	Other          QuestionType = "other" // text, dates, metadata: kept out of the results
+)
+
+// Text is a string in several languages, keyed by language code (fr, ar, en).
+type Text map[string]string
+
+// In returns the text in lang, else in the first of fallbacks that has it.
+func (t Text) In(lang string, fallbacks ...string) string {
+	if s := t[lang]; s != "" {
+		return s
+	}
+	for _, f := range fallbacks {
+		if s := t[f]; s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// Choice is one option of a choice list.
+type Choice struct {
+	Name  string
+	Label Text
+}
+
+// Question is one row of the survey sheet.
+type Question struct {
+	Name  string
+	Type  QuestionType
+	List  string // the choice list of a select question
+	Label Text
+}
+
+// Closed reports whether answers are counted (select_one, select_multiple).
+func (q Question) Closed() bool { return q.Type == SelectOne || q.Type == SelectMultiple }
+
+// Questionnaire is an XLSForm: questions, choice lists and settings.
+type Questionnaire struct {
+	Title           Text
+	ID              string
+	DefaultLanguage string   // code
+	Languages       []string // codes, in the order of the survey sheet's columns
+	Questions       []Question
+	Lists           map[string][]Choice
+}
+
+// Question returns the question named name.
+func (q *Questionnaire) Question(name string) (Question, bool) {
+	for _, qu := range q.Questions {
+		if qu.Name == name {
+			return qu, true
+		}
+	}
+	return Question{}, false
+}
+
+// Choices returns the options of a select question.
+func (q *Questionnaire) Choices(qu Question) []Choice { return q.Lists[qu.List] }
+
+// ChoiceLabel returns the label of a choice of a question in lang, falling
+// back to the default language and then to the choice name.
+func (q *Questionnaire) ChoiceLabel(qu Question, name, lang string) string {
+	for _, c := range q.Lists[qu.List] {
+		if c.Name == name {
+			if s := c.Label.In(lang, q.DefaultLanguage); s != "" {
+				return s
+			}
+		}
+	}
+	return name
+}
+
+var langColumn = regexp.MustCompile(`^label(?:::(.*?))?\s*(?:\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\))?\s*$`)
+
+// labelLanguage returns the language code of a label column: the code in
+// parentheses ("label::Français (fr)"), or def for a plain "label".
+func labelLanguage(header, def string) (string, bool) {
+	h := strings.TrimSpace(header)
+	if !strings.HasPrefix(strings.ToLower(h), "label") {
+		return "", false
+	}
+	m := langColumn.FindStringSubmatch(h)
+	if m == nil {
+		return "", false
+	}
+	if m[2] != "" {
+		return strings.ToLower(m[2]), true
+	}
+	if m[1] == "" {
+		return def, true
+	}
+	return strings.ToLower(strings.TrimSpace(m[1])), true // "label::fr"
+}
+
+// ReadQuestionnaire reads the survey, choices and (optional, may be nil)
+// settings sheets of an XLSForm saved as CSV.
+func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader) (*Questionnaire, error) {
+	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}}
+	if settings != nil {
+		st, err := readTable(settingsName, settings)
+		if err != nil {
+			return nil, err
+		}
+		if len(st.records) > 0 {
+			if c := st.column("default_language"); c >= 0 {
+				if m := regexp.MustCompile(`\(([A-Za-z-]+)\)`).FindStringSubmatch(st.cell(0, c)); m != nil {
+					q.DefaultLanguage = strings.ToLower(m[1])
+				} else {
+					q.DefaultLanguage = strings.ToLower(st.cell(0, c))
+				}
+			}
+			if c := st.column("form_id"); c >= 0 {
+				q.ID = st.cell(0, c)
+			}
+			for i, h := range st.header {
+				if lang, ok := labelLanguage(strings.Replace(h, "form_title", "label", 1), q.DefaultLanguage); ok && strings.HasPrefix(strings.ToLower(h), "form_title") {
+					q.Title[lang] = st.cell(0, i)
+				}
+			}
+		}
+	}
+	sv, err := readTable(surveyName, survey)
+	if err != nil {
+		return nil, err
+	}
+	cols, err := sv.require("type", "name")
+	if err != nil {
+		return nil, err
+	}
+	labels := labelColumns(sv, q.DefaultLanguage)
+	if len(labels) == 0 {
+		return nil, &InputError{File: surveyName, Line: 1, Msg: `no label column: expected "label" or "label::<Language> (<code>)"`}
+	}
+	for code := range labels {
+		q.Languages = append(q.Languages, code)
+	}
+	sort.Slice(q.Languages, func(a, b int) bool { return labels[q.Languages[a]] < labels[q.Languages[b]] })
+	if q.DefaultLanguage == "" {
+		q.DefaultLanguage = q.Languages[0]
+	}
+	seen := map[string]int{}
+	for i := range sv.records {
+		typ := strings.Fields(sv.cell(i, cols[0]))
+		name := sv.cell(i, cols[1])
+		if len(typ) == 0 || name == "" {
+			continue // groups' end rows, notes without a name
+		}
+		if prev, dup := seen[name]; dup {
+			return nil, &InputError{File: surveyName, Line: sv.lines[i], Column: cols[1] + 1,
+				Msg: fmt.Sprintf("question name %q already used on line %d: names must be unique", name, prev)}
+		}
+		seen[name] = sv.lines[i]
+		qu := Question{Name: name, Type: Other, Label: Text{}}
+		switch typ[0] {
+		case "select_one", "select_multiple":
+			if len(typ) < 2 {
+				return nil, &InputError{File: surveyName, Line: sv.lines[i], Column: cols[0] + 1,
+					Msg: fmt.Sprintf("%q needs a choice list: expected %q", typ[0], typ[0]+" <list_name>")}
+			}
+			qu.Type, qu.List = QuestionType(typ[0]), typ[1]
+		}
+		for code, c := range labels {
+			if s := sv.cell(i, c); s != "" {
+				qu.Label[code] = s
+			}
+		}
+		q.Questions = append(q.Questions, qu)
+	}
+	ch, err := readTable(choicesName, choices)
+	if err != nil {
+		return nil, err
+	}
+	ccols, err := ch.require("list_name", "name")
+	if err != nil {
+		return nil, err
+	}
+	clabels := labelColumns(ch, q.DefaultLanguage)
+	for i := range ch.records {
+		list, name := ch.cell(i, ccols[0]), ch.cell(i, ccols[1])
+		if list == "" || name == "" {
+			continue
+		}
+		c := Choice{Name: name, Label: Text{}}
+		for code, col := range clabels {
+			if s := ch.cell(i, col); s != "" {
+				c.Label[code] = s
+			}
+		}
+		for _, prev := range q.Lists[list] {
+			if prev.Name == name {
+				return nil, &InputError{File: choicesName, Line: ch.lines[i], Column: ccols[1] + 1,
+					Msg: fmt.Sprintf("choice %q appears twice in list %q", name, list)}
+			}
+		}
+		q.Lists[list] = append(q.Lists[list], c)
+	}
+	for _, qu := range q.Questions {
+		if qu.Closed() && len(q.Lists[qu.List]) == 0 {
+			return nil, &InputError{File: choicesName,
+				Msg: fmt.Sprintf("question %q uses choice list %q, which %s does not define", qu.Name, qu.List, choicesName)}
+		}
+	}
+	return q, nil
+}
+
+// labelColumns maps language codes to the label columns of a sheet.
+func labelColumns(t *table, def string) map[string]int {
+	out := map[string]int{}
+	for i, h := range t.header {
+		if code, ok := labelLanguage(h, def); ok && code != "" {
+			if _, dup := out[code]; !dup {
+				out[code] = i
+			}
+		}
+	}
+	return out
+}
