@@ -93,10 +93,10 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 			return usageError{err.Error()}
 		},
 		Commands: []*cli.Command{
-			stage("run", "do every stage: ingest, aggregate, charts, report", ingest, aggregate, charts, report),
+			stage("run", "do every stage: ingest, aggregate, charts, report", ingest, aggregate, drawCharts, report),
 			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv", ingest),
 			stage("aggregate", "count answers per meeting and overall; write results.parquet", aggregate),
-			stage("charts", "draw one PNG per closed question from results.parquet", charts),
+			stage("charts", "draw one PNG per closed question from results.parquet", drawCharts),
 			stage("report", "typeset synthese.pdf from results.parquet and the charts", report),
 		},
 		Action: func(c *cli.Context) error {

@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 
+	"github.com/synthese-project/synthese/charts"
+	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/reports"
 )
 
 func ingest(e *env) error {
@@ -55,6 +59,121 @@ func aggregate(e *env) error {
 	return nil
 }
 
-func charts(e *env) error { return nil }
+func report(e *env) error {
+	p := e.project
+	rows, err := e.results()
+	if err != nil {
+		return err
+	}
+	ar, err := readFile(e.out("parquet", "attendance.parquet"), "ingest")
+	if err != nil {
+		return err
+	}
+	attendance, err := pipeline.ReadAttendanceParquet(ar, ar.Size())
+	if err != nil {
+		return err
+	}
+	pngs := map[string][]byte{}
+	for _, qu := range p.Questionnaire.Questions {
+		if !qu.Closed() || qu.Name == p.Manifest.MeetingQuestion {
+			continue
+		}
+		r, err := readFile(e.chartPath(qu.Name), "charts")
+		if err != nil {
+			return err
+		}
+		b := make([]byte, r.Len())
+		if _, err := r.Read(b); err != nil {
+			return err
+		}
+		pngs[qu.Name] = b
+	}
+	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance,
+		Charts: pngs, Date: e.now, Version: version})
+	if err != nil {
+		return err
+	}
+	path := e.out("synthese.pdf")
+	if err := writeFile(path, func(b *bytes.Buffer) error { _, err := b.Write(doc.PDF); return err }); err != nil {
+		return err
+	}
+	e.logf("report: %d pages, %d KiB", doc.Pages, len(doc.PDF)/1024)
+	fmt.Fprintf(e.stdout, "PDF: %s\n", path)
+	return nil
+}
 
-func report(e *env) error { return nil }
+// results reads results.parquet, in Aggregate's order.
+func (e *env) results() ([]pipeline.Result, error) {
+	r, err := readFile(e.out("parquet", "results.parquet"), "aggregate")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := pipeline.ReadResults(r, r.Size())
+	if err != nil {
+		return nil, err
+	}
+	pipeline.SortResults(e.project.Questionnaire, e.project.Manifest.MeetingQuestion, rows)
+	return rows, nil
+}
+
+// chartScopes are the rows of every chart: each meeting, then all.
+func (e *env) chartScopes() ([]charts.Scope, error) {
+	p := e.project
+	var out []charts.Scope
+	for _, id := range pipeline.Scopes(p.Questionnaire, p.Manifest.MeetingQuestion) {
+		if id == pipeline.AllScope {
+			label := pipeline.Text{}
+			for _, l := range p.Manifest.Languages {
+				c, err := i18n.For(l)
+				if err != nil {
+					return nil, err
+				}
+				label[l] = c.T("all_scope")
+			}
+			out = append(out, charts.Scope{ID: id, Label: label})
+			continue
+		}
+		m, _ := p.Meeting(id)
+		out = append(out, charts.Scope{ID: id, Label: m.City})
+	}
+	return out, nil
+}
+
+// chartPath is where the chart of a question goes.
+func (e *env) chartPath(question string) string { return e.out("charts", question+".png") }
+
+func drawCharts(e *env) error {
+	p := e.project
+	rows, err := e.results()
+	if err != nil {
+		return err
+	}
+	scopes, err := e.chartScopes()
+	if err != nil {
+		return err
+	}
+	count := 0
+	for _, qu := range p.Questionnaire.Questions {
+		if !qu.Closed() || qu.Name == p.Manifest.MeetingQuestion {
+			continue
+		}
+		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
+			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell}
+		if err := writeFile(e.chartPath(qu.Name), func(b *bytes.Buffer) error { return charts.Draw(b, spec) }); err != nil {
+			return err
+		}
+		count++
+	}
+	e.logf("charts: %d charts in %s", count, e.out("charts"))
+	return nil
+}
+
+func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
+	var out []pipeline.Result
+	for _, r := range rows {
+		if r.Question == question {
+			out = append(out, r)
+		}
+	}
+	return out
+}

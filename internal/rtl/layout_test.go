@@ -66,3 +66,16 @@ func TestShapeLamAlef(t *testing.T) {
 		t.Errorf("Shape(ain lam alef) = %U", got)
 	}
 }
+
+func TestShapeKeepsMarksInsideLamAlef(t *testing.T) {
+	// lam, shadda, alef: the ligature forms across the mark, which is kept.
+	got := []rune(Shape("دالّا"))
+	for _, r := range got {
+		if r == 0 || r == removed {
+			t.Fatalf("Shape lost a character: %U", got)
+		}
+	}
+	if len(got) != 4 || got[2] != 0xFEFB || got[3] != 0x0651 {
+		t.Errorf("Shape = %U, want dal, alef, isolated lam-alef (alef never joins forward), shadda", got)
+	}
+}

@@ -115,7 +115,7 @@ const removed rune = -1
 // lam-alef ligature is replaced by removed, so indices keep matching the
 // logical input (the bidi levels are computed on it).
 func shape(text []rune) []rune {
-	out := make([]rune, len(text))
+	out := append([]rune(nil), text...) // marks and non-Arabic keep themselves
 	types := make([]joining, len(text))
 	for i, r := range text {
 		types[i] = joiningOf(r)
@@ -133,9 +133,6 @@ func shape(text []rune) []rune {
 		r := text[i]
 		f, ok := letters[r]
 		if !ok {
-			if out[i] != removed {
-				out[i] = r
-			}
 			continue
 		}
 		prev := neighbour(i, -1)

@@ -1,0 +1,287 @@
+// Package charts draws the report's charts from result rows: for each closed
+// question, every meeting's share of each answer with its 95% interval and
+// its n. Labels come in the report's languages, Arabic shaped and in visual
+// order (gonum/plot draws strings left to right as given). Output is PNG,
+// written to an io.Writer; the fonts are embedded, so the pixels do not
+// depend on the machine.
+package charts
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"strings"
+	"sync"
+
+	"golang.org/x/image/font/opentype"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/internal/i18n"
+	"github.com/synthese-project/synthese/internal/rtl"
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// palette gives each answer a colour by its position in its choice list, so
+// an answer has the same colour in every chart and table (Okabe–Ito colours,
+// distinguishable with the common colour-vision deficiencies).
+var palette = []color.NRGBA{
+	{0x00, 0x72, 0xB2, 0xFF}, // blue
+	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
+	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
+	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
+	{0x80, 0x80, 0x80, 0xFF}, // grey
+	{0x00, 0x00, 0x00, 0xFF}, // black
+}
+
+// AnswerColor is the colour of the i-th answer of a choice list.
+func AnswerColor(i int) color.NRGBA { return palette[i%len(palette)] }
+
+// Scope is a row of the chart: a meeting, or all meetings pooled.
+type Scope struct {
+	ID    string
+	Label pipeline.Text
+}
+
+// Spec is everything one question's chart shows.
+type Spec struct {
+	Questionnaire *pipeline.Questionnaire
+	Question      pipeline.Question
+	Scopes        []Scope
+	Rows          []pipeline.Result // this question's rows, any order
+	Languages     []string          // one or two
+	SmallCell     int
+}
+
+// Width is the drawn width of a chart; the PDF places it at this size.
+const Width = 16 * vg.Centimeter
+
+const (
+	dpi        = 150
+	typeface   = "DejaVu"
+	titleSize  = 10.5
+	labelSize  = 8.5
+	legendSize = 8.5
+)
+
+var registerOnce sync.Once
+
+func register() {
+	registerOnce.Do(func() {
+		var coll font.Collection
+		for _, f := range []struct {
+			data   []byte
+			weight int
+		}{{fonts.Regular, 400}, {fonts.Bold, 700}} {
+			face, err := opentype.Parse(f.data)
+			if err != nil {
+				panic(fmt.Sprintf("charts: embedded font: %v", err))
+			}
+			fnt := font.Font{Typeface: typeface}
+			if f.weight == 700 {
+				fnt.Weight = 700
+			}
+			coll = append(coll, font.Face{Font: fnt, Face: face})
+		}
+		font.DefaultCache.Add(coll)
+	})
+}
+
+// catalogs returns the catalogs of the spec's languages.
+func catalogs(langs []string) ([]*i18n.Catalog, error) {
+	var out []*i18n.Catalog
+	for _, l := range langs {
+		c, err := i18n.For(l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// visual prepares one language's text for drawing.
+func visual(s, lang string) string { return rtl.Visual(s, i18n.Direction(lang)) }
+
+// wrap lays text out over lines no wider than width (points) at size.
+func wrap(s, lang string, st fonts.Style, size float64, width vg.Length) []string {
+	mm := width.Points() * 25.4 / 72
+	return rtl.Layout(s, i18n.Direction(lang), mm, func(x string) float64 {
+		return fonts.WidthMM(x, st, size)
+	})
+}
+
+// bilingual joins one text per language on one line, each in its own
+// direction, the first language on the left.
+func bilingual(texts []string, langs []string) string {
+	parts := make([]string, len(texts))
+	for i, t := range texts {
+		parts[i] = visual(t, langs[i])
+	}
+	return strings.Join(parts, "  ·  ")
+}
+
+// Draw writes the spec's chart as PNG.
+func Draw(w io.Writer, spec Spec) error {
+	register()
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		return err
+	}
+	choices := spec.Questionnaire.Choices(spec.Question)
+	if len(choices) == 0 {
+		return fmt.Errorf("question %q has no choices", spec.Question.Name)
+	}
+	type key struct{ scope, answer string }
+	rows := map[key]pipeline.Result{}
+	validN := map[string]int64{}
+	for _, r := range spec.Rows {
+		rows[key{r.Scope, r.Answer}] = r
+		validN[r.Scope] = r.ValidN
+	}
+
+	p := plot.New()
+	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
+	var title []string
+	for _, lang := range spec.Languages {
+		title = append(title, wrap(spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+	}
+	p.Title.Text = strings.Join(title, "\n")
+	p.Title.Padding = vg.Points(6)
+	axis := make([]string, len(cats))
+	for i, c := range cats {
+		axis[i] = c.T("axis_share")
+	}
+	p.X.Label.Text = bilingual(axis, spec.Languages)
+	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.X.Min, p.X.Max = 0, 100
+	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
+	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)}})
+
+	n := len(spec.Scopes)
+	names := make([]string, n)
+	var smallXYs plotter.XYs
+	var smallLabels []string
+	// Each meeting's band holds one interval per answer; bands grow with the
+	// number of answers so intervals never overlap.
+	step := 0.7 / float64(len(choices))
+	if step > 0.22 {
+		step = 0.22
+	}
+	band := max(26.0, 9.5*float64(len(choices)))
+	legendLines := 1
+	legend := plot.NewLegend()
+	legend.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
+	legend.Padding = vg.Points(2.5)
+	for j, c := range choices {
+		var xys plotter.XYs
+		var errs plotter.XErrors
+		for i, s := range spec.Scopes {
+			y := float64(n-1-i) + (float64(len(choices)-1)/2-float64(j))*step
+			r, ok := rows[key{s.ID, c.Name}]
+			if !ok || r.Small {
+				continue
+			}
+			xys = append(xys, plotter.XY{X: 100 * r.Share, Y: y})
+			errs = append(errs, struct{ Low, High float64 }{100 * (r.Share - r.CILow), 100 * (r.CIHigh - r.Share)})
+		}
+		col := AnswerColor(j)
+		sc, err := plotter.NewScatter(xys)
+		if err != nil {
+			return err
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: col, Radius: vg.Points(3.2), Shape: draw.CircleGlyph{}}
+		eb, err := plotter.NewXErrorBars(struct {
+			plotter.XYs
+			plotter.XErrors
+		}{xys, errs})
+		if err != nil {
+			return err
+		}
+		eb.LineStyle = draw.LineStyle{Color: col, Width: vg.Points(1.4)}
+		eb.CapWidth = vg.Points(4)
+		p.Add(eb, sc)
+		labels := make([]string, len(spec.Languages))
+		for i, lang := range spec.Languages {
+			labels[i] = spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang)
+		}
+		entry := legendLabel(labels, spec.Languages)
+		legendLines = max(legendLines, strings.Count(entry, "\n")+1)
+		legend.Add(entry, sc)
+	}
+	for i, s := range spec.Scopes {
+		labels := make([]string, len(spec.Languages))
+		for k, lang := range spec.Languages {
+			labels[k] = s.Label.In(lang, spec.Questionnaire.DefaultLanguage)
+		}
+		names[n-1-i] = bilingual(labels, spec.Languages) + "  " + cats[0].T("n_eq", validN[s.ID])
+		if validN[s.ID] < int64(spec.SmallCell) {
+			smallXYs = append(smallXYs, plotter.XY{X: 1.5, Y: float64(n - 1 - i)})
+			small := make([]string, len(cats))
+			for k, c := range cats {
+				small[k] = c.T("small_cell", spec.SmallCell)
+			}
+			smallLabels = append(smallLabels, bilingual(small, spec.Languages))
+		}
+	}
+	if len(smallXYs) > 0 {
+		lb, err := plotter.NewLabels(plotter.XYLabels{XYs: smallXYs, Labels: smallLabels})
+		if err != nil {
+			return err
+		}
+		for i := range lb.TextStyle {
+			lb.TextStyle[i].Font = font.Font{Typeface: typeface, Size: labelSize}
+			lb.TextStyle[i].Color = color.Gray{Y: 90}
+			lb.TextStyle[i].YAlign = draw.YCenter
+		}
+		p.Add(lb)
+	}
+	p.NominalY(names...)
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+
+	titleH := vg.Length(len(title)) * vg.Points(titleSize*1.25)
+	plotH := titleH + vg.Length(n)*vg.Points(band) + vg.Points(48)
+	legendH := vg.Length(len(choices))*vg.Points((legendSize*1.25*float64(legendLines)+2.5)) + vg.Points(8)
+	img := vgimg.NewWith(vgimg.UseWH(Width, plotH+legendH), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(img)
+	top := draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4))
+	p.Draw(top)
+	bottom := draw.Crop(dc, vg.Points(8), 0, 0, -(plotH))
+	legend.Top, legend.Left = true, true
+	legend.Draw(bottom)
+	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+	return err
+}
+
+func legendLabel(labels, langs []string) string {
+	// Long labels (a select_multiple's options) go one language per line.
+	if len([]rune(strings.Join(labels, ""))) > 70 {
+		out := make([]string, len(labels))
+		for i := range labels {
+			out[i] = visual(labels[i], langs[i])
+		}
+		return strings.Join(out, "\n")
+	}
+	return bilingual(labels, langs)
+}
+
+func percentTicks() []plot.Tick {
+	var t []plot.Tick
+	for v := 0; v <= 100; v += 10 {
+		lbl := ""
+		if v%20 == 0 {
+			lbl = fmt.Sprint(v)
+		}
+		t = append(t, plot.Tick{Value: float64(v), Label: lbl})
+	}
+	return t
+}

@@ -1,0 +1,317 @@
+package reports
+
+import (
+	"math"
+	"strings"
+
+	"github.com/johnfercher/maroto/v2/pkg/components/col"
+	"github.com/johnfercher/maroto/v2/pkg/components/page"
+	"github.com/johnfercher/maroto/v2/pkg/components/row"
+	"github.com/johnfercher/maroto/v2/pkg/components/text"
+	"github.com/johnfercher/maroto/v2/pkg/consts/align"
+	"github.com/johnfercher/maroto/v2/pkg/consts/border"
+	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/props"
+
+	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/internal/rtl"
+)
+
+// Page geometry, in millimetres (A4 portrait).
+const (
+	pageW        = 210.0
+	pageH        = 297.0
+	marginX      = 18.0
+	marginTop    = 12.0
+	marginBottom = 16.0
+	contentW     = pageW - 2*marginX
+	gridSize     = 60 // maroto columns per row: fine enough for tables
+	ptToMM       = 25.4 / 72
+	lineSpacing  = 1.38 // line height as a multiple of the font size
+)
+
+// style is a text style of the type scale.
+type style struct {
+	size  float64 // points
+	bold  bool
+	color *props.Color
+	space float64 // space before, mm
+}
+
+var (
+	grey     = &props.Color{Red: 90, Green: 90, Blue: 90}
+	darkBlue = &props.Color{Red: 16, Green: 52, Blue: 96}
+
+	sTitle   = style{size: 22, bold: true, color: darkBlue}
+	sH1      = style{size: 16, bold: true, color: darkBlue, space: 4}
+	sH2      = style{size: 12.5, bold: true, color: darkBlue, space: 5}
+	sBody    = style{size: 10}
+	sSmall   = style{size: 8.5, color: grey}
+	sCell    = style{size: 8.5}
+	sCellB   = style{size: 8.5, bold: true}
+	sFigure  = style{size: 22, bold: true, color: darkBlue}
+	sRunning = style{size: 7, color: grey}
+)
+
+func (s style) lineHeight() float64 { return s.size * ptToMM * lineSpacing }
+
+func (s style) fontStyle() fonts.Style {
+	if s.bold {
+		return fonts.StyleBold
+	}
+	return fonts.StyleRegular
+}
+
+func (s style) props(al align.Type, top float64) props.Text {
+	fs := fontstyle.Normal
+	if s.bold {
+		fs = fontstyle.Bold
+	}
+	return props.Text{Family: fonts.Family, Style: fs, Size: s.size, Align: al, Top: top, Color: s.color}
+}
+
+// layout adds rows to a maroto document while keeping track of where they
+// fall, so headings stay with what follows and the outline knows its pages.
+// Every row has an explicit height; the page breaks happen exactly where
+// maroto will put them.
+type layout struct {
+	m       core.Maroto
+	avail   float64 // usable height of a page
+	header  float64 // height of the running header
+	used    float64 // height used on the current page, header included
+	page    int     // current page, 1-based
+	dir     rtl.Direction
+	outline []Entry
+}
+
+// Entry is one heading of the document and the page it is on.
+type Entry struct {
+	Level int    `json:"level"`
+	Lang  string `json:"lang"`
+	Title string `json:"title"`
+	Page  int    `json:"page"`
+}
+
+func newLayout(m core.Maroto, headerH float64) *layout {
+	return &layout{m: m, avail: pageH - marginTop - marginBottom, header: headerH, used: headerH, page: 1}
+}
+
+// add appends a row of height h, following maroto's page-break rule.
+func (l *layout) add(h float64, cols ...core.Col) {
+	if l.used+h > l.avail {
+		l.page++
+		l.used = l.header
+	}
+	l.used += h
+	l.m.AddRows(row.New(h).Add(cols...))
+}
+
+// space adds vertical space, dropped at the top of a page.
+func (l *layout) space(h float64) {
+	if h <= 0 || l.used == l.header || l.used+h > l.avail {
+		return
+	}
+	l.add(h, col.New(gridSize))
+}
+
+// newPage starts a new page unless the current one is still empty.
+func (l *layout) newPage() {
+	if l.used == l.header {
+		return
+	}
+	l.page++
+	l.used = l.header
+	l.m.AddPages(page.New())
+}
+
+// keep makes sure h fits on the current page, else starts a new one.
+func (l *layout) keep(h float64) {
+	if l.used+h > l.avail {
+		l.newPage()
+	}
+}
+
+// alignment is the text alignment of the layout's direction.
+func (l *layout) alignment() align.Type {
+	if l.dir == rtl.RTL {
+		return align.Right
+	}
+	return align.Left
+}
+
+// lines breaks text for a width, in the layout's direction.
+func (l *layout) lines(s string, st style, width float64) []string {
+	return rtl.Layout(s, l.dir, width-0.5, func(x string) float64 { return fonts.WidthMM(x, st.fontStyle(), st.size) })
+}
+
+// paragraph adds text, one row per line, keeping at least two lines
+// together at a page foot.
+func (l *layout) paragraph(s string, st style) {
+	l.paragraphAligned(s, st, l.alignment())
+}
+
+func (l *layout) paragraphAligned(s string, st style, al align.Type) {
+	lines := l.lines(s, st, contentW)
+	lh := st.lineHeight()
+	l.space(st.space)
+	l.keep(lh * float64(min(2, len(lines))))
+	for _, ln := range lines {
+		l.add(lh, text.NewCol(gridSize, ln, st.props(al, lh*0.12)))
+	}
+}
+
+// heading adds a heading kept on the same page as the next keepNext mm, and
+// records it in the outline.
+func (l *layout) heading(level int, lang, s string, st style, keepNext float64) {
+	lines := l.lines(s, st, contentW)
+	lh := st.lineHeight()
+	l.space(st.space)
+	l.keep(lh*float64(len(lines)) + keepNext)
+	l.outline = append(l.outline, Entry{Level: level, Lang: lang, Title: s, Page: l.page})
+	for _, ln := range lines {
+		l.add(lh, text.NewCol(gridSize, ln, st.props(l.alignment(), lh*0.12)))
+	}
+	l.space(1.5)
+}
+
+// cell is a table cell: its lines are laid out for its column width.
+type cell struct {
+	text  string
+	style style
+}
+
+// table is a laid-out table whose header is repeated on every page it spans.
+type table struct {
+	header tableRow
+	body   []tableRow
+}
+
+// height is the table's height when it does not break.
+func (t *table) height() float64 {
+	h := t.header.height
+	for _, r := range t.body {
+		h += r.height
+	}
+	return h
+}
+
+// newTable lays out a table. widths are grid units summing to gridSize, in
+// reading order; right-to-left tables put the first column on the right. The
+// first column is aligned with the text, the others centred.
+func (l *layout) newTable(header []cell, rows [][]cell, widths []int) *table {
+	t := &table{header: l.tableRow(header, widths, true)}
+	for _, r := range rows {
+		t.body = append(t.body, l.tableRow(r, widths, false))
+	}
+	return t
+}
+
+// addTable adds t, keeping its header with three rows at least (a short
+// table whole) and repeating the header after each page break.
+func (l *layout) addTable(t *table) {
+	first := t.header.height
+	for i := 0; i < len(t.body) && (i < 3 || len(t.body) <= 8); i++ {
+		first += t.body[i].height
+	}
+	l.keep(first)
+	t.header.add(l)
+	for _, r := range t.body {
+		if l.used+r.height > l.avail {
+			l.newPage()
+			t.header.add(l)
+		}
+		r.add(l)
+	}
+}
+
+// paragraphHeight is the height paragraph will take.
+func (l *layout) paragraphHeight(s string, st style) float64 {
+	return float64(len(l.lines(s, st, contentW)))*st.lineHeight() + st.space
+}
+
+// fits reports whether h fits on an empty page.
+func (l *layout) fits(h float64) bool { return l.header+h <= l.avail }
+
+type tableRow struct {
+	height float64
+	cols   []core.Col
+	header bool
+}
+
+var (
+	headerFill = &props.Color{Red: 232, Green: 236, Blue: 242}
+	ruleColor  = &props.Color{Red: 200, Green: 200, Blue: 200}
+)
+
+func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
+	const pad = 1.2
+	type laid struct {
+		lines []string
+		st    style
+	}
+	laidOut := make([]laid, len(cells))
+	height := 0.0
+	sizes := make([]style, len(cells))
+	smallest := 0.0
+	for i, c := range cells {
+		sizes[i] = fitWords(c.text, c.style, contentW*float64(widths[i])/gridSize-2*pad)
+		if i == 0 || sizes[i].size < smallest {
+			smallest = sizes[i].size
+		}
+	}
+	for i, c := range cells {
+		w := contentW*float64(widths[i])/gridSize - 2*pad
+		st := sizes[i]
+		if header { // one size for the whole header row
+			st.size = min(c.style.size, smallest)
+		}
+		laidOut[i] = laid{l.lines(c.text, st, w), st}
+		height = max(height, float64(len(laidOut[i].lines))*st.lineHeight())
+	}
+	height += 2 * pad
+	cols := make([]core.Col, len(cells))
+	for i, c := range laidOut {
+		al := align.Center
+		if i == 0 {
+			al = l.alignment()
+		}
+		lh := c.st.lineHeight()
+		cl := col.New(widths[i])
+		for k, ln := range c.lines {
+			p := c.st.props(al, pad+float64(k)*lh+lh*0.12)
+			p.Left, p.Right = pad, pad
+			cl.Add(text.New(ln, p))
+		}
+		style := &props.Cell{BorderType: border.Bottom, BorderColor: ruleColor, BorderThickness: 0.2}
+		if header {
+			style.BackgroundColor = headerFill
+		}
+		cols[i] = cl.WithStyle(style)
+	}
+	if l.dir == rtl.RTL {
+		for a, b := 0, len(cols)-1; a < b; a, b = a+1, b-1 {
+			cols[a], cols[b] = cols[b], cols[a]
+		}
+	}
+	return tableRow{height: height, cols: cols, header: header}
+}
+
+func (r tableRow) add(l *layout) { l.add(r.height, r.cols...) }
+
+// minCellSize is the smallest type a table cell shrinks to.
+const minCellSize = 5.5
+
+// fitWords shrinks a cell's type until its longest word fits the column, so
+// words are not cut (down to minCellSize; below that a word is cut).
+func fitWords(s string, st style, width float64) style {
+	longest := 0.0
+	for _, w := range strings.Fields(s) {
+		longest = max(longest, fonts.WidthMM(rtl.Shape(w), st.fontStyle(), st.size))
+	}
+	if longest <= width-0.5 {
+		return st
+	}
+	st.size = max(minCellSize, math.Floor(st.size*(width-0.5)/longest*10)/10)
+	return st
+}

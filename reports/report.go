@@ -1,0 +1,447 @@
+// Package reports typesets the synthesis PDF from result rows, charts and
+// the project's texts. It knows nothing of files: Build takes everything in
+// memory and returns the document's bytes and outline.
+//
+// Bilingual scheme: a bilingual cover, then one complete part per language
+// in the manifest's order. A right-to-left part is mirrored: text is
+// right-aligned and tables read from the right (first column on the right).
+// Every line is broken by package rtl before maroto sees it, because maroto
+// neither shapes Arabic nor wraps right-to-left text.
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"image/png"
+	"math"
+	"math/rand"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/johnfercher/maroto/v2"
+	"github.com/johnfercher/maroto/v2/pkg/components/col"
+	"github.com/johnfercher/maroto/v2/pkg/components/image"
+	"github.com/johnfercher/maroto/v2/pkg/components/line"
+	"github.com/johnfercher/maroto/v2/pkg/components/row"
+	"github.com/johnfercher/maroto/v2/pkg/components/text"
+	"github.com/johnfercher/maroto/v2/pkg/config"
+	"github.com/johnfercher/maroto/v2/pkg/consts/align"
+	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
+	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
+	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/props"
+	"github.com/johnfercher/maroto/v2/pkg/repository"
+	"github.com/phpdave11/gofpdf"
+
+	"github.com/synthese-project/synthese/charts"
+	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/internal/i18n"
+	"github.com/synthese-project/synthese/internal/rtl"
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// Input is everything the report shows. Every number comes from Results
+// (results.parquet) or is a count of Attendance rows (attendance.parquet).
+type Input struct {
+	Project    *pipeline.Project
+	Results    []pipeline.Result
+	Attendance []pipeline.Attendance
+	Charts     map[string][]byte // question name -> PNG
+	Date       time.Time         // document date (SOURCE_DATE_EPOCH)
+	Version    string
+}
+
+// Document is a built report.
+type Document struct {
+	PDF     []byte
+	Pages   int
+	Outline []Entry
+}
+
+// maroto names images with random UUIDs and sorts them by name when the
+// catalog is sorted: a seeded source makes names, and so bytes, repeatable.
+var buildMu sync.Mutex
+
+// Build typesets the report.
+func Build(in Input) (*Document, error) {
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	uuid.SetRand(rand.New(rand.NewSource(1)))
+	defer uuid.SetRand(nil)
+	gofpdf.SetDefaultCatalogSort(true)
+	gofpdf.SetDefaultCreationDate(in.Date)
+	gofpdf.SetDefaultModificationDate(in.Date)
+
+	b, err := newBuilder(in)
+	if err != nil {
+		return nil, err
+	}
+	b.cover()
+	for _, lang := range b.langs {
+		if err := b.part(lang); err != nil {
+			return nil, err
+		}
+	}
+	doc, err := b.m.Generate()
+	if err != nil {
+		return nil, fmt.Errorf("generating the PDF: %w", err)
+	}
+	return &Document{PDF: doc.GetBytes(), Pages: b.l.page, Outline: b.l.outline}, nil
+}
+
+type builder struct {
+	in      Input
+	p       *pipeline.Project
+	q       *pipeline.Questionnaire
+	langs   []string
+	cats    map[string]*i18n.Catalog
+	m       core.Maroto
+	l       *layout
+	results map[string][]pipeline.Result // question -> rows
+}
+
+func newBuilder(in Input) (*builder, error) {
+	p := in.Project
+	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages,
+		cats: map[string]*i18n.Catalog{}, results: map[string][]pipeline.Result{}}
+	for _, l := range b.langs {
+		c, err := i18n.For(l)
+		if err != nil {
+			return nil, err
+		}
+		b.cats[l] = c
+	}
+	for _, r := range in.Results {
+		b.results[r.Question] = append(b.results[r.Question], r)
+	}
+	customFonts, err := repository.New().
+		AddUTF8FontFromBytes(fonts.Family, fontstyle.Normal, fonts.Regular).
+		AddUTF8FontFromBytes(fonts.Family, fontstyle.Bold, fonts.Bold).
+		Load()
+	if err != nil {
+		return nil, fmt.Errorf("loading fonts: %w", err)
+	}
+	first := b.langs[0]
+	title := b.title(first)
+	var keywords []string
+	for _, l := range b.langs {
+		keywords = append(keywords, b.title(l))
+	}
+	cfg := config.NewBuilder().
+		WithPageSize(pagesize.A4).
+		WithLeftMargin(marginX).WithRightMargin(marginX).
+		WithTopMargin(marginTop).WithBottomMargin(marginBottom).
+		WithMaxGridSize(gridSize).
+		WithCustomFonts(customFonts).
+		WithDefaultFont(&props.Font{Family: fonts.Family, Size: sBody.size}).
+		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.Bottom,
+			Family: fonts.Family, Size: 8, Color: grey}).
+		WithCompression(true).
+		WithTitle(title, true).
+		WithAuthor(p.Manifest.Organiser.In(first, b.q.DefaultLanguage), true).
+		WithSubject(strings.Join(keywords, " / "), true).
+		WithCreator("synthese "+in.Version, true).
+		WithKeywords(strings.Join(append([]string{"synthese"}, b.langs...), ", "), true).
+		WithCreationDate(in.Date).
+		Build()
+	b.m = maroto.New(cfg)
+	header := b.runningHeader()
+	if err := b.m.RegisterHeader(header...); err != nil {
+		return nil, err
+	}
+	headerH := 0.0
+	for _, r := range header {
+		headerH += r.GetHeight(nil, nil)
+	}
+	b.l = newLayout(b.m, headerH)
+	return b, nil
+}
+
+// title is the report title in lang: the manifest's, else the form's.
+func (b *builder) title(lang string) string {
+	if t := b.p.Manifest.Title.In(lang); t != "" {
+		return t
+	}
+	return b.q.Title.In(lang, b.q.DefaultLanguage)
+}
+
+// runningHeader shows the title in the first two languages, each on its side.
+func (b *builder) runningHeader() []core.Row {
+	const h = 6.0
+	half := gridSize / 2
+	var cols []core.Col
+	for i, lang := range b.langs {
+		dir := i18n.Direction(lang)
+		al := align.Left
+		if i == len(b.langs)-1 && len(b.langs) > 1 || dir == rtl.RTL {
+			al = align.Right
+		}
+		width := contentW / float64(len(b.langs))
+		ln := rtl.Layout(b.title(lang), dir, width-2, func(x string) float64 { return fonts.WidthMM(x, fonts.StyleRegular, sRunning.size) })
+		cols = append(cols, text.NewCol(gridSize/len(b.langs), ln[0], sRunning.props(al, 1)))
+	}
+	if len(b.langs) == 1 {
+		cols = []core.Col{cols[0], col.New(half)}
+		cols[0] = text.NewCol(half, "", sRunning.props(align.Left, 1))
+	}
+	return []core.Row{
+		row.New(h).Add(cols...),
+		row.New(4).Add(line.NewCol(gridSize, props.Line{Color: ruleColor, Thickness: 0.2, SizePercent: 100})),
+	}
+}
+
+func (b *builder) date(lang string, t time.Time) string {
+	c := b.cats[lang]
+	return c.T("date", t.Day(), c.T(fmt.Sprintf("month_%d", int(t.Month()))), t.Year())
+}
+
+// period is the span of the meetings' dates.
+func (b *builder) period(lang string) string {
+	if len(b.p.Meetings) == 0 {
+		return ""
+	}
+	start, end := b.p.Meetings[0].Start, b.p.Meetings[0].End
+	for _, m := range b.p.Meetings {
+		if m.Start.Before(start) {
+			start = m.Start
+		}
+		if m.End.After(end) {
+			end = m.End
+		}
+	}
+	return b.cats[lang].T("period_range", b.date(lang, start), b.date(lang, end))
+}
+
+func (b *builder) cover() {
+	l := b.l
+	l.add(50, col.New(gridSize))
+	for _, lang := range b.langs {
+		l.dir = i18n.Direction(lang)
+		l.paragraph(b.title(lang), sTitle)
+		l.space(6)
+	}
+	l.add(20, col.New(gridSize))
+	for _, lang := range b.langs {
+		l.dir = i18n.Direction(lang)
+		c := b.cats[lang]
+		if org := b.p.Manifest.Organiser.In(lang, b.q.DefaultLanguage); org != "" {
+			l.paragraph(c.T("label_value", c.T("organiser"), org), sBody)
+		}
+		l.paragraph(c.T("label_value", c.T("period"), b.period(lang)), sBody)
+		l.space(5)
+	}
+	l.newPage()
+}
+
+// part typesets the whole report in one language.
+func (b *builder) part(lang string) error {
+	l, c := b.l, b.cats[lang]
+	l.newPage()
+	l.dir = i18n.Direction(lang)
+	l.heading(1, lang, c.T("key_figures"), sH1, 25)
+	b.keyFigures(lang)
+	l.heading(1, lang, c.T("method"), sH1, 20)
+	for _, k := range []string{"method_shares", "method_pct", "method_ci"} {
+		l.paragraph(c.T(k), sBody)
+		l.space(2)
+	}
+	l.paragraph(c.T("method_small", b.p.Manifest.SmallCell, b.p.Manifest.SmallCell), sBody)
+	l.newPage()
+	l.heading(1, lang, c.T("results"), sH1, 60)
+	number := 0
+	for _, qu := range b.q.Questions {
+		if !qu.Closed() || qu.Name == b.p.Manifest.MeetingQuestion {
+			continue
+		}
+		number++
+		if err := b.question(lang, number, qu); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyFigures shows the headline counts as a row of figures with captions.
+func (b *builder) keyFigures(lang string) {
+	l, c := b.l, b.cats[lang]
+	participants := 0
+	for _, a := range b.in.Attendance {
+		if a.Role == "participant" {
+			participants++
+		}
+	}
+	respondents := int64(0)
+	for _, r := range b.results[b.p.Manifest.MeetingQuestion] {
+		if r.Scope == pipeline.AllScope {
+			respondents = r.ValidN + r.MissingN
+		}
+	}
+	questions := 0
+	for _, qu := range b.q.Questions {
+		if qu.Closed() && qu.Name != b.p.Manifest.MeetingQuestion && len(b.results[qu.Name]) > 0 {
+			questions++
+		}
+	}
+	figures := []struct {
+		value int64
+		key   string
+	}{
+		{int64(len(b.p.Meetings)), "kf_meetings"},
+		{int64(participants), "kf_participants"},
+		{respondents, "kf_respondents"},
+		{int64(questions), "kf_questions"},
+	}
+	w := gridSize / len(figures)
+	colW := contentW*float64(w)/gridSize - 4
+	height := 0.0
+	cols := make([]core.Col, len(figures))
+	for i, f := range figures {
+		cl := col.New(w)
+		cl.Add(text.New(fmt.Sprint(f.value), sFigure.props(align.Center, 1)))
+		lines := l.lines(c.T(f.key), sSmall, colW)
+		top := 1 + sFigure.lineHeight()
+		for k, ln := range lines {
+			cl.Add(text.New(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
+		}
+		height = max(height, top+float64(len(lines))*sSmall.lineHeight()+3)
+		cols[i] = cl
+	}
+	if l.dir == rtl.RTL {
+		for a, z := 0, len(cols)-1; a < z; a, z = a+1, z-1 {
+			cols[a], cols[z] = cols[z], cols[a]
+		}
+	}
+	l.keep(height)
+	l.add(height, cols...)
+	l.space(4)
+}
+
+// scopeLabel names a scope in lang.
+func (b *builder) scopeLabel(lang, scope string) string {
+	if scope == pipeline.AllScope {
+		return b.cats[lang].T("all_scope")
+	}
+	m, _ := b.p.Meeting(scope)
+	return m.City.In(lang, b.q.DefaultLanguage)
+}
+
+const chartWidth = 160.0 // mm
+
+// question typesets one closed question: heading, chart, table, notes.
+func (b *builder) question(lang string, number int, qu pipeline.Question) error {
+	l, c := b.l, b.cats[lang]
+	rows := b.results[qu.Name]
+	if len(rows) == 0 {
+		return nil
+	}
+	chartH := 0.0
+	chart := b.in.Charts[qu.Name]
+	if chart != nil {
+		cfg, err := png.DecodeConfig(bytes.NewReader(chart))
+		if err != nil {
+			return fmt.Errorf("chart of %q: %w", qu.Name, err)
+		}
+		chartH = chartWidth * float64(cfg.Height) / float64(cfg.Width)
+	}
+	label := qu.Label.In(lang, b.q.DefaultLanguage)
+	title := fmt.Sprintf("%d. %s", number, label)
+	tbl := l.newTable(b.questionTable(lang, qu, rows))
+	// Heading, chart and table stay on one page when they fit on one.
+	block := l.paragraphHeight(title, sH2) + 1.5 + chartH + sSmall.lineHeight() + 3 + tbl.height()
+	if l.fits(block) {
+		l.keep(block)
+	}
+	l.heading(2, lang, title, sH2, chartH+sSmall.lineHeight())
+	if chart != nil {
+		l.keep(chartH)
+		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
+		l.paragraph(c.T("chart_caption"), sSmall)
+		l.space(3)
+	}
+	l.addTable(tbl)
+	l.space(1.5)
+	l.paragraph(c.T("table_note"), sSmall)
+	if qu.Type == pipeline.SelectMultiple {
+		l.paragraph(c.T("question_multiple"), sSmall)
+	}
+	if all, ok := resultAt(rows, pipeline.AllScope, b.q.Choices(qu)[0].Name); ok && all.MissingN > 0 {
+		l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN), sSmall)
+	}
+	l.space(6)
+	return nil
+}
+
+// wholePercent formats an interval bound, a share, as a whole percentage
+// (rounded to nearest) for display.
+func wholePercent(share float64) int { return int(math.Floor(share*100 + 0.5)) }
+
+// columnWidths gives the meeting and n columns a fixed width and shares the
+// rest among the answers.
+func columnWidths(answers int) []int {
+	meeting, n := 14, 6
+	if answers > 4 {
+		meeting, n = 11, 4
+	}
+	each := (gridSize - meeting - n) / answers
+	widths := []int{meeting + (gridSize - meeting - n - each*answers), n}
+	for i := 0; i < answers; i++ {
+		widths = append(widths, each)
+	}
+	return widths
+}
+
+func answerColor(i int) *props.Color {
+	c := charts.AnswerColor(i)
+	return &props.Color{Red: int(c.R), Green: int(c.G), Blue: int(c.B)}
+}
+
+// resultAt finds the row of a scope and an answer.
+func resultAt(rows []pipeline.Result, scope, answer string) (pipeline.Result, bool) {
+	for _, r := range rows {
+		if r.Scope == scope && r.Answer == answer {
+			return r, true
+		}
+	}
+	return pipeline.Result{}, false
+}
+
+// questionTable is the table of one question: a row per scope with its n,
+// then each answer's percentage and interval ("n < k" for small cells).
+func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeline.Result) ([]cell, [][]cell, []int) {
+	c := b.cats[lang]
+	choices := b.q.Choices(qu)
+	var scopes []string
+	for _, r := range rows {
+		if r.Answer == choices[0].Name {
+			scopes = append(scopes, r.Scope)
+		}
+	}
+	header := []cell{{c.T("col_meeting"), sCellB}, {c.T("col_n"), sCellB}}
+	for i, ch := range choices {
+		st := sCellB
+		st.color = answerColor(i)
+		header = append(header, cell{b.q.ChoiceLabel(qu, ch.Name, lang), st})
+	}
+	var body [][]cell
+	for _, s := range scopes {
+		first, _ := resultAt(rows, s, choices[0].Name)
+		st := sCell
+		if s == pipeline.AllScope {
+			st = sCellB
+		}
+		r := []cell{{b.scopeLabel(lang, s), st}, {fmt.Sprint(first.ValidN), st}}
+		for _, ch := range choices {
+			res, _ := resultAt(rows, s, ch.Name)
+			if res.Small {
+				r = append(r, cell{c.T("small_cell", b.p.Manifest.SmallCell), sSmall})
+				continue
+			}
+			r = append(r, cell{c.T("pct", res.Pct) + "\n" + c.T("ci_range", wholePercent(res.CILow), wholePercent(res.CIHigh)), st})
+		}
+		body = append(body, r)
+	}
+	return header, body, columnWidths(len(choices))
+}
