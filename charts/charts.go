@@ -285,3 +285,26 @@ func percentTicks() []plot.Tick {
 	}
 	return t
 }
+
+// Scopes are the rows of every chart of a project: each meeting, named by
+// its city, then all meetings pooled.
+func Scopes(p *pipeline.Project) ([]Scope, error) {
+	var out []Scope
+	for _, id := range pipeline.Scopes(p.Questionnaire, p.Manifest.MeetingQuestion) {
+		if id != pipeline.AllScope {
+			m, _ := p.Meeting(id)
+			out = append(out, Scope{ID: id, Label: m.City})
+			continue
+		}
+		label := pipeline.Text{}
+		for _, l := range p.Manifest.Languages {
+			c, err := i18n.For(l)
+			if err != nil {
+				return nil, err
+			}
+			label[l] = c.T("all_scope")
+		}
+		out = append(out, Scope{ID: id, Label: label})
+	}
+	return out, nil
+}

@@ -152,3 +152,15 @@ func WriteRejects(w io.Writer, rejects []Reject) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// ReportedQuestions are the closed questions the report and charts show:
+// every select question except the one that identifies the meeting.
+func (p *Project) ReportedQuestions() []Question {
+	var out []Question
+	for _, qu := range p.Questionnaire.Questions {
+		if qu.Closed() && qu.Name != p.Manifest.MeetingQuestion {
+			out = append(out, qu)
+		}
+	}
+	return out
+}

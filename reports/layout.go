@@ -76,6 +76,7 @@ func (s style) props(al align.Type, top float64) props.Text {
 // Every row has an explicit height; the page breaks happen exactly where
 // maroto will put them.
 type layout struct {
+	*glyphs
 	m       core.Maroto
 	avail   float64 // usable height of a page
 	header  float64 // height of the running header
@@ -93,8 +94,8 @@ type Entry struct {
 	Page  int    `json:"page"`
 }
 
-func newLayout(m core.Maroto, headerH float64) *layout {
-	return &layout{m: m, avail: pageH - marginTop - marginBottom, header: headerH, used: headerH, page: 1}
+func newLayout(m core.Maroto, g *glyphs, headerH float64) *layout {
+	return &layout{glyphs: g, m: m, avail: pageH - marginTop - marginBottom, header: headerH, used: headerH, page: 1}
 }
 
 // add appends a row of height h, following maroto's page-break rule.
@@ -157,7 +158,7 @@ func (l *layout) paragraphAligned(s string, st style, al align.Type) {
 	l.space(st.space)
 	l.keep(lh * float64(min(2, len(lines))))
 	for _, ln := range lines {
-		l.add(lh, text.NewCol(gridSize, ln, st.props(al, lh*0.12)))
+		l.add(lh, l.textCol(gridSize, ln, st.props(al, lh*0.12)))
 	}
 }
 
@@ -170,7 +171,7 @@ func (l *layout) heading(level int, lang, s string, st style, keepNext float64) 
 	l.keep(lh*float64(len(lines)) + keepNext)
 	l.outline = append(l.outline, Entry{Level: level, Lang: lang, Title: s, Page: l.page})
 	for _, ln := range lines {
-		l.add(lh, text.NewCol(gridSize, ln, st.props(l.alignment(), lh*0.12)))
+		l.add(lh, l.textCol(gridSize, ln, st.props(l.alignment(), lh*0.12)))
 	}
 	l.space(1.5)
 }
@@ -281,7 +282,7 @@ func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
 		for k, ln := range c.lines {
 			p := c.st.props(al, pad+float64(k)*lh+lh*0.12)
 			p.Left, p.Right = pad, pad
-			cl.Add(text.New(ln, p))
+			cl.Add(l.text(ln, p))
 		}
 		style := &props.Cell{BorderType: border.Bottom, BorderColor: ruleColor, BorderThickness: 0.2}
 		if header {
@@ -314,4 +315,28 @@ func fitWords(s string, st style, width float64) style {
 	}
 	st.size = max(minCellSize, math.Floor(st.size*(width-0.5)/longest*10)/10)
 	return st
+}
+
+// glyphs checks every string drawn against the embedded font, so a missing
+// glyph is a reported defect rather than an empty box in the PDF.
+type glyphs struct{ missing map[rune]bool }
+
+func (g *glyphs) check(s string, st fontstyle.Type) {
+	fs := fonts.StyleRegular
+	if st == fontstyle.Bold {
+		fs = fonts.StyleBold
+	}
+	for _, r := range fonts.Missing(s, fs) {
+		g.missing[r] = true
+	}
+}
+
+func (g *glyphs) text(s string, p props.Text) core.Component {
+	g.check(s, p.Style)
+	return text.New(s, p)
+}
+
+func (g *glyphs) textCol(size int, s string, p props.Text) core.Col {
+	g.check(s, p.Style)
+	return text.NewCol(size, s, p)
 }

@@ -15,6 +15,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -25,7 +26,6 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/components/image"
 	"github.com/johnfercher/maroto/v2/pkg/components/line"
 	"github.com/johnfercher/maroto/v2/pkg/components/row"
-	"github.com/johnfercher/maroto/v2/pkg/components/text"
 	"github.com/johnfercher/maroto/v2/pkg/config"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
@@ -56,9 +56,10 @@ type Input struct {
 
 // Document is a built report.
 type Document struct {
-	PDF     []byte
-	Pages   int
-	Outline []Entry
+	PDF           []byte
+	Pages         int
+	Outline       []Entry
+	MissingGlyphs []rune // characters drawn that the font lacks; empty when all is well
 }
 
 // maroto names images with random UUIDs and sorts them by name when the
@@ -75,6 +76,20 @@ func Build(in Input) (*Document, error) {
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
 
+	// Charts in a fixed order (questionnaire order), each a distinct width.
+	charts := map[string][]byte{}
+	k := 0
+	for _, qu := range in.Project.Questionnaire.Questions {
+		if png, ok := in.Charts[qu.Name]; ok {
+			padded, err := distinctWidth(png, k)
+			if err != nil {
+				return nil, fmt.Errorf("chart of %q: %w", qu.Name, err)
+			}
+			charts[qu.Name] = padded
+			k++
+		}
+	}
+	in.Charts = charts
 	b, err := newBuilder(in)
 	if err != nil {
 		return nil, err
@@ -89,7 +104,12 @@ func Build(in Input) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generating the PDF: %w", err)
 	}
-	return &Document{PDF: doc.GetBytes(), Pages: b.l.page, Outline: b.l.outline}, nil
+	out := &Document{PDF: doc.GetBytes(), Pages: b.l.page, Outline: b.l.outline}
+	for r := range b.g.missing {
+		out.MissingGlyphs = append(out.MissingGlyphs, r)
+	}
+	sort.Slice(out.MissingGlyphs, func(i, j int) bool { return out.MissingGlyphs[i] < out.MissingGlyphs[j] })
+	return out, nil
 }
 
 type builder struct {
@@ -100,12 +120,13 @@ type builder struct {
 	cats    map[string]*i18n.Catalog
 	m       core.Maroto
 	l       *layout
+	g       *glyphs
 	results map[string][]pipeline.Result // question -> rows
 }
 
 func newBuilder(in Input) (*builder, error) {
 	p := in.Project
-	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages,
+	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages, g: &glyphs{missing: map[rune]bool{}},
 		cats: map[string]*i18n.Catalog{}, results: map[string][]pipeline.Result{}}
 	for _, l := range b.langs {
 		c, err := i18n.For(l)
@@ -156,7 +177,7 @@ func newBuilder(in Input) (*builder, error) {
 	for _, r := range header {
 		headerH += r.GetHeight(nil, nil)
 	}
-	b.l = newLayout(b.m, headerH)
+	b.l = newLayout(b.m, b.g, headerH)
 	return b, nil
 }
 
@@ -181,11 +202,11 @@ func (b *builder) runningHeader() []core.Row {
 		}
 		width := contentW / float64(len(b.langs))
 		ln := rtl.Layout(b.title(lang), dir, width-2, func(x string) float64 { return fonts.WidthMM(x, fonts.StyleRegular, sRunning.size) })
-		cols = append(cols, text.NewCol(gridSize/len(b.langs), ln[0], sRunning.props(al, 1)))
+		cols = append(cols, b.g.textCol(gridSize/len(b.langs), ln[0], sRunning.props(al, 1)))
 	}
 	if len(b.langs) == 1 {
 		cols = []core.Col{cols[0], col.New(half)}
-		cols[0] = text.NewCol(half, "", sRunning.props(align.Left, 1))
+		cols[0] = b.g.textCol(half, "", sRunning.props(align.Left, 1))
 	}
 	return []core.Row{
 		row.New(h).Add(cols...),
@@ -252,10 +273,7 @@ func (b *builder) part(lang string) error {
 	l.newPage()
 	l.heading(1, lang, c.T("results"), sH1, 60)
 	number := 0
-	for _, qu := range b.q.Questions {
-		if !qu.Closed() || qu.Name == b.p.Manifest.MeetingQuestion {
-			continue
-		}
+	for _, qu := range b.p.ReportedQuestions() {
 		number++
 		if err := b.question(lang, number, qu); err != nil {
 			return err
@@ -280,8 +298,8 @@ func (b *builder) keyFigures(lang string) {
 		}
 	}
 	questions := 0
-	for _, qu := range b.q.Questions {
-		if qu.Closed() && qu.Name != b.p.Manifest.MeetingQuestion && len(b.results[qu.Name]) > 0 {
+	for _, qu := range b.p.ReportedQuestions() {
+		if len(b.results[qu.Name]) > 0 {
 			questions++
 		}
 	}
@@ -300,11 +318,11 @@ func (b *builder) keyFigures(lang string) {
 	cols := make([]core.Col, len(figures))
 	for i, f := range figures {
 		cl := col.New(w)
-		cl.Add(text.New(fmt.Sprint(f.value), sFigure.props(align.Center, 1)))
+		cl.Add(b.g.text(fmt.Sprint(f.value), sFigure.props(align.Center, 1)))
 		lines := l.lines(c.T(f.key), sSmall, colW)
 		top := 1 + sFigure.lineHeight()
 		for k, ln := range lines {
-			cl.Add(text.New(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
+			cl.Add(b.g.text(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
 		}
 		height = max(height, top+float64(len(lines))*sSmall.lineHeight()+3)
 		cols[i] = cl

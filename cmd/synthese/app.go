@@ -64,6 +64,9 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 	stage := func(name, usage string, steps ...func(*env) error) *cli.Command {
 		return &cli.Command{
 			Name: name, Usage: usage, Flags: flags,
+			OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+				return usageError{fmt.Sprintf("%s: %v (see synthese %s --help)", name, err, name)}
+			},
 			Action: func(c *cli.Context) error {
 				if c.NArg() > 0 {
 					return usageError{fmt.Sprintf("%s takes no arguments, got %q (use --data DIR for a project folder)", name, c.Args().First())}

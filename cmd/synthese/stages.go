@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/synthese-project/synthese/charts"
-	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/pipeline"
 	"github.com/synthese-project/synthese/reports"
 )
@@ -74,10 +73,7 @@ func report(e *env) error {
 		return err
 	}
 	pngs := map[string][]byte{}
-	for _, qu := range p.Questionnaire.Questions {
-		if !qu.Closed() || qu.Name == p.Manifest.MeetingQuestion {
-			continue
-		}
+	for _, qu := range p.ReportedQuestions() {
 		r, err := readFile(e.chartPath(qu.Name), "charts")
 		if err != nil {
 			return err
@@ -116,29 +112,6 @@ func (e *env) results() ([]pipeline.Result, error) {
 	return rows, nil
 }
 
-// chartScopes are the rows of every chart: each meeting, then all.
-func (e *env) chartScopes() ([]charts.Scope, error) {
-	p := e.project
-	var out []charts.Scope
-	for _, id := range pipeline.Scopes(p.Questionnaire, p.Manifest.MeetingQuestion) {
-		if id == pipeline.AllScope {
-			label := pipeline.Text{}
-			for _, l := range p.Manifest.Languages {
-				c, err := i18n.For(l)
-				if err != nil {
-					return nil, err
-				}
-				label[l] = c.T("all_scope")
-			}
-			out = append(out, charts.Scope{ID: id, Label: label})
-			continue
-		}
-		m, _ := p.Meeting(id)
-		out = append(out, charts.Scope{ID: id, Label: m.City})
-	}
-	return out, nil
-}
-
 // chartPath is where the chart of a question goes.
 func (e *env) chartPath(question string) string { return e.out("charts", question+".png") }
 
@@ -148,15 +121,12 @@ func drawCharts(e *env) error {
 	if err != nil {
 		return err
 	}
-	scopes, err := e.chartScopes()
+	scopes, err := charts.Scopes(p)
 	if err != nil {
 		return err
 	}
 	count := 0
-	for _, qu := range p.Questionnaire.Questions {
-		if !qu.Closed() || qu.Name == p.Manifest.MeetingQuestion {
-			continue
-		}
+	for _, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
 			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell}
 		if err := writeFile(e.chartPath(qu.Name), func(b *bytes.Buffer) error { return charts.Draw(b, spec) }); err != nil {

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synthese-project/synthese/data"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), append([]string{"synthese"}, args...), &out, &errb, func(k string) string { return env[k] })
+	return code, out.String(), errb.String()
+}
+
+// hashes returns the SHA-256 of every file under dir.
+func hashes(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		out[rel] = fmt.Sprintf("%x", sha256.Sum256(b))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRunTwiceIsByteIdentical: identical inputs give byte-identical Parquet,
+// PNG and PDF, from the embedded project and from the same files on disk.
+func TestRunTwiceIsByteIdentical(t *testing.T) {
+	env := map[string]string{"SOURCE_DATE_EPOCH": "1608768000"}
+	a, b := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, env, "run", "--quiet", "--out", a); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	// The second run reads the same project from a folder on disk.
+	dataDir := filepath.Join("..", "..", "data")
+	code, stdout, stderr := run(t, env, "run", "--data", dataDir, "--out", b)
+	if code != 0 {
+		t.Fatalf("second run: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "synthese.pdf") {
+		t.Errorf("run should end by printing where the PDF is; stdout = %q", stdout)
+	}
+	ha, hb := hashes(t, a), hashes(t, b)
+	for _, want := range []string{"synthese.pdf", "parquet/results.parquet", "parquet/responses.parquet", "parquet/attendance.parquet", "charts/q5_pouvoirs_publics.png", "rejects.csv"} {
+		if ha[want] == "" {
+			t.Errorf("run did not write %s", want)
+		}
+	}
+	if len(ha) != len(hb) {
+		t.Errorf("runs wrote %d and %d files", len(ha), len(hb))
+	}
+	for name, h := range ha {
+		if hb[name] != h {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// copyProject copies the embedded project to a folder the test can break.
+func copyProject(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := fs.WalkDir(data.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(data.FS, path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBadInputExitsTwoAndChangesNothing: a fatal input problem names the
+// file, line and what was expected, exits 2, and leaves outputs as they were.
+func TestBadInputExitsTwoAndChangesNothing(t *testing.T) {
+	proj, out := copyProject(t), t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out); code != 0 {
+		t.Fatalf("good run: exit %d: %s", code, stderr)
+	}
+	before := hashes(t, out)
+
+	// The meeting column is renamed to something that is neither the
+	// question's name nor one of its labels: nothing can be placed.
+	path := filepath.Join(proj, "responses.csv")
+	b, _ := os.ReadFile(path)
+	os.WriteFile(path, bytes.Replace(b, []byte("Ville de la rencontre"), []byte("Lieu"), 1), 0o644)
+	code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out)
+	if code != 2 {
+		t.Errorf("exit = %d, want 2", code)
+	}
+	for _, want := range []string{"responses.csv:1", `meeting question "ville"`, "Ville de la rencontre"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr %q does not mention %q", stderr, want)
+		}
+	}
+	after := hashes(t, out)
+	for name, h := range before {
+		if after[name] != h {
+			t.Errorf("%s changed after a failed run", name)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("a failed run left files behind: %d before, %d after", len(before), len(after))
+	}
+
+	// A broken CSV quote is reported with its line and column.
+	os.WriteFile(path, []byte("Horodateur,Ville de la rencontre\n1,\"Oujda\n2,x\"y\n"), 0o644)
+	code, _, stderr = run(t, nil, "ingest", "-q", "--data", proj, "--out", out)
+	if code != 2 || !strings.Contains(stderr, "responses.csv:3:") {
+		t.Errorf("broken CSV: exit %d, stderr %q; want 2 and responses.csv:3:<col>", code, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"frobnicate"}, {"run", "--no-such-flag"}, {"report", "extra"}} {
+		code, _, stderr := run(t, nil, args...)
+		if code != 2 || stderr == "" {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, stderr)
+		}
+	}
+	if code, stdout, _ := run(t, nil, "--version"); code != 0 || !strings.Contains(stdout, version) {
+		t.Errorf("--version: exit %d, stdout %q", code, stdout)
+	}
+	// A later stage without its input says which stage to run first.
+	code, _, stderr := run(t, nil, "report", "-q", "--out", t.TempDir())
+	if code != 1 || !strings.Contains(stderr, "synthese aggregate") {
+		t.Errorf("report without results: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,184 @@
+package reports_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/synthese-project/synthese/charts"
+	"github.com/synthese-project/synthese/data"
+	"github.com/synthese-project/synthese/internal/i18n"
+	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/reports"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// referenceInput runs the pipeline on the embedded project, in memory.
+func referenceInput(t testing.TB) reports.Input {
+	t.Helper()
+	p, err := pipeline.LoadProject(data.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := p.Ingest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pipeline.Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents, p.Manifest.SmallCell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scopes, err := charts.Scopes(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pngs := map[string][]byte{}
+	for _, qu := range p.ReportedQuestions() {
+		var qrows []pipeline.Result
+		for _, r := range rows {
+			if r.Question == qu.Name {
+				qrows = append(qrows, r)
+			}
+		}
+		var b bytes.Buffer
+		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes, Rows: qrows,
+			Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell}
+		if err := charts.Draw(&b, spec); err != nil {
+			t.Fatal(err)
+		}
+		pngs[qu.Name] = b.Bytes()
+	}
+	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Charts: pngs,
+		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
+}
+
+func build(t testing.TB, in reports.Input) *reports.Document {
+	t.Helper()
+	doc, err := reports.Build(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestOutlineGolden: the document's structure (headings, languages, pages)
+// against testdata/outline.golden.json; go test ./reports -update rewrites it.
+func TestOutlineGolden(t *testing.T) {
+	doc := build(t, referenceInput(t))
+	got, err := json.MarshalIndent(struct {
+		Pages   int             `json:"pages"`
+		Outline []reports.Entry `json:"outline"`
+	}{doc.Pages, doc.Outline}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	golden := filepath.Join("testdata", "outline.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reports -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("outline differs from %s:\n%s", golden, got)
+	}
+	if len(doc.MissingGlyphs) > 0 {
+		t.Errorf("the font lacks glyphs for %q", string(doc.MissingGlyphs))
+	}
+}
+
+func TestBuildIsDeterministic(t *testing.T) {
+	in := referenceInput(t)
+	a, b := build(t, in), build(t, in)
+	if !bytes.Equal(a.PDF, b.PDF) {
+		t.Error("two builds of the same input differ")
+	}
+}
+
+var bidiControls = regexp.MustCompile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+// normalise makes extracted and expected text comparable: presentation
+// forms back to letters (NFKC), bidi controls dropped, spaces collapsed.
+func normalise(s string) string {
+	s = bidiControls.ReplaceAllString(norm.NFKC.String(s), "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// letters keeps the letters and single spaces of normalised text: pdftotext
+// rebuilds logical order with its own bidi pass, which places digits and
+// punctuation of right-to-left lines its own way (our order is checked
+// against HarfBuzz in package rtl).
+func letters(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return ' '
+	}, normalise(s))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// TestRenderedText reads the PDF back with poppler's pdftotext and finds the
+// headings of each language, and the page count.
+func TestRenderedText(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
+		}
+		t.Skip("pdftotext not installed (make deps installs poppler-utils)")
+	}
+	in := referenceInput(t)
+	doc := build(t, in)
+	path := filepath.Join(t.TempDir(), "synthese.pdf")
+	if err := os.WriteFile(path, doc.PDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext cannot read the PDF: %v", err)
+	}
+	if pages := strings.Count(string(out), "\f"); pages != doc.Pages {
+		t.Errorf("pdftotext sees %d pages, the layout counted %d", pages, doc.Pages)
+	}
+	// Every heading is on the page the layout says (the table of contents
+	// relies on it).
+	pages := strings.Split(string(out), "\f")
+	for _, e := range doc.Outline {
+		if e.Page < 1 || e.Page > len(pages) || !strings.Contains(letters(pages[e.Page-1]), letters(e.Title)) {
+			t.Errorf("heading %q (%s) is not on page %d", e.Title, e.Lang, e.Page)
+		}
+	}
+	text := normalise(string(out))
+	for _, lang := range in.Project.Manifest.Languages {
+		c, _ := i18n.For(lang)
+		want := []string{c.T("key_figures"), c.T("method"), c.T("results")}
+		for _, qu := range in.Project.ReportedQuestions() {
+			want = append(want, qu.Label[lang])
+		}
+		for _, w := range want {
+			if !strings.Contains(text, normalise(w)) {
+				t.Errorf("%s: heading %q not found in the PDF's text", lang, w)
+			}
+		}
+	}
+	for _, figure := range []string{"148", "161"} {
+		if !strings.Contains(text, figure) {
+			t.Errorf("key figure %s not found in the PDF's text", figure)
+		}
+	}
+}
