@@ -7,7 +7,6 @@ GO     ?= go
 DATA   ?= data
 OUT    ?= out
 BIN    := bin/synthese
-SYNTH  := $(BIN) --quiet
 FLAGS  := --data $(DATA) --out $(OUT)
 
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
@@ -26,14 +25,14 @@ $(OUT)/parquet/responses.parquet: $(BIN) $(DATA_FILES)
 	$(BIN) ingest $(FLAGS)
 
 $(OUT)/parquet/results.parquet: $(OUT)/parquet/responses.parquet
-	$(SYNTH) aggregate $(FLAGS)
+	$(BIN) aggregate $(FLAGS) --quiet
 
 $(OUT)/charts/.done: $(OUT)/parquet/results.parquet
-	$(SYNTH) charts $(FLAGS)
+	$(BIN) charts $(FLAGS) --quiet
 	@touch $@
 
 $(OUT)/synthese.pdf: $(OUT)/charts/.done $(OUT)/parquet/results.parquet
-	$(SYNTH) report $(FLAGS)
+	$(BIN) report $(FLAGS)
 
 report: $(OUT)/synthese.pdf
 	@echo "PDF: $(abspath $(OUT)/synthese.pdf)"

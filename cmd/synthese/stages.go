@@ -94,7 +94,9 @@ func report(e *env) error {
 		return err
 	}
 	e.logf("report: %d pages, %d KiB", doc.Pages, len(doc.PDF)/1024)
-	fmt.Fprintf(e.stdout, "PDF: %s\n", path)
+	if !e.quiet {
+		fmt.Fprintf(e.stdout, "PDF: %s\n", path)
+	}
 	return nil
 }
 
