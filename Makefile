@@ -12,7 +12,7 @@ FLAGS  := --data $(DATA) --out $(OUT)
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
 
-.PHONY: all report test bench fuzz deps check-pdf clean
+.PHONY: all report test bench fuzz deps check-duckdb clean
 .DELETE_ON_ERROR:
 
 all: report
@@ -51,6 +51,12 @@ fuzz:
 # Tools some tests use to read the PDF back (CI installs them through .ci/run).
 deps:
 	@command -v pdftotext >/dev/null || (apt-get update -qq && apt-get install -y -qq poppler-utils)
+
+# DuckDB, an independent Parquet reader (npm), reads results.parquet and its
+# pct must equal the figures printed in the original report.
+check-duckdb: $(OUT)/parquet/results.parquet
+	cd .ci/duckdb && npm install --no-audit --no-fund --silent
+	node .ci/duckdb/check.mjs $(OUT)/parquet/results.parquet $(DATA)/published.csv
 
 clean:
 	rm -rf $(OUT) bin
