@@ -143,7 +143,13 @@ func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, 
 	if err != nil {
 		return nil, err
 	}
-	labels := labelColumns(sv, q.DefaultLanguage)
+	// A plain "label" column is in the default language; without settings,
+	// it is "und" (undetermined) and every report language falls back to it.
+	plain := q.DefaultLanguage
+	if plain == "" {
+		plain = "und"
+	}
+	labels := labelColumns(sv, plain)
 	if len(labels) == 0 {
 		return nil, &InputError{File: surveyName, Line: 1, Msg: `no label column: expected "label" or "label::<Language> (<code>)"`}
 	}
@@ -190,7 +196,7 @@ func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, 
 	if err != nil {
 		return nil, err
 	}
-	clabels := labelColumns(ch, q.DefaultLanguage)
+	clabels := labelColumns(ch, plain)
 	for i := range ch.records {
 		list, name := ch.cell(i, ccols[0]), ch.cell(i, ccols[1])
 		if list == "" || name == "" {

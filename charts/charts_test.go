@@ -1,0 +1,143 @@
+package charts
+
+import (
+	"bytes"
+	"flag"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
+
+// smallCase: two meetings, one of them below the small-cell threshold.
+func smallCase(t *testing.T) Spec {
+	t.Helper()
+	q, err := pipeline.ReadQuestionnaire("survey.csv", strings.NewReader(
+		"type,name,label::Français (fr),label::العربية (ar)\n"+
+			"select_one ville,ville,Ville,المدينة\n"+
+			"select_one accord,q1,Les pouvoirs publics ont un rôle leader,للسلطات العمومية دور ريادي\n"),
+		"choices.csv", strings.NewReader("list_name,name,label::Français (fr),label::العربية (ar)\n"+
+			"ville,oujda,Oujda,وجدة\nville,safi,Safi,آسفي\naccord,oui,En accord,موافق\naccord,non,En désaccord,غير موافق\n"), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []pipeline.Respondent
+	for i, a := range []string{"oui", "oui", "non", "oui", "non", "non", "oui", "oui"} {
+		m := "oujda"
+		if i >= 6 {
+			m = "safi" // 2 respondents: a small cell
+		}
+		rs = append(rs, pipeline.Respondent{ID: i + 1, Meeting: m, Answers: map[string][]string{"ville": {m}, "q1": {a}}})
+	}
+	rows, err := pipeline.Aggregate(q, "ville", rs, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qu, _ := q.Question("q1")
+	var qrows []pipeline.Result
+	for _, r := range rows {
+		if r.Question == "q1" {
+			qrows = append(qrows, r)
+		}
+	}
+	return Spec{Questionnaire: q, Question: qu, Rows: qrows, Languages: []string{"fr", "ar"}, SmallCell: 5,
+		Scopes: []Scope{{"oujda", pipeline.Text{"fr": "Oujda", "ar": "وجدة"}}, {"safi", pipeline.Text{"fr": "Safi", "ar": "آسفي"}},
+			{pipeline.AllScope, pipeline.Text{"fr": "Ensemble", "ar": "المجموع"}}}}
+}
+
+// differingPixels is the share of pixels whose colour differs noticeably.
+func differingPixels(a, b image.Image) float64 {
+	if a.Bounds() != b.Bounds() {
+		return 1
+	}
+	diff, total := 0, 0
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			total++
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			d := absDiff(r1, r2) + absDiff(g1, g2) + absDiff(b1, b2)
+			if d > 3*0x2000 {
+				diff++
+			}
+		}
+	}
+	return float64(diff) / float64(total)
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// TestChartGolden draws the small case and compares it with the reviewed
+// image, with a tolerance for rasteriser differences. go test ./charts -update
+// rewrites it; look at testdata/small_cell.png before committing.
+func TestChartGolden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Draw(&buf, smallCase(t)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := got.Bounds().Dx(); w != 945 { // 16 cm at 150 dpi
+		t.Errorf("width = %d px, want 945", w)
+	}
+	golden := filepath.Join("testdata", "small_cell.png")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./charts -update creates it)", err)
+	}
+	defer f.Close()
+	want, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := differingPixels(got, want); d > 0.002 {
+		t.Errorf("%.2f%% of pixels differ from %s", 100*d, golden)
+	}
+	var again bytes.Buffer
+	if err := Draw(&again, smallCase(t)); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), again.Bytes()) {
+		t.Error("two draws of the same spec differ")
+	}
+}
+
+// A small cell is not drawn: the chart with Safi small differs from one
+// where Safi's rows are marked reliable, in Safi's band only.
+func TestSmallCellNotDrawn(t *testing.T) {
+	spec := smallCase(t)
+	var small, forced bytes.Buffer
+	if err := Draw(&small, spec); err != nil {
+		t.Fatal(err)
+	}
+	for i := range spec.Rows {
+		spec.Rows[i].Small = false
+	}
+	if err := Draw(&forced, spec); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := png.Decode(&small)
+	b, _ := png.Decode(&forced)
+	if d := differingPixels(a, b); d == 0 {
+		t.Error("marking Safi small changed nothing in the chart")
+	}
+}
