@@ -164,3 +164,9 @@ func (p *Project) ReportedQuestions() []Question {
 	}
 	return out
 }
+
+// Aggregate counts respondents' answers with the manifest's meeting question
+// and small-cell threshold (see the package function Aggregate).
+func (p *Project) Aggregate(respondents []Respondent) ([]Result, error) {
+	return Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, respondents, p.Manifest.SmallCell)
+}

@@ -19,7 +19,7 @@ func loadReference(t *testing.T) (*pipeline.Project, *pipeline.Ingested, []pipel
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := pipeline.Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents, p.Manifest.SmallCell)
+	rows, err := p.Aggregate(in.Responses.Respondents)
 	if err != nil {
 		t.Fatal(err)
 	}

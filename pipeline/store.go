@@ -22,15 +22,18 @@ func writerOptions() []parquet.WriterOption {
 	}
 }
 
-// WriteResults writes results.parquet. Rows are written in the given order
-// (Aggregate's order).
-func WriteResults(w io.Writer, rows []Result) error {
-	pw := parquet.NewGenericWriter[Result](w, writerOptions()...)
+// writeRows writes rows of a struct type, in the given order.
+func writeRows[T any](w io.Writer, rows []T, what string) error {
+	pw := parquet.NewGenericWriter[T](w, writerOptions()...)
 	if _, err := pw.Write(rows); err != nil {
-		return fmt.Errorf("writing results: %w", err)
+		return fmt.Errorf("writing %s: %w", what, err)
 	}
 	return pw.Close()
 }
+
+// WriteResults writes results.parquet. Rows are written in the given order
+// (Aggregate's order).
+func WriteResults(w io.Writer, rows []Result) error { return writeRows(w, rows, "results") }
 
 // ReadResults reads results.parquet.
 func ReadResults(r io.ReaderAt, size int64) ([]Result, error) {
@@ -59,14 +62,10 @@ func WriteAttendance(w io.Writer, rows []Attendance) error {
 	for i, a := range rows {
 		out[i] = attendanceRow{a.Meeting, a.Name, a.Organisation, a.City, a.Role, a.File, int64(a.Line)}
 	}
-	pw := parquet.NewGenericWriter[attendanceRow](w, writerOptions()...)
-	if _, err := pw.Write(out); err != nil {
-		return fmt.Errorf("writing attendance: %w", err)
-	}
-	return pw.Close()
+	return writeRows(w, out, "attendance")
 }
 
-// ReadAttendance reads attendance.parquet.
+// ReadAttendanceParquet reads attendance.parquet.
 func ReadAttendanceParquet(r io.ReaderAt, size int64) ([]Attendance, error) {
 	rows, err := parquet.Read[attendanceRow](r, size)
 	if err != nil {

@@ -35,7 +35,7 @@ func referenceInput(t testing.TB) reports.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := pipeline.Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents, p.Manifest.SmallCell)
+	rows, err := p.Aggregate(in.Responses.Respondents)
 	if err != nil {
 		t.Fatal(err)
 	}

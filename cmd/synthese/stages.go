@@ -45,7 +45,7 @@ func aggregate(e *env) error {
 	if err != nil {
 		return err
 	}
-	rows, err := pipeline.Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, respondents, p.Manifest.SmallCell)
+	rows, err := p.Aggregate(respondents)
 	if err != nil {
 		return err
 	}
