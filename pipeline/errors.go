@@ -39,9 +39,19 @@ func IsInputError(err error) bool {
 
 // Reject is a row or a cell of the input that was not used, and why.
 type Reject struct {
+	Code   string // reason category, counted in quality.json
 	File   string
 	Line   int
 	Column string // the column's header; empty for a whole row
 	Value  string
 	Reason string
 }
+
+// Reject codes.
+const (
+	RejectUnknownColumn  = "unknown_column"
+	RejectUnknownValue   = "unknown_value"
+	RejectNoMeeting      = "no_meeting"
+	RejectDuplicate      = "duplicate"
+	RejectUnknownMeeting = "unknown_meeting"
+)

@@ -61,7 +61,7 @@ func TestReadResponsesMatchesLabelsAndRejects(t *testing.T) {
 		"2020-11-24;Oujda;peut-être;;\"multi\nligne\";\r\n" +
 		"2020-11-24;Casablanca;oui;;;\r\n"
 	var got Responses
-	if err := ReadResponses(q, "ville", "r.csv", strings.NewReader(csv), &got); err != nil {
+	if err := ReadResponses(q, "r.csv", strings.NewReader(csv), &got, ResponseOptions{MeetingQuestion: "ville"}); err != nil {
 		t.Fatal(err)
 	}
 	if got.RowsRead != 5 || len(got.Respondents) != 4 {
@@ -113,7 +113,7 @@ func TestReadResponsesMatchesLabelsAndRejects(t *testing.T) {
 
 func TestReadResponsesNeedsTheMeetingColumn(t *testing.T) {
 	q := testQuestionnaire(t)
-	err := ReadResponses(q, "ville", "r.csv", strings.NewReader("q1\noui\n"), &Responses{})
+	err := ReadResponses(q, "r.csv", strings.NewReader("q1\noui\n"), &Responses{}, ResponseOptions{MeetingQuestion: "ville"})
 	if !IsInputError(err) || !strings.Contains(err.Error(), "r.csv:1") || !strings.Contains(err.Error(), "مدينة اللقاء") {
 		t.Errorf("err = %v; want an InputError at r.csv:1 listing the accepted headers", err)
 	}

@@ -16,11 +16,17 @@ type Manifest struct {
 	Organiser     Text `yaml:"organiser"`
 	Languages     []string
 	Questionnaire struct {
-		Survey   string `yaml:"survey"`
+		XLSForm  string `yaml:"xlsform"` // a workbook with sheets survey, choices, settings
+		Survey   string `yaml:"survey"`  // or the sheets as CSV files
 		Choices  string `yaml:"choices"`
 		Settings string `yaml:"settings"`
 	} `yaml:"questionnaire"`
+	// Responses are file names or glob patterns ("exports/*.csv"); their
+	// files are combined, duplicates counted once.
 	Responses       []string `yaml:"responses"`
+	Encoding        string   `yaml:"encoding"`         // of CSV files: auto (default), utf-8, utf-16le, utf-16be, windows-1252
+	MissingValues   []string `yaml:"missing_values"`   // answers meaning "no answer" (default: DefaultMissingValues)
+	GroupSeparators []string `yaml:"group_separators"` // in headers' group paths (default: / - . :)
 	MeetingQuestion string   `yaml:"meeting_question"`
 	Participants    []string `yaml:"participants"`
 	Meetings        string   `yaml:"meetings"`
@@ -48,8 +54,8 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 	}
 	bad := func(msg string) error { return &InputError{File: file, Msg: msg} }
 	switch {
-	case m.Questionnaire.Survey == "" || m.Questionnaire.Choices == "":
-		return nil, bad("questionnaire.survey and questionnaire.choices are required")
+	case m.Questionnaire.XLSForm == "" && (m.Questionnaire.Survey == "" || m.Questionnaire.Choices == ""):
+		return nil, bad("questionnaire: expected xlsform (a workbook), or survey and choices (CSV sheets)")
 	case len(m.Responses) == 0:
 		return nil, bad("responses: expected at least one file")
 	case m.MeetingQuestion == "":
@@ -58,6 +64,9 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 		return nil, bad("meetings is required")
 	case m.SmallCell < 0:
 		return nil, bad("small_cell must be 0 or more")
+	}
+	if _, err := ParseEncoding(m.Encoding); err != nil {
+		return nil, bad(err.Error())
 	}
 	if len(m.Languages) == 0 {
 		m.Languages = []string{"fr", "ar"}

@@ -22,8 +22,8 @@ var langSuffix = regexp.MustCompile(`^(.+)_([a-z]{2,3})$`)
 // ReadMeetings reads the meetings file: meeting_id, start_date, end_date
 // (YYYY-MM-DD) and per-language columns city_<lang>, regions_<lang>,
 // description_<lang>.
-func ReadMeetings(file string, r io.Reader) ([]Meeting, error) {
-	t, err := readTable(file, r)
+func ReadMeetings(file string, r io.Reader, opt ReadOptions) ([]Meeting, error) {
+	t, err := readTable(file, r, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -88,8 +88,8 @@ type Attendance struct {
 // ReadAttendance reads a participant list with columns meeting_id,
 // full_name, organisation, org_city, role. Rows whose meeting is not in
 // meetings are rejected.
-func ReadAttendance(file string, r io.Reader, meetings []Meeting) ([]Attendance, []Reject, error) {
-	t, err := readTable(file, r)
+func ReadAttendance(file string, r io.Reader, meetings []Meeting, opt ReadOptions) ([]Attendance, []Reject, error) {
+	t, err := readTable(file, r, opt)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,7 +107,7 @@ func ReadAttendance(file string, r io.Reader, meetings []Meeting) ([]Attendance,
 		a := Attendance{Meeting: t.cell(i, cols[0]), Name: t.cell(i, cols[1]), Organisation: t.cell(i, cols[2]),
 			City: t.cell(i, cols[3]), Role: strings.ToLower(t.cell(i, cols[4])), File: file, Line: t.lines[i]}
 		if !known[a.Meeting] {
-			rejects = append(rejects, Reject{File: file, Line: a.Line, Column: t.header[cols[0]], Value: a.Meeting,
+			rejects = append(rejects, Reject{Code: RejectUnknownMeeting, File: t.file, Line: a.Line, Column: t.header[cols[0]], Value: a.Meeting,
 				Reason: "row not used: meeting_id is not in the meetings file"})
 			continue
 		}

@@ -15,6 +15,7 @@ const ManifestName = "synthese.yaml"
 // every stage needs before it reads its own inputs.
 type Project struct {
 	FS            fs.FS
+	Read          ReadOptions // how CSV files are decoded (manifest, or the --encoding flag)
 	Manifest      *Manifest
 	Questionnaire *Questionnaire
 	Meetings      []Meeting
@@ -29,8 +30,9 @@ func open(fsys fs.FS, name string) (fs.File, error) {
 }
 
 // LoadProject reads the manifest, the questionnaire and the meetings of a
-// project folder, and checks that they agree with each other.
-func LoadProject(fsys fs.FS) (*Project, error) {
+// project folder, and checks that they agree with each other. A non-empty
+// encoding overrides the manifest's.
+func LoadProject(fsys fs.FS, encoding ...Encoding) (*Project, error) {
 	mf, err := fsys.Open(ManifestName)
 	if err != nil {
 		return nil, &InputError{File: ManifestName, Msg: "no manifest in the project folder", Err: err}
@@ -41,27 +43,11 @@ func LoadProject(fsys fs.FS) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{FS: fsys, Manifest: m}
-	sv, err := open(fsys, m.Questionnaire.Survey)
-	if err != nil {
-		return nil, err
+	p.Read.Encoding, _ = ParseEncoding(m.Encoding)
+	if len(encoding) > 0 && encoding[0] != EncodingAuto {
+		p.Read.Encoding = encoding[0]
 	}
-	defer sv.Close()
-	ch, err := open(fsys, m.Questionnaire.Choices)
-	if err != nil {
-		return nil, err
-	}
-	defer ch.Close()
-	var st io.Reader
-	if m.Questionnaire.Settings != "" {
-		f, err := open(fsys, m.Questionnaire.Settings)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		st = f
-	}
-	p.Questionnaire, err = ReadQuestionnaire(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st)
-	if err != nil {
+	if p.Questionnaire, err = p.readQuestionnaire(); err != nil {
 		return nil, err
 	}
 	mq, ok := p.Questionnaire.Question(m.MeetingQuestion)
@@ -73,7 +59,7 @@ func LoadProject(fsys fs.FS) (*Project, error) {
 		return nil, err
 	}
 	defer mt.Close()
-	if p.Meetings, err = ReadMeetings(m.Meetings, mt); err != nil {
+	if p.Meetings, err = ReadMeetings(m.Meetings, mt, p.Read); err != nil {
 		return nil, err
 	}
 	byID := map[string]bool{}
@@ -88,6 +74,67 @@ func LoadProject(fsys fs.FS) (*Project, error) {
 	return p, nil
 }
 
+func (p *Project) readQuestionnaire() (*Questionnaire, error) {
+	m := p.Manifest
+	if m.Questionnaire.XLSForm != "" {
+		f, err := open(p.FS, m.Questionnaire.XLSForm)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return ReadXLSForm(m.Questionnaire.XLSForm, f)
+	}
+	sv, err := open(p.FS, m.Questionnaire.Survey)
+	if err != nil {
+		return nil, err
+	}
+	defer sv.Close()
+	ch, err := open(p.FS, m.Questionnaire.Choices)
+	if err != nil {
+		return nil, err
+	}
+	defer ch.Close()
+	var st io.Reader
+	if m.Questionnaire.Settings != "" {
+		f, err := open(p.FS, m.Questionnaire.Settings)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		st = f
+	}
+	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, p.Read)
+}
+
+// expand turns the manifest's file names and glob patterns into files, in
+// the manifest's order, each pattern's matches sorted.
+func (p *Project) expand(key string, patterns []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, pat := range patterns {
+		matches, err := fs.Glob(p.FS, pat)
+		if err != nil {
+			return nil, &InputError{File: ManifestName, Msg: fmt.Sprintf("%s: bad pattern %q", key, pat), Err: err}
+		}
+		if len(matches) == 0 {
+			return nil, &InputError{File: pat, Msg: fmt.Sprintf("no such file (named in %s, %s)", ManifestName, key)}
+		}
+		for _, f := range matches {
+			if !seen[f] {
+				seen[f] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out, nil
+}
+
+// ResponseOptions are the manifest's settings for reading responses.
+func (p *Project) ResponseOptions() ResponseOptions {
+	return ResponseOptions{ReadOptions: p.Read, MeetingQuestion: p.Manifest.MeetingQuestion,
+		MissingValues: p.Manifest.MissingValues, GroupSeparators: p.Manifest.GroupSeparators}
+}
+
 // Meeting returns the meeting with id.
 func (p *Project) Meeting(id string) (Meeting, bool) {
 	for _, m := range p.Meetings {
@@ -100,40 +147,51 @@ func (p *Project) Meeting(id string) (Meeting, bool) {
 
 // Ingested is what the ingest stage reads from a project.
 type Ingested struct {
-	Responses  Responses
-	Attendance []Attendance
+	Responses         Responses
+	Attendance        []Attendance
+	AttendanceRejects []Reject
 }
 
 // Rejects returns every reject of the ingest, responses first.
-func (in *Ingested) Rejects() []Reject { return in.Responses.Rejects }
+func (in *Ingested) Rejects() []Reject {
+	return append(append([]Reject{}, in.Responses.Rejects...), in.AttendanceRejects...)
+}
 
 // Ingest reads the response files and the participant lists named in the
 // manifest.
 func (p *Project) Ingest() (*Ingested, error) {
 	in := &Ingested{}
-	for _, name := range p.Manifest.Responses {
+	files, err := p.expand("responses", p.Manifest.Responses)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range files {
 		f, err := open(p.FS, name)
 		if err != nil {
 			return nil, err
 		}
-		err = ReadResponses(p.Questionnaire, p.Manifest.MeetingQuestion, name, f, &in.Responses)
+		err = ReadResponses(p.Questionnaire, name, f, &in.Responses, p.ResponseOptions())
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
 	}
-	for _, name := range p.Manifest.Participants {
+	lists, err := p.expand("participants", p.Manifest.Participants)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range lists {
 		f, err := open(p.FS, name)
 		if err != nil {
 			return nil, err
 		}
-		rows, rejects, err := ReadAttendance(name, f, p.Meetings)
+		rows, rejects, err := ReadAttendance(name, f, p.Meetings, p.Read)
 		f.Close()
 		if err != nil {
 			return nil, err
 		}
 		in.Attendance = append(in.Attendance, rows...)
-		in.Responses.Rejects = append(in.Responses.Rejects, rejects...)
+		in.AttendanceRejects = append(in.AttendanceRejects, rejects...)
 	}
 	return in, nil
 }

@@ -43,6 +43,7 @@ type Choice struct {
 type Question struct {
 	Name  string
 	Type  QuestionType
+	Kind  string // the XLSForm type word: select_one, start, text, date…
 	List  string // the choice list of a select question
 	Label Text
 }
@@ -109,14 +110,54 @@ func labelLanguage(header, def string) (string, bool) {
 }
 
 // ReadQuestionnaire reads the survey, choices and (optional, may be nil)
-// settings sheets of an XLSForm saved as CSV.
+// settings sheets of an XLSForm saved as CSV (or each as a workbook whose
+// first sheet it is).
 func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader) (*Questionnaire, error) {
-	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}}
+	return readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, ReadOptions{})
+}
+
+func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader, opt ReadOptions) (*Questionnaire, error) {
+	var st *table
 	if settings != nil {
-		st, err := readTable(settingsName, settings)
-		if err != nil {
+		var err error
+		if st, err = readTable(settingsName, settings, opt); err != nil {
 			return nil, err
 		}
+	}
+	sv, err := readTable(surveyName, survey, opt)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := readTable(choicesName, choices, opt)
+	if err != nil {
+		return nil, err
+	}
+	return questionnaireFromTables(sv, ch, st)
+}
+
+// ReadXLSForm reads an XLSForm workbook with sheets survey, choices and
+// (optional) settings.
+func ReadXLSForm(file string, r io.Reader) (*Questionnaire, error) {
+	ts, err := readTables(file, r, ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	sv, ch := sheetNamed(ts, file, "survey"), sheetNamed(ts, file, "choices")
+	if sv == nil || ch == nil {
+		var names []string
+		for _, t := range ts {
+			names = append(names, t.file)
+		}
+		return nil, &InputError{File: file, Msg: "an XLSForm needs the sheets \"survey\" and \"choices\"; found " + strings.Join(names, ", ")}
+	}
+	return questionnaireFromTables(sv, ch, sheetNamed(ts, file, "settings"))
+}
+
+// questionnaireFromTables builds a questionnaire from its sheets; settings may be nil.
+func questionnaireFromTables(sv, ch, st *table) (*Questionnaire, error) {
+	surveyName, choicesName := sv.file, ch.file
+	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}}
+	if st != nil {
 		if len(st.records) > 0 {
 			if c := st.column("default_language"); c >= 0 {
 				if m := regexp.MustCompile(`\(([A-Za-z-]+)\)`).FindStringSubmatch(st.cell(0, c)); m != nil {
@@ -134,10 +175,6 @@ func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, 
 				}
 			}
 		}
-	}
-	sv, err := readTable(surveyName, survey)
-	if err != nil {
-		return nil, err
 	}
 	cols, err := sv.require("type", "name")
 	if err != nil {
@@ -172,7 +209,7 @@ func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, 
 				Msg: fmt.Sprintf("question name %q already used on line %d: names must be unique", name, prev)}
 		}
 		seen[name] = sv.lines[i]
-		qu := Question{Name: name, Type: Other, Label: Text{}}
+		qu := Question{Name: name, Type: Other, Kind: typ[0], Label: Text{}}
 		switch typ[0] {
 		case "select_one", "select_multiple":
 			if len(typ) < 2 {
@@ -187,10 +224,6 @@ func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, 
 			}
 		}
 		q.Questions = append(q.Questions, qu)
-	}
-	ch, err := readTable(choicesName, choices)
-	if err != nil {
-		return nil, err
 	}
 	ccols, err := ch.require("list_name", "name")
 	if err != nil {

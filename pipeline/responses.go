@@ -21,14 +21,59 @@ type Respondent struct {
 
 // Responses is what ingest made of the response files.
 type Responses struct {
-	Respondents []Respondent
-	Rejects     []Reject
-	RowsRead    int
+	Respondents     []Respondent
+	Rejects         []Reject
+	RowsRead        int
+	Duplicates      int         // rows rejected as a submission seen before
+	ExplicitMissing int         // answers given as a non-answer ("NSP"), counted missing
+	Files           []FileCount // rows read per file
+	Notes           []string    // what was skipped on purpose (extra sheets, HXL rows)
+
+	seen       map[string]string // submission key -> where it was first seen
+	normalised map[[3]string]int // question, raw value, choice(s) -> count
+	folded     map[[3]string]bool
+}
+
+// FileCount is the number of data rows read from one file.
+type FileCount struct {
+	File string `json:"file"`
+	Rows int    `json:"rows"`
+}
+
+// Normalisation is a raw spelling that was read as a choice.
+type Normalisation struct {
+	Question string `json:"question"`
+	Raw      string `json:"raw"`
+	Choice   string `json:"choice"`
+	Count    int    `json:"count"`
+	// Folded is set when the raw value is neither a name nor a label as the
+	// form writes them: case, accents, spaces or punctuation were folded.
+	Folded bool `json:"folded"`
+}
+
+// Normalisations lists the raw spellings read as choices, sorted.
+func (r *Responses) Normalisations() []Normalisation {
+	var out []Normalisation
+	for k, n := range r.normalised {
+		out = append(out, Normalisation{Question: k[0], Raw: k[1], Choice: k[2], Count: n, Folded: r.folded[k]})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		x, y := out[a], out[b]
+		if x.Question != y.Question {
+			return x.Question < y.Question
+		}
+		if x.Choice != y.Choice {
+			return x.Choice < y.Choice
+		}
+		return x.Raw < y.Raw
+	})
+	return out
 }
 
 // matcher finds the choice a raw value means: its name or its label in any
 // language, compared folded.
 type matcher struct {
+	exact   map[string]bool   // names and labels exactly as the form writes them
 	keys    map[string]string // folded name or label -> choice name
 	ordered []string          // folded keys, longest first (for splitting)
 	order   map[string]int    // choice name -> position in the list
@@ -36,10 +81,11 @@ type matcher struct {
 }
 
 func newMatcher(choices []Choice, defLang string) *matcher {
-	m := &matcher{keys: map[string]string{}, order: map[string]int{}}
+	m := &matcher{keys: map[string]string{}, order: map[string]int{}, exact: map[string]bool{}}
 	for i, c := range choices {
 		m.order[c.Name] = i
 		add := func(s string) {
+			m.exact[s] = true
 			if k := Fold(s); k != "" {
 				if _, taken := m.keys[k]; !taken {
 					m.keys[k] = c.Name
@@ -105,12 +151,31 @@ func (m *matcher) many(raw string) (names []string, unknown []string) {
 	return names, unknown
 }
 
+// exactParts reports whether every part of a joined cell is a name or label
+// exactly as the form writes it (joined by ", ", ";" or spaces).
+func (m *matcher) exactParts(raw string) bool {
+	rest := strings.TrimSpace(raw)
+	for rest != "" {
+		found := false
+		for k := range m.exact {
+			if k != "" && strings.HasPrefix(rest, k) && (len(rest) == len(k) || isSeparator(rest[len(k)])) {
+				rest = strings.TrimLeft(rest[len(k):], ",; ")
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
 // suggest returns the known label closest to raw, for messages.
 func (m *matcher) suggest(raw string) string {
 	f := Fold(raw)
 	best, bestD := "", -1
-	for i, l := range m.labels {
-		_ = i
+	for _, l := range m.labels {
 		if d := levenshtein(f, Fold(l)); bestD < 0 || d < bestD {
 			best, bestD = l, d
 		}
@@ -161,97 +226,393 @@ func matchHeader(q *Questionnaire, header string) (Question, bool) {
 	return Question{}, false
 }
 
+// DefaultMissingValues are answers that mean "no answer" when no choice of
+// the question matches them (compared folded).
+var DefaultMissingValues = []string{
+	"NA", "N/A", "NSP", "NR", "Je ne sais pas", "Ne sait pas", "Sans réponse", "Pas de réponse",
+	"Ne se prononce pas", "No answer", "Don't know", "Prefer not to say", "لا أعرف", "بدون جواب",
+}
+
+// DefaultGroupSeparators split group paths in headers: Kobo "grp/q", ODK
+// Central "grp-q", and "grp.q", "grp:q" from other tools.
+var DefaultGroupSeparators = []string{"/", "-", ".", ":"}
+
+// ResponseOptions say how to read response files.
+type ResponseOptions struct {
+	ReadOptions
+	MeetingQuestion string
+	MissingValues   []string // nil: DefaultMissingValues
+	GroupSeparators []string // nil: DefaultGroupSeparators
+}
+
+// metadataNames are the columns export tools add (compared folded): they
+// are recognised, kept out of the questions, and not rejected.
+var metadataNames = map[string]string{
+	// KoboToolbox
+	"_id": "id", "_uuid": "id", "_submission_time": "time", "_index": "", "_validation_status": "",
+	"__version__": "", "_version_": "", "_status": "", "_submitted_by": "", "_notes": "", "_tags": "",
+	"_parent_index": "", "_parent_table_name": "", "_submission__id": "", "_attachments": "",
+	"_geolocation": "", "_xform_id_string": "", "meta/instanceid": "id", "meta/rootuuid": "",
+	"meta/deprecatedid": "", "formhub/uuid": "",
+	// ODK Central
+	"key": "id", "submissiondate": "time", "meta-instanceid": "id", "instanceid": "id",
+	"submitterid": "", "submittername": "", "attachmentspresent": "", "attachmentsexpected": "",
+	"status": "", "reviewstate": "", "deviceid": "", "edits": "", "formversion": "",
+	// Google Forms / Sheets, in the locales users have
+	"timestamp": "time", "horodateur": "time", "horodatage": "time", "marca temporal": "time",
+	"zeitstempel": "time", "informazioni cronologiche": "time", "carimbo de data/hora": "time",
+	"الطابع الزمني": "time", "email address": "", "adresse e-mail": "", "score": "", "note": "",
+}
+
+// column is what one response column holds.
+type column struct {
+	index    int
+	header   string
+	q        Question
+	m        *matcher
+	choice   string // for a split select_multiple column (q/choice, 1/0)
+	metadata string // "id", "time" or "" for another metadata column
+	isMeta   bool
+}
+
+// classify decides what each header holds. See ReadResponses.
+func classify(q *Questionnaire, t *table, opt ResponseOptions, matchers map[string]*matcher) ([]column, []Reject, error) {
+	seps := opt.GroupSeparators
+	if seps == nil {
+		seps = DefaultGroupSeparators
+	}
+	var cols []column
+	var rejects []Reject
+	joined := map[string]string{} // question -> header of its one-cell column
+	for i, h := range t.header {
+		if strings.TrimSpace(h) == "" {
+			continue
+		}
+		c := column{index: i, header: h}
+		switch qu, choice, ok := resolveHeader(q, h, seps, matchers); {
+		case ok && choice != "":
+			c.q, c.choice = qu, choice
+		case ok:
+			if prev, dup := joined[qu.Name]; dup {
+				return nil, nil, &InputError{File: t.file, Line: t.headerLine, Column: i + 1,
+					Msg: fmt.Sprintf("columns %q and %q both hold question %q", prev, h, qu.Name)}
+			}
+			joined[qu.Name] = h
+			c.q = qu
+		default:
+			role, meta := metadataRole(h, seps)
+			if !meta {
+				rejects = append(rejects, Reject{Code: RejectUnknownColumn, File: t.file, Line: t.headerLine, Column: h, Value: h,
+					Reason: "column matches no question name or label of the questionnaire; its values are not used"})
+				continue
+			}
+			c.isMeta, c.metadata = true, role
+		}
+		if c.q.Closed() {
+			c.m = matchers[c.q.Name]
+		}
+		cols = append(cols, c)
+	}
+	// A question exported both ways (Kobo writes "q" and "q/choice"): the
+	// one-cell column is the answer, the split columns are redundant.
+	out := cols[:0]
+	for _, c := range cols {
+		if c.choice != "" && joined[c.q.Name] != "" {
+			c.isMeta, c.q, c.m = true, Question{}, nil
+		}
+		out = append(out, c)
+	}
+	return out, rejects, nil
+}
+
+// resolveHeader finds the question of a header: the whole header, else a
+// split select_multiple column "<question><sep><choice>", else the header
+// without its group path ("grp/sub/q" -> "sub/q" -> "q").
+func resolveHeader(q *Questionnaire, h string, seps []string, matchers map[string]*matcher) (Question, string, bool) {
+	if qu, ok := matchHeader(q, h); ok {
+		return qu, "", true
+	}
+	for _, sep := range seps {
+		for i := strings.LastIndex(h, sep); i > 0; i = strings.LastIndex(h[:i], sep) {
+			left, right := h[:i], h[i+len(sep):]
+			if qu, choice, ok := resolveHeader(q, left, seps, matchers); ok && choice == "" && qu.Type == SelectMultiple {
+				if name, ok := matchers[qu.Name].one(right); ok {
+					return qu, name, true
+				}
+			}
+		}
+	}
+	for _, sep := range seps {
+		if i := strings.Index(h, sep); i >= 0 && i+len(sep) < len(h) {
+			if qu, choice, ok := resolveHeader(q, h[i+len(sep):], seps, matchers); ok {
+				return qu, choice, true
+			}
+		}
+	}
+	return Question{}, "", false
+}
+
+// metadataRole recognises an export tool's metadata column.
+func metadataRole(h string, seps []string) (string, bool) {
+	f := Fold(h)
+	if role, ok := metadataNames[f]; ok {
+		return role, true
+	}
+	if strings.HasPrefix(f, "_") || strings.HasPrefix(f, "meta/") || strings.HasPrefix(f, "meta-") || strings.HasPrefix(f, "#") {
+		return "", true
+	}
+	for _, sep := range seps { // a metadata column inside a group path
+		if i := strings.LastIndex(f, sep); i >= 0 {
+			if role, ok := metadataNames[f[i+len(sep):]]; ok {
+				return role, true
+			}
+		}
+	}
+	return "", false
+}
+
+// truthy reads a split select_multiple cell: chosen, not chosen, or neither.
+func truthy(s string) (chosen, ok bool) {
+	switch Fold(s) {
+	case "1", "1.0", "true", "vrai", "yes", "oui", "x":
+		return true, true
+	case "0", "0.0", "false", "faux", "no", "non", "":
+		return false, true
+	}
+	return false, false
+}
+
 // ReadResponses reads one wide responses file (one row per respondent) and
-// appends its respondents to into. Headers are matched to questions by name
-// or label; values to choices by name or label. The meeting question's
-// column is required; a row without a valid meeting is rejected whole, a
-// value matching no choice is rejected for that cell (and counted missing).
-func ReadResponses(q *Questionnaire, meetingQuestion, file string, r io.Reader, into *Responses) error {
-	t, err := readTable(file, r)
+// appends its respondents to into; call it once per file of a survey.
+//
+// Headers are matched to questions by name or label (group paths such as
+// "grp/q" are stripped, split select_multiple columns "q/choice" coded 1/0
+// are recognised), export tools' metadata columns are recognised and kept
+// out, and a row of HXL hashtags under the header is skipped. Values are
+// matched to choices by name or label after folding; explicit non-answers
+// count as missing. The meeting question's column is required; a row
+// without a valid meeting is rejected whole, a value matching no choice is
+// rejected for that cell (and counted missing), and a submission seen
+// before (same id, or same time and answers) is rejected as a duplicate.
+func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, opt ResponseOptions) error {
+	ts, err := readTables(file, r, opt.ReadOptions)
 	if err != nil {
 		return err
 	}
+	t := ts[0]
+	for _, extra := range ts[1:] {
+		into.Notes = append(into.Notes, fmt.Sprintf("%s: sheet ignored (only the first sheet holds one row per respondent; repeat groups are not analysed)", extra.file))
+	}
+	meetingQuestion := opt.MeetingQuestion
 	meetingQ, ok := q.Question(meetingQuestion)
 	if !ok || meetingQ.Type != SelectOne {
 		return fmt.Errorf("meeting question %q is not a select_one question of the questionnaire", meetingQuestion)
 	}
-	type col struct {
-		index int
-		q     Question
-		m     *matcher
+	missing := map[string]bool{}
+	mv := opt.MissingValues
+	if mv == nil {
+		mv = DefaultMissingValues
 	}
-	var cols []col
-	meetingCol := -1
-	claimed := map[string]string{}
-	for i, h := range t.header {
-		qu, ok := matchHeader(q, h)
-		if !ok {
-			if h != "" {
-				into.Rejects = append(into.Rejects, Reject{File: file, Line: 1, Column: h, Value: h,
-					Reason: "column matches no question name or label of the questionnaire; its values are not used"})
+	for _, v := range mv {
+		missing[Fold(v)] = true
+	}
+	matchers := map[string]*matcher{}
+	for _, qu := range q.Questions {
+		if qu.Closed() {
+			matchers[qu.Name] = newMatcher(q.Choices(qu), q.DefaultLanguage)
+		}
+	}
+	cols, rejects, err := classify(q, t, opt, matchers)
+	if err != nil {
+		return err
+	}
+	into.Rejects = append(into.Rejects, rejects...)
+	meetingCol, idCol, timeCol := -1, -1, -1
+	for _, c := range cols {
+		switch {
+		case c.q.Name == meetingQuestion && c.choice == "":
+			meetingCol = c.index
+		case c.metadata == "id" && idCol < 0:
+			idCol = c.index
+		case c.metadata == "time" && timeCol < 0:
+			timeCol = c.index
+		}
+	}
+	if timeCol < 0 { // a form's own start/end question is the next best
+		for _, c := range cols {
+			if c.q.Kind == "start" || c.q.Kind == "end" {
+				timeCol = c.index
+				break
 			}
-			continue
 		}
-		if prev, dup := claimed[qu.Name]; dup {
-			return &InputError{File: file, Line: 1, Column: i + 1,
-				Msg: fmt.Sprintf("columns %q and %q both hold question %q", prev, h, qu.Name)}
-		}
-		claimed[qu.Name] = h
-		if !qu.Closed() {
-			continue
-		}
-		if qu.Name == meetingQuestion {
-			meetingCol = i
-		}
-		cols = append(cols, col{index: i, q: qu, m: newMatcher(q.Choices(qu), q.DefaultLanguage)})
 	}
 	if meetingCol < 0 {
-		return &InputError{File: file, Line: 1,
+		return &InputError{File: t.file, Line: t.headerLine,
 			Msg: fmt.Sprintf("no column for the meeting question %q: expected a header %q or one of its labels (%s)",
 				meetingQuestion, meetingQuestion, strings.Join(quoteAll(sortedValues(meetingQ.Label)), ", "))}
 	}
-	for i := range t.records {
+	if into.seen == nil {
+		into.seen = map[string]string{}
+		into.normalised = map[[3]string]int{}
+		into.folded = map[[3]string]bool{}
+	}
+	records := t.records
+	lines := t.lines
+	if len(records) > 0 && isHXL(records[0]) {
+		into.Notes = append(into.Notes, fmt.Sprintf("%s:%d: HXL hashtag row skipped", t.file, lines[0]))
+		records, lines = records[1:], lines[1:]
+	}
+	into.Files = append(into.Files, FileCount{File: t.file, Rows: len(records)})
+	for i, rec := range records {
 		into.RowsRead++
-		line := t.lines[i]
-		resp := Respondent{File: file, Line: line, Answers: map[string][]string{}}
+		line := lines[i]
+		cell := func(c int) string {
+			if c < 0 || c >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[c])
+		}
+		resp := Respondent{File: t.file, Line: line, Answers: map[string][]string{}}
 		var cellRejects []Reject
+		split := map[string][]string{}
+		explicitMissing := 0
 		for _, c := range cols {
-			raw := t.cell(i, c.index)
+			if c.isMeta || !c.q.Closed() {
+				continue
+			}
+			raw := cell(c.index)
+			if c.choice != "" {
+				chosen, ok := truthy(raw)
+				if !ok {
+					cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: raw,
+						Reason: "expected 1 (chosen) or 0 (not chosen) in a split select_multiple column"})
+					continue
+				}
+				if chosen {
+					split[c.q.Name] = append(split[c.q.Name], c.choice)
+				}
+				continue
+			}
 			if raw == "" {
 				continue
 			}
-			header := t.header[c.index]
 			if c.q.Type == SelectOne {
 				name, ok := c.m.one(raw)
-				if !ok {
-					cellRejects = append(cellRejects, Reject{File: file, Line: line, Column: header, Value: raw,
+				switch {
+				case ok:
+					resp.Answers[c.q.Name] = []string{name}
+					if raw != name {
+						k := [3]string{c.q.Name, raw, name}
+						into.normalised[k]++
+						into.folded[k] = !c.m.exact[raw]
+					}
+				case missing[Fold(raw)]:
+					explicitMissing++
+				default:
+					cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: raw,
 						Reason: fmt.Sprintf("matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(raw))})
+				}
+				continue
+			}
+			if missing[Fold(raw)] {
+				if _, ok := c.m.one(raw); !ok {
+					explicitMissing++
 					continue
 				}
-				resp.Answers[c.q.Name] = []string{name}
-				continue
 			}
 			names, unknown := c.m.many(raw)
 			for _, u := range unknown {
-				cellRejects = append(cellRejects, Reject{File: file, Line: line, Column: header, Value: u,
+				if missing[Fold(u)] {
+					continue
+				}
+				cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: u,
 					Reason: fmt.Sprintf("part of the answer matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(u))})
 			}
 			if len(names) > 0 {
 				resp.Answers[c.q.Name] = names
+				if raw != strings.Join(names, " ") {
+					k := [3]string{c.q.Name, raw, strings.Join(names, " ")}
+					into.normalised[k]++
+					into.folded[k] = len(unknown) > 0 || !c.m.exactParts(raw)
+				}
+			}
+		}
+		for name, chosen := range split {
+			if _, done := resp.Answers[name]; !done && len(chosen) > 0 {
+				m := matchers[name]
+				sort.Slice(chosen, func(a, b int) bool { return m.order[chosen[a]] < m.order[chosen[b]] })
+				resp.Answers[name] = chosen
 			}
 		}
 		meeting := resp.Answers[meetingQuestion]
 		if len(meeting) == 0 {
-			into.Rejects = append(into.Rejects, Reject{File: file, Line: line, Column: t.header[meetingCol],
-				Value: t.cell(i, meetingCol), Reason: "row not used: no valid meeting, so it cannot be placed"})
+			into.Rejects = append(into.Rejects, Reject{Code: RejectNoMeeting, File: t.file, Line: line, Column: t.header[meetingCol],
+				Value: cell(meetingCol), Reason: "row not used: no valid meeting, so it cannot be placed"})
 			continue
 		}
-		into.Rejects = append(into.Rejects, cellRejects...)
 		resp.Meeting = meeting[0]
+		if key := submissionKey(cell(idCol), cell(timeCol), resp); key != "" {
+			if first, dup := into.seen[key]; dup {
+				into.Duplicates++
+				into.Rejects = append(into.Rejects, Reject{Code: RejectDuplicate, File: t.file, Line: line,
+					Value: firstNonEmpty(cell(idCol), cell(timeCol)), Reason: "row not used: the same submission as " + first})
+				continue
+			}
+			into.seen[key] = fmt.Sprintf("%s:%d", t.file, line)
+		}
+		into.Rejects = append(into.Rejects, cellRejects...)
+		into.ExplicitMissing += explicitMissing
 		resp.ID = len(into.Respondents) + 1
 		into.Respondents = append(into.Respondents, resp)
 	}
 	return nil
+}
+
+// submissionKey identifies a submission: its id when the export has one,
+// else its time and answers; "" when neither is known.
+func submissionKey(id, when string, r Respondent) string {
+	if id != "" {
+		return "id\x00" + id
+	}
+	if when == "" {
+		return ""
+	}
+	names := make([]string, 0, len(r.Answers))
+	for k := range r.Answers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("time\x00" + when)
+	for _, k := range names {
+		b.WriteString("\x00" + k + "=" + strings.Join(r.Answers[k], " "))
+	}
+	return b.String()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// isHXL reports whether a row holds HXL hashtags (#tag) and nothing else.
+func isHXL(rec []string) bool {
+	tags := 0
+	for _, f := range rec {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+		case strings.HasPrefix(f, "#") && len(f) > 1:
+			tags++
+		default:
+			return false
+		}
+	}
+	return tags > 0
 }
 
 func sortedValues(t Text) []string {

@@ -9,26 +9,59 @@ import (
 	"strings"
 )
 
-// table is a CSV file read whole: its header and its records, with the line
-// on which each record starts.
+// table is a CSV file or a worksheet read whole: its header and its
+// records, with the line (row number) on which each record starts.
 type table struct {
-	file    string
-	header  []string
-	records [][]string
-	lines   []int
+	file       string // as quoted in messages: "r.csv", or "r.xlsx[Sheet1]"
+	header     []string
+	records    [][]string
+	lines      []int
+	headerLine int
 }
 
-// readTable reads a UTF-8 CSV file (a byte-order mark is skipped) whose
-// delimiter is detected among ',', ';' and tab from the header line.
-func readTable(file string, r io.Reader) (*table, error) {
+// ReadOptions are the user's settings for reading input files.
+type ReadOptions struct {
+	// Encoding of CSV files; EncodingAuto detects it (see decodeText).
+	Encoding Encoding
+}
+
+// readTables reads a CSV file (one table) or an XLSX workbook (one table per
+// worksheet, in workbook order). The format is detected from the content,
+// the CSV encoding and delimiter too.
+func readTables(file string, r io.Reader, opt ReadOptions) ([]*table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = detectDelimiter(data)
+	if isXLSX(data) {
+		sheets, err := readXLSX(data)
+		if err != nil {
+			return nil, &InputError{File: file, Msg: "cannot read the workbook", Err: err}
+		}
+		var out []*table
+		for _, sh := range sheets {
+			t := &table{file: file + "[" + sh.name + "]"}
+			for i, rec := range sh.rows {
+				t.add(rec, sh.lines[i])
+			}
+			if t.header == nil {
+				t.header = []string{}
+			}
+			out = append(out, t)
+		}
+		if len(out) == 0 {
+			return nil, &InputError{File: file, Msg: "the workbook has no worksheet"}
+		}
+		return out, nil
+	}
+	text, _, err := decodeText(data, opt.Encoding)
+	if err != nil {
+		return nil, &InputError{File: file, Msg: "cannot decode the text", Err: err}
+	}
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = detectDelimiter([]byte(text))
 	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
 	t := &table{file: file}
 	for {
 		rec, err := cr.Read()
@@ -44,23 +77,54 @@ func readTable(file string, r io.Reader) (*table, error) {
 			return nil, &InputError{File: file, Msg: "not valid CSV", Err: err}
 		}
 		line, _ := cr.FieldPos(0)
-		if t.header == nil {
-			for i := range rec {
-				rec[i] = strings.TrimSpace(rec[i])
-			}
-			t.header = rec
-			continue
-		}
-		if isBlank(rec) {
-			continue
-		}
-		t.records = append(t.records, rec)
-		t.lines = append(t.lines, line)
+		t.add(rec, line)
 	}
 	if t.header == nil {
 		return nil, &InputError{File: file, Msg: "empty file: expected a header line"}
 	}
-	return t, nil
+	return []*table{t}, nil
+}
+
+// add appends a record; the first non-blank one is the header.
+func (t *table) add(rec []string, line int) {
+	if t.header == nil {
+		if isBlank(rec) {
+			return
+		}
+		for i := range rec {
+			rec[i] = strings.TrimSpace(strings.TrimPrefix(rec[i], "\uFEFF"))
+		}
+		t.header, t.headerLine = rec, line
+		return
+	}
+	if isBlank(rec) {
+		return
+	}
+	t.records = append(t.records, rec)
+	t.lines = append(t.lines, line)
+}
+
+// readTable reads a file that holds one table: a CSV file, or the first
+// worksheet of a workbook.
+func readTable(file string, r io.Reader, opt ReadOptions) (*table, error) {
+	ts, err := readTables(file, r, opt)
+	if err != nil {
+		return nil, err
+	}
+	if ts[0].header == nil || len(ts[0].header) == 0 {
+		return nil, &InputError{File: ts[0].file, Msg: "empty sheet: expected a header row"}
+	}
+	return ts[0], nil
+}
+
+// sheetNamed returns the worksheet called name (case-insensitive).
+func sheetNamed(ts []*table, file, name string) *table {
+	for _, t := range ts {
+		if strings.EqualFold(t.file, file+"["+name+"]") {
+			return t
+		}
+	}
+	return nil
 }
 
 func isBlank(rec []string) bool {

@@ -49,6 +49,7 @@ type Input struct {
 	Project    *pipeline.Project
 	Results    []pipeline.Result
 	Attendance []pipeline.Attendance
+	Quality    *pipeline.Quality // quality.json, for the data-quality annex; nil leaves it out
 	Charts     map[string][]byte // question name -> PNG
 	Date       time.Time         // document date (SOURCE_DATE_EPOCH)
 	Version    string
@@ -279,7 +280,62 @@ func (b *builder) part(lang string) error {
 			return err
 		}
 	}
+	b.qualityAnnex(lang)
 	return nil
+}
+
+// qualityAnnex prints quality.json: what was read, kept and set aside.
+func (b *builder) qualityAnnex(lang string) {
+	q := b.in.Quality
+	if q == nil {
+		return
+	}
+	l, c := b.l, b.cats[lang]
+	sum := func(m map[string]int) (n int) {
+		for _, v := range m {
+			n += v
+		}
+		return n
+	}
+	folded := 0
+	for _, n := range q.Responses.Normalised {
+		if n.Folded {
+			folded += n.Count
+		}
+	}
+	r := q.Responses
+	items := []struct {
+		key string
+		n   int
+	}{
+		{"q_files", len(r.Files)},
+		{"q_rows_read", r.RowsRead},
+		{"q_respondents", r.Respondents},
+		{"q_no_meeting", r.RowsRejected[pipeline.RejectNoMeeting]},
+		{"q_duplicates", r.Duplicates},
+		{"q_cells_rejected", sum(r.CellsRejected)},
+		{"q_explicit_missing", r.ExplicitMissing},
+		{"q_columns_ignored", len(r.ColumnsIgnored)},
+		{"q_folded", folded},
+		{"q_participants_read", q.Participants.RowsRead},
+		{"q_participants_rejected", sum(q.Participants.RowsRejected)},
+	}
+	var rows [][]cell
+	for _, it := range items {
+		rows = append(rows, []cell{{c.T(it.key), sCell}, {fmt.Sprint(it.n), sCell}})
+	}
+	l.newPage()
+	l.heading(1, lang, c.T("annex_quality"), sH1, 30)
+	l.paragraph(c.T("q_intro"), sBody)
+	l.space(3)
+	l.addTable(l.newTable([]cell{{c.T("q_item"), sCellB}, {c.T("q_count"), sCellB}}, rows, []int{48, 12}))
+	if len(q.Notes) > 0 {
+		l.space(3)
+		l.paragraph(c.T("q_notes"), sCellB)
+		for _, n := range q.Notes {
+			l.paragraph(n, sSmall)
+		}
+	}
 }
 
 // keyFigures shows the headline counts as a row of figures with captions.

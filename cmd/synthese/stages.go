@@ -30,8 +30,17 @@ func ingest(e *env) error {
 	}); err != nil {
 		return err
 	}
-	e.logf("ingest: %d response rows read, %d respondents kept, %d attendance rows, %d rejects (see %s)",
-		in.Responses.RowsRead, len(in.Responses.Respondents), len(in.Attendance), len(in.Rejects()), e.out("rejects.csv"))
+	if err := writeFile(e.out("quality.json"), func(b *bytes.Buffer) error {
+		return pipeline.WriteQuality(b, in.Quality())
+	}); err != nil {
+		return err
+	}
+	e.logf("ingest: %d response rows read, %d respondents kept, %d duplicates, %d attendance rows, %d rejects (see %s, %s)",
+		in.Responses.RowsRead, len(in.Responses.Respondents), in.Responses.Duplicates, len(in.Attendance), len(in.Rejects()),
+		e.out("rejects.csv"), e.out("quality.json"))
+	for _, n := range in.Responses.Notes {
+		e.logf("ingest: note: %s", n)
+	}
 	return nil
 }
 
@@ -72,6 +81,14 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
+	qr, err := readFile(e.out("quality.json"), "ingest")
+	if err != nil {
+		return err
+	}
+	quality, err := pipeline.ReadQuality(qr)
+	if err != nil {
+		return err
+	}
 	pngs := map[string][]byte{}
 	for _, qu := range p.ReportedQuestions() {
 		r, err := readFile(e.chartPath(qu.Name), "charts")
@@ -84,7 +101,7 @@ func report(e *env) error {
 		}
 		pngs[qu.Name] = b
 	}
-	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance,
+	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality,
 		Charts: pngs, Date: e.now, Version: version})
 	if err != nil {
 		return err
