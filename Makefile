@@ -44,9 +44,12 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+FUZZTIME ?= 60s
+FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip
+
+# Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzFold -fuzztime 60s ./pipeline
-	$(GO) test -run '^$$' -fuzz FuzzSplitMultiple -fuzztime 60s ./pipeline
+	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./pipeline || exit 1; done
 
 # Tools some tests use to read the PDF back (CI installs them through .ci/run).
 deps:

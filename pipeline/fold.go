@@ -25,6 +25,10 @@ func Fold(s string) string {
 			r = '\''
 		case r == '–' || r == '—' || r == '‐' || r == '‑':
 			r = '-'
+		case r == '،': // Arabic comma and semicolon separate like Latin ones
+			r = ','
+		case r == '؛':
+			r = ';'
 		case r == 'ـ': // tatweel is decoration
 			continue
 		}

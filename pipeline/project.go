@@ -15,7 +15,7 @@ const ManifestName = "synthese.yaml"
 // every stage needs before it reads its own inputs.
 type Project struct {
 	FS            fs.FS
-	Read          ReadOptions // how CSV files are decoded (manifest, or the --encoding flag)
+	Read          ReadOptions // how response files are decoded (manifest, or the --encoding flag)
 	Manifest      *Manifest
 	Questionnaire *Questionnaire
 	Meetings      []Meeting
@@ -47,6 +47,8 @@ func LoadProject(fsys fs.FS, encoding ...Encoding) (*Project, error) {
 	if len(encoding) > 0 && encoding[0] != EncodingAuto {
 		p.Read.Encoding = encoding[0]
 	}
+	// The forced encoding is for the exports (response files); the form and
+	// the meetings are always detected.
 	if p.Questionnaire, err = p.readQuestionnaire(); err != nil {
 		return nil, err
 	}
@@ -59,7 +61,7 @@ func LoadProject(fsys fs.FS, encoding ...Encoding) (*Project, error) {
 		return nil, err
 	}
 	defer mt.Close()
-	if p.Meetings, err = ReadMeetings(m.Meetings, mt, p.Read); err != nil {
+	if p.Meetings, err = ReadMeetings(m.Meetings, mt, ReadOptions{}); err != nil {
 		return nil, err
 	}
 	byID := map[string]bool{}
@@ -103,7 +105,7 @@ func (p *Project) readQuestionnaire() (*Questionnaire, error) {
 		defer f.Close()
 		st = f
 	}
-	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, p.Read)
+	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, ReadOptions{})
 }
 
 // expand turns the manifest's file names and glob patterns into files, in
@@ -185,7 +187,7 @@ func (p *Project) Ingest() (*Ingested, error) {
 		if err != nil {
 			return nil, err
 		}
-		rows, rejects, err := ReadAttendance(name, f, p.Meetings, p.Read)
+		rows, rejects, err := ReadAttendance(name, f, p.Meetings, ReadOptions{})
 		f.Close()
 		if err != nil {
 			return nil, err

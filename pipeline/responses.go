@@ -154,12 +154,16 @@ func (m *matcher) many(raw string) (names []string, unknown []string) {
 // exactParts reports whether every part of a joined cell is a name or label
 // exactly as the form writes it (joined by ", ", ";" or spaces).
 func (m *matcher) exactParts(raw string) bool {
+	const separators = ",; ،؛"
 	rest := strings.TrimSpace(raw)
 	for rest != "" {
 		found := false
 		for k := range m.exact {
-			if k != "" && strings.HasPrefix(rest, k) && (len(rest) == len(k) || isSeparator(rest[len(k)])) {
-				rest = strings.TrimLeft(rest[len(k):], ",; ")
+			if k == "" || !strings.HasPrefix(rest, k) {
+				continue
+			}
+			if after := rest[len(k):]; after == "" || strings.ContainsAny(after[:1], separators) || strings.HasPrefix(after, "،") || strings.HasPrefix(after, "؛") {
+				rest = strings.TrimLeft(after, separators)
 				found = true
 				break
 			}

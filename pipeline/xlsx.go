@@ -17,14 +17,15 @@ import (
 // Limits on XLSX input, so that a huge or hostile file is refused with a
 // clear message instead of exhausting memory. They are documented in the
 // README.
-const (
+var (
 	// MaxXLSXBytes is the most uncompressed XML read from one workbook.
-	MaxXLSXBytes = 256 << 20
+	MaxXLSXBytes int64 = 256 << 20
 	// MaxSheetRows is the most rows read from one sheet.
 	MaxSheetRows = 1_000_000
-	// maxColumns bounds a cell reference's column (XFD, Excel's last column).
-	maxColumns = 16384
 )
+
+// maxColumns bounds a cell reference's column (XFD, Excel's last column).
+const maxColumns = 16384
 
 // sheet is one worksheet's cells as text, with each row's number.
 type sheet struct {
@@ -45,7 +46,7 @@ func (b *budget) open(zr *zip.Reader, name string) ([]byte, error) {
 			continue
 		}
 		if f.UncompressedSize64 > uint64(b.left) {
-			return nil, errTooBig
+			return nil, errTooBig()
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -58,7 +59,7 @@ func (b *budget) open(zr *zip.Reader, name string) ([]byte, error) {
 			return nil, err
 		}
 		if int64(len(data)) > b.left {
-			return nil, errTooBig
+			return nil, errTooBig()
 		}
 		b.left -= int64(len(data))
 		return data, nil
@@ -66,7 +67,9 @@ func (b *budget) open(zr *zip.Reader, name string) ([]byte, error) {
 	return nil, nil
 }
 
-var errTooBig = fmt.Errorf("the workbook holds more than %d MiB of uncompressed data, the limit", MaxXLSXBytes>>20)
+func errTooBig() error {
+	return fmt.Errorf("the workbook holds more than %d MiB of uncompressed data, the limit (split it, or export CSV)", MaxXLSXBytes>>20)
+}
 
 // readXLSX reads every worksheet of a workbook, in workbook order.
 func readXLSX(data []byte) ([]sheet, error) {
@@ -330,7 +333,7 @@ func parseSheet(data []byte, shared []string, dates []bool) (sheet, error) {
 					}
 				}
 				if len(sh.rows) >= MaxSheetRows {
-					return sh, fmt.Errorf("more than %d rows, the limit", MaxSheetRows)
+					return sh, fmt.Errorf("more than %d rows, the limit (split the file, or export CSV)", MaxSheetRows)
 				}
 			case "c":
 				inCell, cellType, cellStyle, cellCol = true, "", -1, nextCol

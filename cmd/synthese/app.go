@@ -60,7 +60,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName + " (default: the embedded reference project)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output folder"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
-		&cli.StringFlag{Name: "encoding", Usage: "encoding of the CSV inputs: auto, utf-8, utf-16le, utf-16be, windows-1252 (default: the manifest's, else auto)"},
+		&cli.StringFlag{Name: "encoding", Usage: "encoding of the response files: auto, utf-8, utf-16le, utf-16be, windows-1252 (default: the manifest's, else auto)"},
 	}
 	stage := func(name, usage string, steps ...func(*env) error) *cli.Command {
 		return &cli.Command{
