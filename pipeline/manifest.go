@@ -34,7 +34,19 @@ type Manifest struct {
 		Recommendations string `yaml:"recommendations"`
 	} `yaml:"narrative"`
 	SmallCell int `yaml:"small_cell"`
+	// ParticipantRules name the data files that resolve the participant
+	// lists; each is optional.
+	ParticipantRules struct {
+		OrgTypes string `yaml:"org_types"` // type, pattern
+		Cities   string `yaml:"cities"`    // name, kind, name_ar, aliases
+		Merges   string `yaml:"merges"`    // action, name_a, name_b
+	} `yaml:"participant_rules"`
+	// ParticipantNames: false leaves names out of the report's participants annex.
+	ParticipantNames *bool `yaml:"participant_names"`
 }
+
+// ShowNames reports whether the participants annex shows names.
+func (m *Manifest) ShowNames() bool { return m.ParticipantNames == nil || *m.ParticipantNames }
 
 // SupportedLanguages are the languages the report's message catalogs cover.
 var SupportedLanguages = []string{"fr", "ar", "en"}

@@ -35,13 +35,18 @@ func writeRows[T any](w io.Writer, rows []T, what string) error {
 // (Aggregate's order).
 func WriteResults(w io.Writer, rows []Result) error { return writeRows(w, rows, "results") }
 
-// ReadResults reads results.parquet.
-func ReadResults(r io.ReaderAt, size int64) ([]Result, error) {
-	rows, err := parquet.Read[Result](r, size)
+// readRows reads a whole file of a struct type.
+func readRows[T any](r io.ReaderAt, size int64, what string) ([]T, error) {
+	rows, err := parquet.Read[T](r, size)
 	if err != nil {
-		return nil, fmt.Errorf("reading results: %w", err)
+		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
 	return rows, nil
+}
+
+// ReadResults reads results.parquet.
+func ReadResults(r io.ReaderAt, size int64) ([]Result, error) {
+	return readRows[Result](r, size, "results")
 }
 
 // attendanceRow is one row of attendance.parquet.
@@ -67,9 +72,9 @@ func WriteAttendance(w io.Writer, rows []Attendance) error {
 
 // ReadAttendanceParquet reads attendance.parquet.
 func ReadAttendanceParquet(r io.ReaderAt, size int64) ([]Attendance, error) {
-	rows, err := parquet.Read[attendanceRow](r, size)
+	rows, err := readRows[attendanceRow](r, size, "attendance")
 	if err != nil {
-		return nil, fmt.Errorf("reading attendance: %w", err)
+		return nil, err
 	}
 	out := make([]Attendance, len(rows))
 	for i, a := range rows {

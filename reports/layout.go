@@ -98,11 +98,26 @@ func newLayout(m core.Maroto, g *glyphs, headerH float64) *layout {
 	return &layout{glyphs: g, m: m, avail: pageH - marginTop - marginBottom, header: headerH, used: headerH, page: 1}
 }
 
-// add appends a row of height h, following maroto's page-break rule.
+// quantize rounds a height up to a multiple of 1/64 mm. Such heights add
+// up exactly in binary floating point, so maroto (summing from the top of
+// the content) and gofpdf (from the top of the page) agree to the last bit
+// on where a page ends; otherwise the filler row maroto adds before a break
+// can overshoot gofpdf's trigger by a rounding error, and gofpdf inserts a
+// page of its own.
+func quantize(h float64) float64 { return math.Ceil(h*64) / 64 }
+
+// safety keeps rows off the last half millimetre of a page: a row ending
+// exactly at the bottom margin can make gofpdf break the page itself (float
+// rounding), one row before maroto does, and the pages would drift apart.
+const safety = 0.5
+
+// add appends a row of height h, breaking the page first when it would
+// come within safety of the bottom. Breaks are made explicitly, so maroto
+// and the layout always agree on the page of every row.
 func (l *layout) add(h float64, cols ...core.Col) {
-	if l.used+h > l.avail {
-		l.page++
-		l.used = l.header
+	h = quantize(h)
+	if l.used+h > l.avail-safety && l.used != l.header {
+		l.newPage()
 	}
 	l.used += h
 	l.m.AddRows(row.New(h).Add(cols...))
@@ -110,7 +125,7 @@ func (l *layout) add(h float64, cols ...core.Col) {
 
 // space adds vertical space, dropped at the top of a page.
 func (l *layout) space(h float64) {
-	if h <= 0 || l.used == l.header || l.used+h > l.avail {
+	if h <= 0 || l.used == l.header || l.used+h > l.avail-safety {
 		return
 	}
 	l.add(h, col.New(gridSize))
@@ -128,7 +143,7 @@ func (l *layout) newPage() {
 
 // keep makes sure h fits on the current page, else starts a new one.
 func (l *layout) keep(h float64) {
-	if l.used+h > l.avail {
+	if l.used+h > l.avail-safety {
 		l.newPage()
 	}
 }
@@ -218,7 +233,7 @@ func (l *layout) addTable(t *table) {
 	l.keep(first)
 	t.header.add(l)
 	for _, r := range t.body {
-		if l.used+r.height > l.avail {
+		if l.used+r.height > l.avail-safety {
 			l.newPage()
 			t.header.add(l)
 		}
@@ -232,7 +247,7 @@ func (l *layout) paragraphHeight(s string, st style) float64 {
 }
 
 // fits reports whether h fits on an empty page.
-func (l *layout) fits(h float64) bool { return l.header+h <= l.avail }
+func (l *layout) fits(h float64) bool { return l.header+h <= l.avail-safety }
 
 type tableRow struct {
 	height float64

@@ -50,9 +50,15 @@ type Input struct {
 	Results    []pipeline.Result
 	Attendance []pipeline.Attendance
 	Quality    *pipeline.Quality // quality.json, for the data-quality annex; nil leaves it out
-	Charts     map[string][]byte // question name -> PNG
-	Date       time.Time         // document date (SOURCE_DATE_EPOCH)
-	Version    string
+	// People (participants.parquet) and Participation (participation.parquet)
+	// give the participation section and the participants annex.
+	People        []pipeline.Person
+	Participation []pipeline.ParticipationRow
+	Mix           []byte            // the stakeholder-mix chart (PNG)
+	Cities        *pipeline.Cities  // names of places in each language
+	Charts        map[string][]byte // question name -> PNG
+	Date          time.Time         // document date (SOURCE_DATE_EPOCH)
+	Version       string
 }
 
 // Document is a built report.
@@ -91,6 +97,13 @@ func Build(in Input) (*Document, error) {
 		}
 	}
 	in.Charts = charts
+	if in.Mix != nil {
+		padded, err := distinctWidth(in.Mix, k)
+		if err != nil {
+			return nil, fmt.Errorf("stakeholder chart: %w", err)
+		}
+		in.Mix = padded
+	}
 	b, err := newBuilder(in)
 	if err != nil {
 		return nil, err
@@ -265,6 +278,9 @@ func (b *builder) part(lang string) error {
 	l.dir = i18n.Direction(lang)
 	l.heading(1, lang, c.T("key_figures"), sH1, 25)
 	b.keyFigures(lang)
+	if err := b.participationSection(lang); err != nil {
+		return err
+	}
 	l.heading(1, lang, c.T("method"), sH1, 20)
 	for _, k := range []string{"method_shares", "method_pct", "method_ci"} {
 		l.paragraph(c.T(k), sBody)
@@ -281,6 +297,7 @@ func (b *builder) part(lang string) error {
 		}
 	}
 	b.qualityAnnex(lang)
+	b.participantsAnnex(lang)
 	return nil
 }
 
@@ -338,15 +355,19 @@ func (b *builder) qualityAnnex(lang string) {
 	}
 }
 
-// keyFigures shows the headline counts as a row of figures with captions.
-func (b *builder) keyFigures(lang string) {
-	l, c := b.l, b.cats[lang]
-	participants := 0
-	for _, a := range b.in.Attendance {
-		if a.Role == "participant" {
-			participants++
+// participation returns a count of participation.parquet.
+func (b *builder) participation(scope, measure, category string) pipeline.ParticipationRow {
+	for _, r := range b.in.Participation {
+		if r.Scope == scope && r.Measure == measure && r.Category == category {
+			return r
 		}
 	}
+	return pipeline.ParticipationRow{}
+}
+
+// keyFigures shows the headline counts as rows of figures with captions.
+func (b *builder) keyFigures(lang string) {
+	l, c := b.l, b.cats[lang]
 	respondents := int64(0)
 	for _, r := range b.results[b.p.Manifest.MeetingQuestion] {
 		if r.Scope == pipeline.AllScope {
@@ -359,38 +380,159 @@ func (b *builder) keyFigures(lang string) {
 			questions++
 		}
 	}
-	figures := []struct {
-		value int64
-		key   string
-	}{
-		{int64(len(b.p.Meetings)), "kf_meetings"},
-		{int64(participants), "kf_participants"},
-		{respondents, "kf_respondents"},
-		{int64(questions), "kf_questions"},
+	type figure struct{ value, key string }
+	figures := []figure{
+		{fmt.Sprint(len(b.p.Meetings)), "kf_meetings"},
+		{fmt.Sprint(b.participation(pipeline.AllScope, "participants", "").Count), "kf_participants"},
+		{fmt.Sprint(b.participation(pipeline.AllScope, "people", "").Count), "kf_people"},
+		{fmt.Sprint(b.participation(pipeline.AllScope, "cities", "").Count), "kf_cities"},
+		{fmt.Sprint(respondents), "kf_respondents"},
+		{c.T("pct", wholePercent(b.participation(pipeline.AllScope, "response_rate", "").Share)), "kf_response_rate"},
+		{fmt.Sprint(questions), "kf_questions"},
 	}
-	w := gridSize / len(figures)
+	if len(b.in.Participation) == 0 { // no participant lists: survey figures only
+		figures = []figure{figures[0], figures[4], figures[6]}
+	}
+	const perRow = 4
+	w := gridSize / perRow
 	colW := contentW*float64(w)/gridSize - 4
-	height := 0.0
-	cols := make([]core.Col, len(figures))
-	for i, f := range figures {
-		cl := col.New(w)
-		cl.Add(b.g.text(fmt.Sprint(f.value), sFigure.props(align.Center, 1)))
-		lines := l.lines(c.T(f.key), sSmall, colW)
-		top := 1 + sFigure.lineHeight()
-		for k, ln := range lines {
-			cl.Add(b.g.text(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
+	for start := 0; start < len(figures); start += perRow {
+		height := 0.0
+		var cols []core.Col
+		for _, f := range figures[start:min(start+perRow, len(figures))] {
+			cl := col.New(w)
+			cl.Add(b.g.text(f.value, sFigure.props(align.Center, 1)))
+			lines := l.lines(c.T(f.key), sSmall, colW)
+			top := 1 + sFigure.lineHeight()
+			for k, ln := range lines {
+				cl.Add(b.g.text(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
+			}
+			height = max(height, top+float64(len(lines))*sSmall.lineHeight()+3)
+			cols = append(cols, cl)
 		}
-		height = max(height, top+float64(len(lines))*sSmall.lineHeight()+3)
-		cols[i] = cl
-	}
-	if l.dir == rtl.RTL {
-		for a, z := 0, len(cols)-1; a < z; a, z = a+1, z-1 {
-			cols[a], cols[z] = cols[z], cols[a]
+		for len(cols) < perRow {
+			cols = append(cols, col.New(w))
 		}
+		if l.dir == rtl.RTL {
+			for a, z := 0, len(cols)-1; a < z; a, z = a+1, z-1 {
+				cols[a], cols[z] = cols[z], cols[a]
+			}
+		}
+		l.keep(height)
+		l.add(height, cols...)
 	}
-	l.keep(height)
-	l.add(height, cols...)
 	l.space(4)
+}
+
+// participationSection: who came, per meeting, and the stakeholder mix.
+func (b *builder) participationSection(lang string) error {
+	if len(b.in.Participation) == 0 {
+		return nil
+	}
+	l, c := b.l, b.cats[lang]
+	all := func(measure, category string) int64 {
+		return b.participation(pipeline.AllScope, measure, category).Count
+	}
+	l.heading(1, lang, c.T("participation"), sH1, 30)
+	l.paragraph(c.T("participation_text", all("list_rows", "participant"), all("participants", ""), all("people", ""),
+		all("cities", ""), all("repeat_people", "")), sBody)
+	l.space(2)
+	header := []cell{{c.T("col_meeting"), sCellB}, {c.T("col_participants"), sCellB}, {c.T("col_speakers"), sCellB},
+		{c.T("col_people"), sCellB}, {c.T("col_cities"), sCellB}, {c.T("col_respondents"), sCellB}, {c.T("col_rate"), sCellB}}
+	var rows [][]cell
+	for _, scope := range pipeline.Scopes(b.q, b.p.Manifest.MeetingQuestion) {
+		st := sCell
+		if scope == pipeline.AllScope {
+			st = sCellB
+		}
+		get := func(measure, category string) pipeline.ParticipationRow {
+			return b.participation(scope, measure, category)
+		}
+		rows = append(rows, []cell{
+			{b.scopeLabel(lang, scope), st},
+			{fmt.Sprint(get("list_rows", "participant").Count), st},
+			{fmt.Sprint(get("list_rows", "speaker").Count + get("list_rows", "facilitator").Count), st},
+			{fmt.Sprint(get("people", "").Count), st},
+			{fmt.Sprint(get("cities", "").Count), st},
+			{fmt.Sprint(get("respondents", "").Count), st},
+			{c.T("pct", wholePercent(get("response_rate", "").Share)), st},
+		})
+	}
+	l.addTable(l.newTable(header, rows, []int{12, 8, 8, 8, 8, 8, 8}))
+	l.space(1.5)
+	l.paragraph(c.T("participation_rate"), sSmall)
+	if n := all("unclassified_orgs", ""); n > 0 {
+		l.paragraph(c.T("participation_unclassified", n), sSmall)
+	}
+	if b.in.Mix != nil {
+		cfg, err := png.DecodeConfig(bytes.NewReader(b.in.Mix))
+		if err != nil {
+			return fmt.Errorf("stakeholder chart: %w", err)
+		}
+		h := chartWidth * float64(cfg.Height) / float64(cfg.Width)
+		l.space(4)
+		l.keep(h + sSmall.lineHeight())
+		l.add(h, image.NewFromBytesCol(gridSize, b.in.Mix, extension.Png, props.Rect{Center: true, Percent: 100}))
+		l.paragraph(c.T("mix_caption"), sSmall)
+	}
+	return nil
+}
+
+// participantsAnnex lists the people of each meeting: name, organisation, city.
+func (b *builder) participantsAnnex(lang string) {
+	if len(b.in.People) == 0 {
+		return
+	}
+	l, c := b.l, b.cats[lang]
+	names := b.p.Manifest.ShowNames()
+	l.newPage()
+	l.heading(1, lang, c.T("annex_participants"), sH1, 30)
+	if names {
+		l.paragraph(c.T("annex_participants_note"), sSmall)
+	} else {
+		l.paragraph(c.T("annex_participants_anonymous"), sSmall)
+	}
+	l.space(2)
+	for _, m := range b.p.Meetings {
+		var people []pipeline.Person
+		for _, p := range b.in.People {
+			for _, id := range p.Meetings {
+				if id == m.ID {
+					people = append(people, p)
+				}
+			}
+		}
+		sort.SliceStable(people, func(i, j int) bool { return pipeline.Fold(people[i].Name) < pipeline.Fold(people[j].Name) })
+		header := []cell{{c.T("col_org"), sCellB}, {c.T("col_city"), sCellB}}
+		widths := []int{40, 20}
+		if names {
+			header = append([]cell{{c.T("col_name"), sCellB}}, header...)
+			widths = []int{18, 30, 12}
+		}
+		var rows [][]cell
+		for _, p := range people {
+			city := p.City
+			if city == "" {
+				city = p.Region
+			}
+			r := []cell{{p.Organisation, sCell}, {b.placeLabel(city, lang), sCell}}
+			if names {
+				r = append([]cell{{p.Name, sCell}}, r...)
+			}
+			rows = append(rows, r)
+		}
+		l.heading(2, lang, m.City.In(lang, b.q.DefaultLanguage)+" ("+fmt.Sprint(len(people))+")", sH2, 25)
+		l.addTable(l.newTable(header, rows, widths))
+		l.space(4)
+	}
+}
+
+// placeLabel names a city in lang when the reference list has it.
+func (b *builder) placeLabel(city, lang string) string {
+	if b.in.Cities != nil {
+		return b.in.Cities.Label(city, lang)
+	}
+	return city
 }
 
 // scopeLabel names a scope in lang.

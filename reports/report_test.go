@@ -59,7 +59,18 @@ func referenceInput(t testing.TB) reports.Input {
 		}
 		pngs[qu.Name] = b.Bytes()
 	}
+	orgs, cities, rules, err := p.ParticipantRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, _ := pipeline.ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
+	counts := pipeline.Participation(people, in.Attendance, in.Responses.Respondents, p.Meetings)
+	var mix bytes.Buffer
+	if err := charts.DrawMix(&mix, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages}); err != nil {
+		t.Fatal(err)
+	}
 	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs,
+		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,
 		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
 
@@ -133,6 +144,26 @@ func letters(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// found reports whether heading is in text: in order for left-to-right
+// languages; for right-to-left ones every word, as pdftotext may swap
+// right-to-left runs around punctuation when it rebuilds logical order.
+func found(text, heading, lang string) bool {
+	t := letters(text)
+	if lang != "ar" {
+		return strings.Contains(t, letters(heading))
+	}
+	words := map[string]bool{}
+	for _, w := range strings.Fields(t) {
+		words[w] = true
+	}
+	for _, w := range strings.Fields(letters(heading)) {
+		if !words[w] {
+			return false
+		}
+	}
+	return true
+}
+
 // TestRenderedText reads the PDF back with poppler's pdftotext and finds the
 // headings of each language, and the page count.
 func TestRenderedText(t *testing.T) {
@@ -159,19 +190,18 @@ func TestRenderedText(t *testing.T) {
 	// relies on it).
 	pages := strings.Split(string(out), "\f")
 	for _, e := range doc.Outline {
-		if e.Page < 1 || e.Page > len(pages) || !strings.Contains(letters(pages[e.Page-1]), letters(e.Title)) {
+		if e.Page < 1 || e.Page > len(pages) || !found(pages[e.Page-1], e.Title, e.Lang) {
 			t.Errorf("heading %q (%s) is not on page %d", e.Title, e.Lang, e.Page)
 		}
 	}
-	text := letters(string(out))
 	for _, lang := range in.Project.Manifest.Languages {
 		c, _ := i18n.For(lang)
-		want := []string{c.T("key_figures"), c.T("method"), c.T("results"), c.T("annex_quality")}
+		want := []string{c.T("key_figures"), c.T("participation"), c.T("method"), c.T("results"), c.T("annex_quality"), c.T("annex_participants")}
 		for _, qu := range in.Project.ReportedQuestions() {
 			want = append(want, qu.Label[lang])
 		}
 		for _, w := range want {
-			if !strings.Contains(text, letters(w)) {
+			if !found(string(out), w, lang) {
 				t.Errorf("%s: heading %q not found in the PDF's text", lang, w)
 			}
 		}

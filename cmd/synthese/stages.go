@@ -64,6 +64,43 @@ func aggregate(e *env) error {
 		return err
 	}
 	e.logf("aggregate: %d result rows for %d respondents", len(rows), len(respondents))
+	return participants(e, respondents)
+}
+
+// participants resolves the lists into people and counts participation.
+func participants(e *env, respondents []pipeline.Respondent) error {
+	p := e.project
+	ar, err := readFile(e.out("parquet", "attendance.parquet"), "ingest")
+	if err != nil {
+		return err
+	}
+	attendance, err := pipeline.ReadAttendanceParquet(ar, ar.Size())
+	if err != nil {
+		return err
+	}
+	orgs, cities, rules, err := p.ParticipantRules()
+	if err != nil {
+		return err
+	}
+	people, merges := pipeline.ResolvePeople(attendance, p.Meetings, rules, orgs, cities)
+	counts := pipeline.Participation(people, attendance, respondents, p.Meetings)
+	if err := writeFile(e.out("parquet", "participants.parquet"), func(b *bytes.Buffer) error {
+		return pipeline.WritePeople(b, people)
+	}); err != nil {
+		return err
+	}
+	if err := writeFile(e.out("parquet", "participation.parquet"), func(b *bytes.Buffer) error {
+		return pipeline.WriteParticipation(b, counts)
+	}); err != nil {
+		return err
+	}
+	if err := writeFile(e.out("merges.csv"), func(b *bytes.Buffer) error {
+		return pipeline.WriteMerges(b, merges)
+	}); err != nil {
+		return err
+	}
+	e.logf("aggregate: %d list rows resolved to %d people (%d spellings merged, see %s)",
+		len(attendance), len(people), len(merges), e.out("merges.csv"))
 	return nil
 }
 
@@ -95,13 +132,34 @@ func report(e *env) error {
 		if err != nil {
 			return err
 		}
-		b := make([]byte, r.Len())
-		if _, err := r.Read(b); err != nil {
-			return err
-		}
-		pngs[qu.Name] = b
+		pngs[qu.Name] = readAll(r)
+	}
+	pp, err := readFile(e.out("parquet", "participants.parquet"), "aggregate")
+	if err != nil {
+		return err
+	}
+	people, err := pipeline.ReadPeople(pp, pp.Size())
+	if err != nil {
+		return err
+	}
+	pr, err := readFile(e.out("parquet", "participation.parquet"), "aggregate")
+	if err != nil {
+		return err
+	}
+	counts, err := pipeline.ReadParticipation(pr, pr.Size())
+	if err != nil {
+		return err
+	}
+	mix, err := readFile(e.out("charts", "stakeholders.png"), "charts")
+	if err != nil {
+		return err
+	}
+	_, cities, _, err := p.ParticipantRules()
+	if err != nil {
+		return err
 	}
 	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality,
+		People: people, Participation: counts, Mix: readAll(mix), Cities: cities,
 		Charts: pngs, Date: e.now, Version: version})
 	if err != nil {
 		return err
@@ -153,7 +211,20 @@ func drawCharts(e *env) error {
 		}
 		count++
 	}
-	e.logf("charts: %d charts in %s", count, e.out("charts"))
+	pr, err := readFile(e.out("parquet", "participation.parquet"), "aggregate")
+	if err != nil {
+		return err
+	}
+	counts, err := pipeline.ReadParticipation(pr, pr.Size())
+	if err != nil {
+		return err
+	}
+	if err := writeFile(e.out("charts", "stakeholders.png"), func(b *bytes.Buffer) error {
+		return charts.DrawMix(b, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages})
+	}); err != nil {
+		return err
+	}
+	e.logf("charts: %d charts in %s", count+1, e.out("charts"))
 	return nil
 }
 
@@ -165,4 +236,11 @@ func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
 		}
 	}
 	return out
+}
+
+// readAll returns the bytes of an output read back.
+func readAll(r *bytes.Reader) []byte {
+	b := make([]byte, r.Len())
+	r.Read(b)
+	return b
 }

@@ -1,0 +1,189 @@
+package pipeline
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+)
+
+// ParticipationRow is one row of participation.parquet: a count (and, for
+// stakeholder mix and response rate, a share) of one measure in one scope.
+//
+// Measures: "list_rows" by role (rows of the lists), "people" (distinct
+// people, any role), "participants" (distinct people with the role
+// participant), "repeat_people" (people at two meetings or more, scope all),
+// "cities" (distinct cities of origin of the people), "org_type" by type
+// (distinct people; share of the scope's people), "unclassified_orgs"
+// (distinct organisations no rule classified, scope all), "respondents",
+// and "response_rate" (respondents over participant rows; share).
+type ParticipationRow struct {
+	Scope    string  `parquet:"scope,dict"`
+	Measure  string  `parquet:"measure,dict"`
+	Category string  `parquet:"category,dict"`
+	Count    int64   `parquet:"count"`
+	Share    float64 `parquet:"share"`
+}
+
+// Participation counts who came, per meeting and overall.
+func Participation(people []Person, rows []Attendance, respondents []Respondent, meetings []Meeting) []ParticipationRow {
+	var out []ParticipationRow
+	scopes := make([]string, 0, len(meetings)+1)
+	for _, m := range meetings {
+		scopes = append(scopes, m.ID)
+	}
+	scopes = append(scopes, AllScope)
+	in := func(scope string, p Person) bool {
+		if scope == AllScope {
+			return true
+		}
+		for _, m := range p.Meetings {
+			if m == scope {
+				return true
+			}
+		}
+		return false
+	}
+	participantRole := func(scope string, p Person) bool {
+		for _, ri := range p.Rows {
+			if rows[ri].Role == "participant" && (scope == AllScope || rows[ri].Meeting == scope) {
+				return true
+			}
+		}
+		return false
+	}
+	roles := map[string]bool{}
+	for _, a := range rows {
+		roles[a.Role] = true
+	}
+	roleNames := make([]string, 0, len(roles))
+	for r := range roles {
+		roleNames = append(roleNames, r)
+	}
+	sort.Strings(roleNames)
+	for _, scope := range scopes {
+		listRows := map[string]int64{}
+		for _, a := range rows {
+			if scope == AllScope || a.Meeting == scope {
+				listRows[a.Role]++
+			}
+		}
+		for _, r := range roleNames {
+			out = append(out, ParticipationRow{Scope: scope, Measure: "list_rows", Category: r, Count: listRows[r]})
+		}
+		var nPeople, nParticipants int64
+		cities := map[string]bool{}
+		types := map[string]int64{}
+		for _, p := range people {
+			if !in(scope, p) {
+				continue
+			}
+			nPeople++
+			if participantRole(scope, p) {
+				nParticipants++
+			}
+			if p.City != "" {
+				cities[p.City] = true
+			}
+			types[p.OrgType]++
+		}
+		out = append(out,
+			ParticipationRow{Scope: scope, Measure: "people", Count: nPeople},
+			ParticipationRow{Scope: scope, Measure: "participants", Count: nParticipants},
+			ParticipationRow{Scope: scope, Measure: "cities", Count: int64(len(cities))})
+		for _, t := range OrgTypeNames {
+			share := 0.0
+			if nPeople > 0 {
+				share = float64(types[t]) / float64(nPeople)
+			}
+			out = append(out, ParticipationRow{Scope: scope, Measure: "org_type", Category: t, Count: types[t], Share: share})
+		}
+		var resp int64
+		for _, r := range respondents {
+			if scope == AllScope || r.Meeting == scope {
+				resp++
+			}
+		}
+		rate := 0.0
+		if listRows["participant"] > 0 {
+			rate = float64(resp) / float64(listRows["participant"])
+		}
+		out = append(out, ParticipationRow{Scope: scope, Measure: "respondents", Count: resp},
+			ParticipationRow{Scope: scope, Measure: "response_rate", Count: resp, Share: rate})
+		if scope == AllScope {
+			var repeat int64
+			unclassified := map[string]bool{}
+			for _, p := range people {
+				if len(p.Meetings) > 1 {
+					repeat++
+				}
+				if p.OrgType == "unclassified" {
+					unclassified[Fold(p.Organisation)] = true
+				}
+			}
+			out = append(out, ParticipationRow{Scope: scope, Measure: "repeat_people", Count: repeat},
+				ParticipationRow{Scope: scope, Measure: "unclassified_orgs", Count: int64(len(unclassified))})
+		}
+	}
+	return out
+}
+
+// personRow is one row of participants.parquet. No contact details.
+type personRow struct {
+	ID           string   `parquet:"person_id"`
+	Name         string   `parquet:"name"`
+	Variants     []string `parquet:"variants,list"`
+	Meetings     []string `parquet:"meetings,list"`
+	Roles        []string `parquet:"roles,list"`
+	Organisation string   `parquet:"organisation"`
+	OrgType      string   `parquet:"org_type,dict"`
+	City         string   `parquet:"city,dict"`
+	Region       string   `parquet:"region,dict"`
+	ListRows     int64    `parquet:"list_rows"`
+}
+
+// WritePeople writes participants.parquet: one row per person.
+func WritePeople(w io.Writer, people []Person) error {
+	out := make([]personRow, len(people))
+	for i, p := range people {
+		out[i] = personRow{p.ID, p.Name, p.Variants, p.Meetings, p.Roles, p.Organisation, p.OrgType, p.City, p.Region, int64(len(p.Rows))}
+	}
+	return writeRows(w, out, "participants")
+}
+
+// ReadPeople reads participants.parquet (without the attendance row indexes).
+func ReadPeople(r io.ReaderAt, size int64) ([]Person, error) {
+	rows, err := readRows[personRow](r, size, "participants")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Person, len(rows))
+	for i, p := range rows {
+		out[i] = Person{ID: p.ID, Name: p.Name, Variants: p.Variants, Meetings: p.Meetings, Roles: p.Roles,
+			Organisation: p.Organisation, OrgType: p.OrgType, City: p.City, Region: p.Region}
+	}
+	return out, nil
+}
+
+// WriteParticipation writes participation.parquet.
+func WriteParticipation(w io.Writer, rows []ParticipationRow) error {
+	return writeRows(w, rows, "participation")
+}
+
+// ReadParticipation reads participation.parquet.
+func ReadParticipation(r io.ReaderAt, size int64) ([]ParticipationRow, error) {
+	return readRows[ParticipationRow](r, size, "participation")
+}
+
+// WriteMerges writes merges.csv: each spelling merged into a person, the
+// spelling it matched, the score and the evidence.
+func WriteMerges(w io.Writer, merges []MergeRecord) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"person_id", "canonical_name", "variant", "matched_with", "score", "evidence", "forced"})
+	for _, m := range merges {
+		cw.Write([]string{m.PersonID, m.Canonical, m.Variant, m.MatchedWith, strconv.FormatFloat(m.Score, 'f', 3, 64), m.Evidence, fmt.Sprint(m.Forced)})
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,226 @@
+package pipeline
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func testRules(t *testing.T) (*OrgTypes, *Cities) {
+	t.Helper()
+	f, err := os.Open("../data/org_types.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	orgs, err := ReadOrgTypes("org_types.csv", f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.Open("../data/cities.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cities, err := ReadCities("cities.csv", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return orgs, cities
+}
+
+// rowsOf makes attendance rows: name|organisation|city, one per meeting m1, m2…
+func rowsOf(specs ...string) []Attendance {
+	var out []Attendance
+	for i, s := range specs {
+		f := strings.Split(s, "|")
+		for len(f) < 3 {
+			f = append(f, "")
+		}
+		out = append(out, Attendance{Meeting: []string{"m1", "m2"}[i%2], Name: f[0], Organisation: f[1], City: f[2], Role: "participant", Line: i + 2})
+	}
+	return out
+}
+
+var testMeetings = []Meeting{{ID: "m1"}, {ID: "m2"}}
+
+func peopleCount(t *testing.T, rows []Attendance, rules *MergeRules) ([]Person, []MergeRecord) {
+	t.Helper()
+	orgs, cities := testRules(t)
+	return ResolvePeople(rows, testMeetings, rules, orgs, cities)
+}
+
+func TestVariantsMerge(t *testing.T) {
+	groups := [][]string{
+		{"Abdeladim ElBAALY|DESS|Rabat", "Abdeladim ELBAALY|DESS|Rabat", "Abdeladim EL BAALY", "Abdelaadim ELBAALY|Direction ESS|"},
+		{"Tayeb EL MESBAHI|Conseil de la région de l'Oriental|Oujda", "Taib EL MESBAHI|Région de l'Oriental|"},
+		{"Ali BACHIRI|Ass. Aljisr|Nador", "Ali EL BACHIRI||Nador"},
+		{"Bachir LAFKIH", "Bachir LAFQIH"},
+		{"Amina LAGHZAL", "Amina Laghzal", "  Amina   LAGHZAL "},
+		{"Lahbbi AADID|ODCO|Guelmim", "Lahbib AADID|ODCO|Guelmim"},
+		{"Youssef CHAKROUN|Enabel|", "Youssef CHEQROUN|ENABEL|"},
+	}
+	for _, g := range groups {
+		people, merges := peopleCount(t, rowsOf(g...), nil)
+		if len(people) != 1 {
+			t.Errorf("%q: %d people, want 1", g, len(people))
+			continue
+		}
+		if len(people[0].Meetings) != 2 && len(g) > 1 {
+			t.Errorf("%q: meetings %v, want both", g, people[0].Meetings)
+		}
+		distinct := map[string]bool{}
+		for _, s := range g {
+			distinct[strings.Join(strings.Fields(strings.Split(s, "|")[0]), " ")] = true
+		}
+		if len(merges) != len(distinct)-1 {
+			t.Errorf("%q: %d merge records, want one per extra spelling (%d): %+v", g, len(merges), len(distinct)-1, merges)
+		}
+		for _, m := range merges {
+			if m.Score < minScore || m.MatchedWith == "" || m.PersonID != people[0].ID {
+				t.Errorf("%q: unexplained merge %+v", g, m)
+			}
+		}
+	}
+}
+
+func TestLookAlikesStayApart(t *testing.T) {
+	pairs := [][2]string{
+		{"Mohamed ALAMI|A|Rabat", "Mohamed ALAOUI|A|Rabat"},       // same first name, different surname
+		{"Hanane BOUJARMOUNE", "Hanane BOUJEMAA"},                  // idem
+		{"Yassine BRAHIM|X|Tanger", "Brahim|X|Tanger"},             // a lone first name is too little
+		{"Aziz MHANDI", "Aziz HAMDI"},                              // close letters, other surname
+		{"Hamid EL KHORCHI|A|Safi", "Rachid EL KHORCHI|A|Safi"},    // same surname, other first name
+		{"Participant", "Participant"},                              // placeholders are never merged
+	}
+	for _, p := range pairs {
+		people, _ := peopleCount(t, rowsOf(p[0], p[1]), nil)
+		if len(people) != 2 {
+			t.Errorf("%q and %q merged into one person", p[0], p[1])
+		}
+	}
+}
+
+func TestForcedAndForbiddenMerges(t *testing.T) {
+	rules, err := ReadMergeRules("merges.csv", strings.NewReader(
+		"action,name_a,name_b\nmerge,Brahim,Yassine BRAHIM\nkeep_apart,Tayeb EL MESBAHI,Taib EL MESBAHI\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, merges := peopleCount(t, rowsOf("Yassine BRAHIM|X|Tanger", "Brahim|X|Tanger", "Tayeb EL MESBAHI", "Taib EL MESBAHI"), rules)
+	if len(people) != 3 {
+		t.Fatalf("%d people, want 3 (Brahim forced into Yassine BRAHIM, the Mesbahi pair kept apart)", len(people))
+	}
+	forced := false
+	for _, m := range merges {
+		forced = forced || m.Forced && strings.Contains(m.Evidence, "merges file")
+	}
+	if !forced {
+		t.Errorf("the forced merge is not in the report: %+v", merges)
+	}
+	if _, err := ReadMergeRules("m.csv", strings.NewReader("action,name_a,name_b\nfuse,a,b\n")); !IsInputError(err) || !strings.Contains(err.Error(), "m.csv:2:1") {
+		t.Errorf("bad action: err = %v", err)
+	}
+}
+
+func TestOrgTypesAndCities(t *testing.T) {
+	orgs, cities := testRules(t)
+	for org, want := range map[string]string{
+		"Coop. Tadwir": "cooperative", "Coopérative zohour": "cooperative", "Ass Passagers": "associative",
+		"Association Al Akhawaine": "associative", "Université Cadi Ayyad": "academic", "ENCG": "academic",
+		"Conseil de la région de l'Oriental": "public", "Délégation Entraide Nationale": "public", "OCP Group": "private",
+		"ENABEL": "international", "Programme Forsati - IOM": "international", "Radio SNRT": "media",
+		"Participant": "individual", "": "individual", "Zorglub et fils": "unclassified",
+	} {
+		if got := orgs.Classify(org); got != want {
+			t.Errorf("Classify(%q) = %q, want %q", org, got, want)
+		}
+	}
+	for raw, want := range map[string]CityMatch{
+		"SAFI": {City: "Safi"}, "safi": {City: "Safi"}, "Guelmimm": {City: "Guelmim", Fixed: true},
+		"Agadir; Guelmim": {City: "Agadir"}, "Oriental": {Region: "Oriental"}, "Laayoune": {City: "Laâyoune"},
+		"العيون": {City: "Laâyoune"}, "tangier": {City: "Tanger"}, "Sidi Ifni": {City: "Sidi Ifni"}, "": {},
+		"Oujdaa": {City: "Oujda", Fixed: true},
+	} {
+		if got := cities.Normalise(raw); got != want {
+			t.Errorf("Normalise(%q) = %+v, want %+v", raw, got, want)
+		}
+	}
+	if _, err := ReadOrgTypes("o.csv", strings.NewReader("type,pattern\ncharity,x\n")); !IsInputError(err) {
+		t.Errorf("unknown type: err = %v", err)
+	}
+}
+
+// TestReferenceParticipation: the 2020 lists, as the README of the data
+// describes them: 161 participant rows, about 152 distinct participants.
+func TestReferenceParticipation(t *testing.T) {
+	p, err := LoadProject(os.DirFS("../data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := p.Ingest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, cities, rules, err := p.ParticipantRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, _ := ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
+	counts := Participation(people, in.Attendance, in.Responses.Respondents, p.Meetings)
+	get := func(scope, measure, category string) ParticipationRow {
+		for _, r := range counts {
+			if r.Scope == scope && r.Measure == measure && r.Category == category {
+				return r
+			}
+		}
+		t.Fatalf("no %s/%s/%s", scope, measure, category)
+		return ParticipationRow{}
+	}
+	if n := get("all", "list_rows", "participant").Count; n != 161 {
+		t.Errorf("participant rows = %d, want 161", n)
+	}
+	if n := get("all", "participants", "").Count; n < 148 || n > 154 {
+		t.Errorf("distinct participants = %d, want near 152", n)
+	}
+	if n := get("all", "cities", "").Count; n != 22 {
+		t.Errorf("cities of origin = %d, want 22", n)
+	}
+	if r := get("oujda", "response_rate", ""); r.Count != 34 || r.Share < 0.894 || r.Share > 0.895 {
+		t.Errorf("Oujda response rate = %+v, want 34/38", r)
+	}
+	var mix float64
+	for _, typ := range OrgTypeNames {
+		mix += get("safi", "org_type", typ).Share
+	}
+	if mix < 0.999 || mix > 1.001 {
+		t.Errorf("Safi's stakeholder mix sums to %v", mix)
+	}
+	if n := get("all", "unclassified_orgs", "").Count; n != 0 {
+		t.Errorf("%d organisations unclassified by data/org_types.csv", n)
+	}
+}
+
+// Contact details in a list never reach an output.
+func TestContactDetailsNeverWritten(t *testing.T) {
+	list := "meeting_id,full_name,organisation,org_city,role,email,phone\nm1,Ali CHADMI,Ass. X,Oujda,participant,ali@example.org,+212 600 000 000\n"
+	rows, _, err := ReadAttendance("p.csv", strings.NewReader(list), testMeetings, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, merges := peopleCount(t, rows, nil)
+	var a, p, m bytes.Buffer
+	if err := WriteAttendance(&a, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WritePeople(&p, people); err != nil {
+		t.Fatal(err)
+	}
+	WriteMerges(&m, merges)
+	for _, b := range [][]byte{a.Bytes(), p.Bytes(), m.Bytes()} {
+		if bytes.Contains(b, []byte("example.org")) || bytes.Contains(b, []byte("600 000")) {
+			t.Error("an e-mail or phone number reached an output")
+		}
+	}
+}
