@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -424,12 +425,12 @@ func ResolvePeople(rows []Attendance, meetings []Meeting, rules *MergeRules, org
 			for _, ri := range nodes[ni].rows {
 				a := rows[ri]
 				p.Rows = append(p.Rows, ri)
-				name := strings.Join(strings.Fields(a.Name), " ")
+				name := repair(strings.Join(strings.Fields(a.Name), " "))
 				if _, ok := firstSeen[name]; !ok {
 					firstSeen[name] = ri
 				}
 				spelling[name]++
-				if org := strings.TrimSpace(a.Organisation); org != "" && !orgs.Placeholder(org) {
+				if org := repair(strings.TrimSpace(a.Organisation)); org != "" && !orgs.Placeholder(org) {
 					orgCount[org]++
 				}
 				c := cities.Normalise(a.City)
@@ -506,6 +507,13 @@ func ResolvePeople(rows []Attendance, meetings []Meeting, rules *MergeRules, org
 	})
 	return people, merges
 }
+
+// artefact is the PDF extraction artefact "›" standing for an apostrophe
+// between letters ("l›Office").
+var artefact = regexp.MustCompile(`(\pL)›(\pL)`)
+
+// repair restores the apostrophes that PDF extraction turned into "›".
+func repair(s string) string { return artefact.ReplaceAllString(s, "$1’$2") }
 
 // mostFrequent returns the key with the highest count; ties go to the one
 // seen first (when order is given) or the smallest.

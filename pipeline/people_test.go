@@ -224,3 +224,10 @@ func TestContactDetailsNeverWritten(t *testing.T) {
 		}
 	}
 }
+
+func TestPDFArtefactRepaired(t *testing.T) {
+	people, _ := peopleCount(t, rowsOf("Ali CHADMI|Direction de l›Economie Sociale|Rabat"), nil)
+	if got := people[0].Organisation; got != "Direction de l’Economie Sociale" {
+		t.Errorf("organisation = %q", got)
+	}
+}

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -136,26 +134,55 @@ func isBlank(rec []string) bool {
 	return true
 }
 
-// detectDelimiter counts the candidate delimiters outside quotes on the first line.
+// detectDelimiter chooses among ',', ';' and tab by counting them outside
+// quotes on the first records: a delimiter found the same number of times
+// on every record wins (the most frequent such one), else the most frequent
+// on the header line.
 func detectDelimiter(data []byte) rune {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	if !sc.Scan() {
-		return ','
-	}
-	counts := map[rune]int{}
+	candidates := []rune{',', ';', '\t'}
+	var lines []map[rune]int
+	cur := map[rune]int{}
 	inQuote := false
-	for _, r := range sc.Text() {
+	for _, r := range string(data) {
 		switch {
 		case r == '"':
 			inQuote = !inQuote
-		case !inQuote && (r == ',' || r == ';' || r == '\t'):
-			counts[r]++
+		case !inQuote && r == '\n':
+			lines = append(lines, cur)
+			cur = map[rune]int{}
+		case !inQuote:
+			cur[r]++
+		}
+		if len(lines) == 20 {
+			break
 		}
 	}
-	best := ','
-	for _, d := range []rune{';', '\t'} {
-		if counts[d] > counts[best] {
+	if len(cur) > 0 && len(lines) < 20 {
+		lines = append(lines, cur)
+	}
+	if len(lines) == 0 {
+		return ','
+	}
+	best, bestN := rune(0), 0
+	for _, d := range candidates {
+		n := lines[0][d]
+		consistent := n > 0
+		for _, l := range lines[1:] {
+			if l[d] != n {
+				consistent = false
+				break
+			}
+		}
+		if consistent && n > bestN {
+			best, bestN = d, n
+		}
+	}
+	if best != 0 {
+		return best
+	}
+	best = ','
+	for _, d := range candidates[1:] {
+		if lines[0][d] > lines[0][best] {
 			best = d
 		}
 	}
