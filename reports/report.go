@@ -16,6 +16,7 @@ import (
 	"math"
 	"math/rand"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -49,7 +50,8 @@ type Input struct {
 	Project    *pipeline.Project
 	Results    []pipeline.Result
 	Attendance []pipeline.Attendance
-	Quality    *pipeline.Quality // quality.json, for the data-quality annex; nil leaves it out
+	Quality    *pipeline.Quality       // quality.json, for the data-quality annex; nil leaves it out
+	Tests      []pipeline.Independence // tests.parquet: one sentence per question
 	// People (participants.parquet) and Participation (participation.parquet)
 	// give the participation section and the participants annex.
 	People        []pipeline.Person
@@ -287,6 +289,10 @@ func (b *builder) part(lang string) error {
 		l.space(2)
 	}
 	l.paragraph(c.T("method_small", b.p.Manifest.SmallCell, b.p.Manifest.SmallCell), sBody)
+	if len(b.in.Tests) > 0 {
+		l.space(2)
+		l.paragraph(c.T("method_test"), sBody)
+	}
 	l.newPage()
 	l.heading(1, lang, c.T("results"), sH1, 60)
 	number := 0
@@ -583,6 +589,10 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	if qu.Type == pipeline.SelectMultiple {
 		l.paragraph(c.T("question_multiple"), sSmall)
 	}
+	if s := b.testSentence(lang, qu.Name); s != "" {
+		l.space(1)
+		l.paragraph(s, sBody)
+	}
 	if all, ok := resultAt(rows, pipeline.AllScope, b.q.Choices(qu)[0].Name); ok && all.MissingN > 0 {
 		l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN), sSmall)
 	}
@@ -660,4 +670,38 @@ func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeli
 		body = append(body, r)
 	}
 	return header, body, columnWidths(len(choices))
+}
+
+// significance is the level at which the report calls a difference significant.
+const significance = 0.05
+
+// testSentence says, from tests.parquet, whether the meetings differ on a question.
+func (b *builder) testSentence(lang, question string) string {
+	c := b.cats[lang]
+	for _, t := range b.in.Tests {
+		if t.Question != question {
+			continue
+		}
+		if t.Method == pipeline.MethodNotApplicable {
+			return c.T("test_na", c.T("test_na_"+t.Note))
+		}
+		dec := func(v float64, digits int) string {
+			return strings.Replace(strconv.FormatFloat(v, 'f', digits, 64), ".", c.T("decimal_sep"), 1)
+		}
+		p := "=\u00a0" + dec(t.PValue, 3) // no-break spaces: "p = 0,039" stays on one line
+		if t.PValue < 0.001 {
+			p = "<\u00a0" + dec(0.001, 3)
+		}
+		var detail string
+		if t.Method == pipeline.MethodMonteCarlo {
+			detail = c.T("test_monte_carlo", dec(t.Statistic, 1), t.DF, p, t.Simulations, dec(t.CramersV, 2))
+		} else {
+			detail = c.T("test_pearson", dec(t.Statistic, 1), t.DF, p, dec(t.CramersV, 2))
+		}
+		if t.PValue < significance {
+			return c.T("test_significant", detail)
+		}
+		return c.T("test_not_significant", detail)
+	}
+	return ""
 }

@@ -69,7 +69,8 @@ func referenceInput(t testing.TB) reports.Input {
 	if err := charts.DrawMix(&mix, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages}); err != nil {
 		t.Fatal(err)
 	}
-	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs,
+	tests := pipeline.TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents)
+	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests,
 		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,
 		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
@@ -204,6 +205,15 @@ func TestRenderedText(t *testing.T) {
 			if !found(string(out), w, lang) {
 				t.Errorf("%s: heading %q not found in the PDF's text", lang, w)
 			}
+		}
+	}
+	// The significance sentences: q4 and q5 differ between meetings, the
+	// other single-answer questions do not (tests.parquet).
+	for _, lang := range in.Project.Manifest.Languages {
+		c, _ := i18n.For(lang)
+		lead := letters(strings.Split(c.T("test_significant"), "(")[0])
+		if n := strings.Count(letters(string(out)), lead); n != 2 {
+			t.Errorf("%s: %d questions stated as significant, want 2 (q4, q5)", lang, n)
 		}
 	}
 	for _, figure := range []string{"148", "161"} {

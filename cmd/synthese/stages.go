@@ -63,7 +63,13 @@ func aggregate(e *env) error {
 	}); err != nil {
 		return err
 	}
-	e.logf("aggregate: %d result rows for %d respondents", len(rows), len(respondents))
+	tests := pipeline.TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, respondents)
+	if err := writeFile(e.out("parquet", "tests.parquet"), func(b *bytes.Buffer) error {
+		return pipeline.WriteTests(b, tests)
+	}); err != nil {
+		return err
+	}
+	e.logf("aggregate: %d result rows for %d respondents, %d tests of independence", len(rows), len(respondents), len(tests))
 	return participants(e, respondents)
 }
 
@@ -158,7 +164,15 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality,
+	tr, err := readFile(e.out("parquet", "tests.parquet"), "aggregate")
+	if err != nil {
+		return err
+	}
+	tests, err := pipeline.ReadTests(tr, tr.Size())
+	if err != nil {
+		return err
+	}
+	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests,
 		People: people, Participation: counts, Mix: readAll(mix), Cities: cities,
 		Charts: pngs, Date: e.now, Version: version})
 	if err != nil {
