@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -23,6 +24,10 @@ type Result struct {
 	CILow    float64 `parquet:"ci_low"`
 	CIHigh   float64 `parquet:"ci_high"`
 	Small    bool    `parquet:"small"`
+	// NEff is the sample size behind the interval: valid_n, or Kish's
+	// effective size when the pooled figures are weighted.
+	NEff     float64 `parquet:"n_eff"`
+	Weighted bool    `parquet:"weighted"`
 }
 
 // Scopes returns the scopes in report order: the meetings in the order of
@@ -50,7 +55,15 @@ func Scopes(q *Questionnaire, meetingQuestion string) []string {
 //
 // Rows come in questionnaire order: question, then scope (meetings in list
 // order, then all), then answer in choice-list order.
-func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Respondent, smallCell int) ([]Result, error) {
+//
+// With weighted set, the pooled scope is weighted by each respondent's
+// Weight: share = Σw(answer) / Σw(valid), pct the largest-remainder rounding
+// of the weighted shares (half up for select_multiple), and the interval is
+// Wilson's with Kish's effective sample size (Σw)²/Σw² of the valid
+// respondents; count and valid_n stay unweighted counts. Meetings' figures
+// are never weighted.
+func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Respondent, smallCell int, weighted ...bool) ([]Result, error) {
+	weigh := len(weighted) > 0 && weighted[0]
 	scopes := Scopes(q, meetingQuestion)
 	if len(scopes) < 2 {
 		return nil, fmt.Errorf("meeting question %q has no choices", meetingQuestion)
@@ -70,6 +83,8 @@ func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Responden
 				continue
 			}
 			counts := make([]int64, len(choices))
+			wcounts := make([]float64, len(choices))
+			var weights []float64
 			var valid, total int64
 			for _, r := range respondents {
 				if scope != AllScope && r.Meeting != scope {
@@ -81,13 +96,19 @@ func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Responden
 					continue
 				}
 				valid++
+				weights = append(weights, r.Weight)
 				for _, a := range ans {
 					i, ok := index[a]
 					if !ok {
 						return nil, fmt.Errorf("respondent %d (%s:%d): %q is not a choice of %q", r.ID, r.File, r.Line, a, qu.Name)
 					}
 					counts[i]++
+					wcounts[i] += r.Weight
 				}
+			}
+			if weigh && scope == AllScope {
+				out = append(out, weightedRows(qu, choices, counts, wcounts, weights, valid, total, smallCell)...)
+				continue
 			}
 			var pcts []int64
 			if qu.Type == SelectOne {
@@ -108,12 +129,44 @@ func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Responden
 					Scope: scope, Question: qu.Name, Answer: c.Name,
 					Count: counts[i], ValidN: valid, MissingN: total - valid,
 					Share: share, Pct: pcts[i], CILow: lo, CIHigh: hi,
-					Small: valid < int64(smallCell),
+					Small: valid < int64(smallCell), NEff: float64(valid),
 				})
 			}
 		}
 	}
 	return out, nil
+}
+
+// weightedRows are the pooled rows of a question with weights.
+func weightedRows(qu Question, choices []Choice, counts []int64, wcounts, weights []float64, valid, total int64, smallCell int) []Result {
+	var wValid float64
+	for _, w := range weights {
+		wValid += w
+	}
+	neff := KishN(weights)
+	shares := make([]float64, len(choices))
+	for i := range choices {
+		if wValid > 0 {
+			shares[i] = wcounts[i] / wValid
+		}
+	}
+	var pcts []int64
+	if qu.Type == SelectOne {
+		pcts = LargestRemainderShares(shares)
+	} else {
+		pcts = make([]int64, len(shares))
+		for i, s := range shares {
+			pcts[i] = int64(math.Floor(100*s + 0.5))
+		}
+	}
+	out := make([]Result, len(choices))
+	for i, c := range choices {
+		lo, hi := WilsonIntervalShare(shares[i], neff)
+		out[i] = Result{Scope: AllScope, Question: qu.Name, Answer: c.Name, Count: counts[i], ValidN: valid,
+			MissingN: total - valid, Share: shares[i], Pct: pcts[i], CILow: lo, CIHigh: hi,
+			Small: valid < int64(smallCell), NEff: neff, Weighted: true}
+	}
+	return out
 }
 
 // SortResults puts rows in the order Aggregate documents, given the

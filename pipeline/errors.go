@@ -54,4 +54,5 @@ const (
 	RejectNoMeeting      = "no_meeting"
 	RejectDuplicate      = "duplicate"
 	RejectUnknownMeeting = "unknown_meeting"
+	RejectBadWeight      = "bad_weight"
 )

@@ -34,6 +34,9 @@ type Manifest struct {
 		Recommendations string `yaml:"recommendations"`
 	} `yaml:"narrative"`
 	SmallCell int `yaml:"small_cell"`
+	// WeightColumn names a column of the response files holding each
+	// respondent's weight; the pooled figures are then weighted.
+	WeightColumn string `yaml:"weight_column"`
 	// ParticipantRules name the data files that resolve the participant
 	// lists; each is optional.
 	ParticipantRules struct {

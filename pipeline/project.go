@@ -134,7 +134,7 @@ func (p *Project) expand(key string, patterns []string) ([]string, error) {
 // ResponseOptions are the manifest's settings for reading responses.
 func (p *Project) ResponseOptions() ResponseOptions {
 	return ResponseOptions{ReadOptions: p.Read, MeetingQuestion: p.Manifest.MeetingQuestion,
-		MissingValues: p.Manifest.MissingValues, GroupSeparators: p.Manifest.GroupSeparators}
+		MissingValues: p.Manifest.MissingValues, GroupSeparators: p.Manifest.GroupSeparators, WeightColumn: p.Manifest.WeightColumn}
 }
 
 // Meeting returns the meeting with id.
@@ -228,7 +228,7 @@ func (p *Project) ReportedQuestions() []Question {
 // Aggregate counts respondents' answers with the manifest's meeting question
 // and small-cell threshold (see the package function Aggregate).
 func (p *Project) Aggregate(respondents []Respondent) ([]Result, error) {
-	return Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, respondents, p.Manifest.SmallCell)
+	return Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, respondents, p.Manifest.SmallCell, p.Manifest.WeightColumn != "")
 }
 
 // ParticipantRules reads the rule files named in the manifest (nil for

@@ -3,17 +3,20 @@ package pipeline
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // Respondent is one row of a responses file, its answers normalised to
 // choice names.
 type Respondent struct {
-	ID      int    // 1-based, in the order the rows were read
-	File    string // source file
-	Line    int    // line of the row in the source file
-	Meeting string // choice name of the meeting question
+	ID      int     // 1-based, in the order the rows were read
+	File    string  // source file
+	Line    int     // line of the row in the source file
+	Meeting string  // choice name of the meeting question
+	Weight  float64 // from the weight column; 1 without one, 0 when invalid
 	// Answers maps a closed question's name to the chosen choice names, in
 	// the list's order. A question without a valid answer is absent.
 	Answers map[string][]string
@@ -247,6 +250,7 @@ type ResponseOptions struct {
 	MeetingQuestion string
 	MissingValues   []string // nil: DefaultMissingValues
 	GroupSeparators []string // nil: DefaultGroupSeparators
+	WeightColumn    string   // header of the weights column; "" for none
 }
 
 // metadataNames are the columns export tools add (compared folded): they
@@ -293,6 +297,11 @@ func classify(q *Questionnaire, t *table, opt ResponseOptions, matchers map[stri
 			continue
 		}
 		c := column{index: i, header: h}
+		if opt.WeightColumn != "" && Fold(h) == Fold(opt.WeightColumn) {
+			c.isMeta, c.metadata = true, "weight"
+			cols = append(cols, c)
+			continue
+		}
 		switch qu, choice, ok := resolveHeader(q, h, seps, matchers); {
 		case ok && choice != "":
 			c.q, c.choice = qu, choice
@@ -431,9 +440,11 @@ func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, 
 		return err
 	}
 	into.Rejects = append(into.Rejects, rejects...)
-	meetingCol, idCol, timeCol := -1, -1, -1
+	meetingCol, idCol, timeCol, weightCol := -1, -1, -1, -1
 	for _, c := range cols {
 		switch {
+		case c.metadata == "weight":
+			weightCol = c.index
 		case c.q.Name == meetingQuestion && c.choice == "":
 			meetingCol = c.index
 		case c.metadata == "id" && idCol < 0:
@@ -449,6 +460,10 @@ func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, 
 				break
 			}
 		}
+	}
+	if opt.WeightColumn != "" && weightCol < 0 {
+		return &InputError{File: t.file, Line: t.headerLine,
+			Msg: fmt.Sprintf("no weight column %q (weight_column in %s)", opt.WeightColumn, ManifestName)}
 	}
 	if meetingCol < 0 {
 		return &InputError{File: t.file, Line: t.headerLine,
@@ -476,8 +491,18 @@ func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, 
 			}
 			return strings.TrimSpace(rec[c])
 		}
-		resp := Respondent{File: t.file, Line: line, Answers: map[string][]string{}}
+		resp := Respondent{File: t.file, Line: line, Answers: map[string][]string{}, Weight: 1}
 		var cellRejects []Reject
+		if weightCol >= 0 {
+			raw := cell(weightCol)
+			w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+			if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
+				w = 0
+				cellRejects = append(cellRejects, Reject{Code: RejectBadWeight, File: t.file, Line: line, Column: t.header[weightCol], Value: raw,
+					Reason: "expected a number 0 or more; the respondent is left out of the weighted pooled figures"})
+			}
+			resp.Weight = w
+		}
 		split := map[string][]string{}
 		explicitMissing := 0
 		for _, c := range cols {

@@ -28,6 +28,72 @@ func WilsonInterval(k, n int64) (low, high float64) {
 	return math.Max(0, low), math.Min(1, high)
 }
 
+// WilsonIntervalShare is the Wilson score interval of a share p observed
+// with an effective sample size n (not necessarily whole: Kish's n for
+// weighted data). With n = 0 it is [0, 1].
+func WilsonIntervalShare(p, n float64) (low, high float64) {
+	if n <= 0 {
+		return 0, 1
+	}
+	z2 := z95 * z95
+	den := 1 + z2/n
+	center := (p + z2/(2*n)) / den
+	half := z95 / den * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
+	low, high = center-half, center+half
+	if p == 0 {
+		low = 0
+	}
+	if p == 1 {
+		high = 1
+	}
+	return math.Max(0, low), math.Min(1, high)
+}
+
+// KishN is Kish's effective sample size of weights: (Σw)² / Σw².
+func KishN(weights []float64) float64 {
+	var s, s2 float64
+	for _, w := range weights {
+		s += w
+		s2 += w * w
+	}
+	if s2 == 0 {
+		return 0
+	}
+	return s * s / s2
+}
+
+// LargestRemainderShares is LargestRemainder for shares that are not
+// counts (weighted): percentages summing to 100, ties to the earlier answer.
+func LargestRemainderShares(shares []float64) []int64 {
+	out := make([]int64, len(shares))
+	var total float64
+	for _, s := range shares {
+		total += s
+	}
+	if total <= 0 {
+		return out
+	}
+	rem := make([]float64, len(shares))
+	var given int64
+	for i, s := range shares {
+		q := 100 * s / total
+		out[i] = int64(math.Floor(q + 1e-9))
+		rem[i] = q - float64(out[i])
+		given += out[i]
+	}
+	for left := 100 - given; left > 0; left-- {
+		best := -1
+		for i := range rem {
+			if rem[i] >= 0 && (best < 0 || rem[i] > rem[best]+1e-12) {
+				best = i
+			}
+		}
+		out[best]++
+		rem[best] = -1
+	}
+	return out
+}
+
 // LargestRemainder returns integer percentages of counts that sum to 100:
 // each count gets the floor of its exact percentage, and the points left are
 // given to the largest remainders (ties to the earlier answer). All zero

@@ -211,3 +211,44 @@ func TestTestsParquetRoundTrip(t *testing.T) {
 		t.Errorf("wrote %+v\nread %+v", tests, back)
 	}
 }
+
+// TestWeightedPooledAgainstR: the weighted pooled share, Kish's effective n
+// and the interval, against testdata/stats/reference_weighted.csv.
+func TestWeightedPooledAgainstR(t *testing.T) {
+	q, _ := tableRespondents(t, [][]int64{{0, 0}, {0, 0}})
+	answers := []string{"a0", "a0", "a1", "a0", "a1", "a0", "a1", "a1", "a0", "a1"}
+	weights := []float64{1.5, 1.5, 1.5, 0.5, 2, 1, 0.8, 0.8, 1.2, 3}
+	var rs []Respondent
+	for i, a := range answers {
+		m := "m0"
+		if i >= 6 {
+			m = "m1"
+		}
+		rs = append(rs, Respondent{ID: i + 1, Meeting: m, Weight: weights[i], Answers: map[string][]string{"meeting": {m}, "q": {a}}})
+	}
+	rows, err := Aggregate(q, "meeting", rs, 5, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Result{}
+	for _, r := range rows {
+		if r.Scope == AllScope && r.Question == "q" {
+			got[r.Answer] = r
+		}
+		if r.Scope != AllScope && r.Weighted {
+			t.Errorf("a meeting's row is weighted: %+v", r)
+		}
+	}
+	var pct int64
+	for _, ref := range readCSVFile(t, "testdata/stats/reference_weighted.csv") {
+		r := got[ref["answer"]]
+		if !r.Weighted || r.Count == 0 || r.ValidN != 10 || !close9(r.Share, num(t, ref["share"])) || !close9(r.NEff, num(t, ref["n_eff"])) ||
+			!close9(r.CILow, num(t, ref["low"])) || !close9(r.CIHigh, num(t, ref["high"])) {
+			t.Errorf("ours %+v\nR    %v", r, ref)
+		}
+		pct += r.Pct
+	}
+	if pct != 100 {
+		t.Errorf("weighted pct sum to %d", pct)
+	}
+}

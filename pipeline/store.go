@@ -91,6 +91,7 @@ const (
 	colFile       = "source_file"
 	colLine       = "source_line"
 	colMeeting    = "meeting"
+	colWeight     = "weight"
 )
 
 func responsesSchema(q *Questionnaire, meetingQuestion string) (*parquet.Schema, []string) {
@@ -99,6 +100,7 @@ func responsesSchema(q *Questionnaire, meetingQuestion string) (*parquet.Schema,
 		colFile:       parquet.String(),
 		colLine:       parquet.Int(64),
 		colMeeting:    parquet.String(),
+		colWeight:     parquet.Leaf(parquet.DoubleType),
 	}
 	var questions []string
 	for _, qu := range q.Questions {
@@ -132,6 +134,8 @@ func WriteResponses(w io.Writer, q *Questionnaire, meetingQuestion string, respo
 				row[i] = parquet.ByteArrayValue([]byte(r.File)).Level(0, 0, i)
 			case colMeeting:
 				row[i] = parquet.ByteArrayValue([]byte(r.Meeting)).Level(0, 0, i)
+			case colWeight:
+				row[i] = parquet.DoubleValue(r.Weight).Level(0, 0, i)
 			default:
 				if ans := r.Answers[name]; len(ans) > 0 {
 					row[i] = parquet.ByteArrayValue([]byte(strings.Join(ans, " "))).Level(0, 1, i)
@@ -180,6 +184,8 @@ func ReadResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQu
 					resp.File = string(v.ByteArray())
 				case name == colMeeting:
 					resp.Meeting = string(v.ByteArray())
+				case name == colWeight:
+					resp.Weight = v.Double()
 				case v.IsNull():
 				case closed[name]:
 					resp.Answers[name] = strings.Fields(string(v.ByteArray()))

@@ -136,10 +136,10 @@ func isBlank(rec []string) bool {
 
 // detectDelimiter chooses among ',', ';' and tab by counting them outside
 // quotes on the first records: a delimiter found the same number of times
-// on every record wins (the most frequent such one), else the most frequent
-// on the header line.
+// on every record wins (the most frequent such one; on a tie the rarer in
+// text: tab, then ';', then ','), else the most frequent on the header line.
 func detectDelimiter(data []byte) rune {
-	candidates := []rune{',', ';', '\t'}
+	candidates := []rune{'\t', ';', ','}
 	var lines []map[rune]int
 	cur := map[rune]int{}
 	inQuote := false
@@ -181,7 +181,7 @@ func detectDelimiter(data []byte) rune {
 		return best
 	}
 	best = ','
-	for _, d := range candidates[1:] {
+	for _, d := range []rune{';', '\t'} {
 		if lines[0][d] > lines[0][best] {
 			best = d
 		}

@@ -106,6 +106,15 @@ func FuzzCSVRoundTrip(f *testing.F) {
 		if comma != ',' && comma != ';' && comma != '\t' {
 			comma = ','
 		}
+		// The delimiter is detected, so the property holds when it is not
+		// ambiguous: no field holds another candidate delimiter.
+		for _, s := range []string{h1, h2, v1, v2} {
+			for _, d := range ",;\t" {
+				if d != rune(comma) && strings.ContainsRune(s, d) {
+					return
+				}
+			}
+		}
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
 		w.Comma = rune(comma)

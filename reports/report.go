@@ -289,6 +289,10 @@ func (b *builder) part(lang string) error {
 		l.space(2)
 	}
 	l.paragraph(c.T("method_small", b.p.Manifest.SmallCell, b.p.Manifest.SmallCell), sBody)
+	if w := b.p.Manifest.WeightColumn; w != "" {
+		l.space(2)
+		l.paragraph(c.T("method_weighted", w), sBody)
+	}
 	if len(b.in.Tests) > 0 {
 		l.space(2)
 		l.paragraph(c.T("method_test"), sBody)

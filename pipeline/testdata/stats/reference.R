@@ -43,3 +43,20 @@ ci <- t(mapply(function(k, n) prop.test(k, n, correct = FALSE)$conf.int, wilson$
 wilson$low <- ci[, 1]
 wilson$high <- ci[, 2]
 write.csv(wilson, "reference_wilson.csv", row.names = FALSE)
+
+# Weighted pooled figures: share = Σw(answer)/Σw, Kish's effective n =
+# (Σw)²/Σw², Wilson's interval with that n (written out, as prop.test takes
+# only whole counts).
+meeting <- c(rep("m0", 6), rep("m1", 4))
+answer <- c("a0", "a0", "a1", "a0", "a1", "a0", "a1", "a1", "a0", "a1")
+w <- c(1.5, 1.5, 1.5, 0.5, 2, 1, 0.8, 0.8, 1.2, 3)
+z <- qnorm(0.975)
+neff <- sum(w)^2 / sum(w^2)
+weighted <- do.call(rbind, lapply(c("a0", "a1"), function(a) {
+  p <- sum(w[answer == a]) / sum(w)
+  den <- 1 + z^2 / neff
+  centre <- (p + z^2 / (2 * neff)) / den
+  half <- z / den * sqrt(p * (1 - p) / neff + z^2 / (4 * neff^2))
+  data.frame(answer = a, share = p, n_eff = neff, low = centre - half, high = centre + half)
+}))
+write.csv(weighted, "reference_weighted.csv", row.names = FALSE)
