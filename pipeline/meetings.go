@@ -15,6 +15,9 @@ type Meeting struct {
 	Regions     Text // regions covered, "; "-separated in each language
 	Start, End  time.Time
 	Description Text // regional context
+	// Unreviewed lists the languages whose texts are draft translations (a
+	// translation_status column naming e.g. description_ar "not yet reviewed").
+	Unreviewed map[string]bool
 }
 
 var langSuffix = regexp.MustCompile(`^(.+)_([a-z]{2,3})$`)
@@ -68,9 +71,30 @@ func ReadMeetings(file string, r io.Reader, opt ReadOptions) ([]Meeting, error) 
 				m.Description[sm[2]] = t.cell(i, c)
 			}
 		}
+		if c := t.column("translation_status"); c >= 0 {
+			m.Unreviewed = unreviewed(t.cell(i, c))
+		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+var statusLang = regexp.MustCompile(`(?:^|[\s,;_])([a-z]{2,3})\b`)
+
+// unreviewed reads a translation_status cell: the languages named before a
+// status that says the translation is not reviewed.
+func unreviewed(status string) map[string]bool {
+	out := map[string]bool{}
+	for _, part := range strings.Split(status, ";") {
+		names, note, ok := strings.Cut(part, ":")
+		if !ok || !strings.Contains(strings.ToLower(note), "not yet reviewed") {
+			continue
+		}
+		for _, m := range statusLang.FindAllStringSubmatch(strings.ToLower(names), -1) {
+			out[m[1]] = true
+		}
+	}
+	return out
 }
 
 // Attendance is one row of a participant list: a person at a meeting in a

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"strconv"
+	"strings"
 )
 
 // ManifestName is the manifest's file name in a project folder.
@@ -152,11 +153,15 @@ type Ingested struct {
 	Responses         Responses
 	Attendance        []Attendance
 	AttendanceRejects []Reject
+	Narrative         *Narrative
+	NarrativeRejects  []Reject
+	Coverage          Coverage
 }
 
 // Rejects returns every reject of the ingest, responses first.
 func (in *Ingested) Rejects() []Reject {
-	return append(append([]Reject{}, in.Responses.Rejects...), in.AttendanceRejects...)
+	out := append(append([]Reject{}, in.Responses.Rejects...), in.AttendanceRejects...)
+	return append(out, in.NarrativeRejects...)
 }
 
 // Ingest reads the response files and the participant lists named in the
@@ -195,6 +200,10 @@ func (p *Project) Ingest() (*Ingested, error) {
 		in.Attendance = append(in.Attendance, rows...)
 		in.AttendanceRejects = append(in.AttendanceRejects, rejects...)
 	}
+	if in.Narrative, in.NarrativeRejects, err = p.Narrative(); err != nil {
+		return nil, err
+	}
+	in.Coverage = NarrativeCoverage(p.Meetings, in.Narrative, SupportedLanguages)
 	return in, nil
 }
 
@@ -259,4 +268,32 @@ func (p *Project) ParticipantRules() (*OrgTypes, *Cities, *MergeRules, error) {
 		return nil, nil, nil, err
 	}
 	return orgs, cities, merges, nil
+}
+
+// Narrative reads the recommendations named in the manifest (nil when none).
+func (p *Project) Narrative() (*Narrative, []Reject, error) {
+	name := p.Manifest.Narrative.Recommendations
+	if name == "" {
+		return nil, nil, nil
+	}
+	f, err := open(p.FS, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	return ReadRecommendations(name, f, p.Meetings, p.Questionnaire.DefaultLanguage)
+}
+
+// SetLanguages replaces the report languages (the --languages flag).
+func (p *Project) SetLanguages(langs []string) error {
+	if len(langs) == 0 || len(langs) > 2 {
+		return &InputError{File: "--languages", Msg: fmt.Sprintf("expected one or two of %s, got %q", strings.Join(SupportedLanguages, ", "), strings.Join(langs, ","))}
+	}
+	for _, l := range langs {
+		if !contains(SupportedLanguages, l) {
+			return &InputError{File: "--languages", Msg: fmt.Sprintf("%q is not supported; expected one or two of %s", l, strings.Join(SupportedLanguages, ", "))}
+		}
+	}
+	p.Manifest.Languages = langs
+	return nil
 }

@@ -27,6 +27,10 @@ type Quality struct {
 		Rows         int            `json:"rows"`
 		RowsRejected map[string]int `json:"rows_rejected"`
 	} `json:"participants"`
+	Narrative struct {
+		Coverage
+		RowsRejected int `json:"rows_rejected"`
+	} `json:"narrative"`
 	RejectedByReason map[string]int `json:"rejected_by_reason"`
 	Notes            []string       `json:"notes"`
 }
@@ -65,6 +69,14 @@ func (in *Ingested) Quality() *Quality {
 		p.RowsRejected[rj.Code]++
 	}
 	p.RowsRead = p.Rows + len(in.AttendanceRejects)
+	q.Narrative.Coverage = in.Coverage
+	if q.Narrative.Missing == nil {
+		q.Narrative.Missing = map[string]int{}
+	}
+	q.Narrative.RowsRejected = len(in.NarrativeRejects)
+	for _, rj := range in.NarrativeRejects {
+		q.RejectedByReason[rj.Code]++
+	}
 	q.Notes = append([]string{}, in.Responses.Notes...)
 	sort.Strings(r.ColumnsIgnored)
 	return q

@@ -51,6 +51,9 @@ var (
 	sCell    = style{size: 8.5}
 	sCellB   = style{size: 8.5, bold: true}
 	sFigure  = style{size: 22, bold: true, color: darkBlue}
+	sGroup   = style{size: 10.5, bold: true, color: darkBlue}
+	sTOC1    = style{size: 10.5, bold: true}
+	sLabel   = style{size: 9, bold: true, color: grey}
 	sRunning = style{size: 7, color: grey}
 )
 
@@ -164,6 +167,14 @@ func (l *layout) lines(s string, st style, width float64) []string {
 // paragraph adds text, one row per line, keeping at least two lines
 // together at a page foot.
 func (l *layout) paragraph(s string, st style) {
+	l.paragraphAligned(s, st, l.alignment())
+}
+
+// paragraphKeep adds a short text (a label) kept on the page of the next
+// next millimetres.
+func (l *layout) paragraphKeep(s string, st style, next float64) {
+	l.space(st.space)
+	l.keep(float64(len(l.lines(s, st, contentW)))*st.lineHeight() + next)
 	l.paragraphAligned(s, st, l.alignment())
 }
 

@@ -52,6 +52,7 @@ type Input struct {
 	Attendance []pipeline.Attendance
 	Quality    *pipeline.Quality       // quality.json, for the data-quality annex; nil leaves it out
 	Tests      []pipeline.Independence // tests.parquet: one sentence per question
+	Narrative  *pipeline.Narrative     // recommendations (the meetings' contexts are in Project.Meetings)
 	// People (participants.parquet) and Participation (participation.parquet)
 	// give the participation section and the participants annex.
 	People        []pipeline.Person
@@ -75,16 +76,15 @@ type Document struct {
 // catalog is sorted: a seeded source makes names, and so bytes, repeatable.
 var buildMu sync.Mutex
 
-// Build typesets the report.
+// Build typesets the report. The table of contents needs the pages of the
+// headings, so the document is built again, with the contents of the
+// previous build, until the pages no longer move (two or three builds).
 func Build(in Input) (*Document, error) {
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	uuid.SetRand(rand.New(rand.NewSource(1)))
-	defer uuid.SetRand(nil)
 	gofpdf.SetDefaultCatalogSort(true)
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
-
 	// Charts in a fixed order (questionnaire order), each a distinct width.
 	charts := map[string][]byte{}
 	k := 0
@@ -106,9 +106,47 @@ func Build(in Input) (*Document, error) {
 		}
 		in.Mix = padded
 	}
+	var toc []Entry
+	var doc *Document
+	for pass := 0; pass < 4; pass++ {
+		d, err := buildOnce(in, toc, pass > 0)
+		if err != nil {
+			return nil, err
+		}
+		if pass > 0 && sameOutline(d.Outline, toc) {
+			return d, nil
+		}
+		doc, toc = d, d.Outline
+	}
+	return doc, nil
+}
+
+func sameOutline(a, b []Entry) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// buildOnce typesets the document once; withTOC adds the table of contents
+// made from toc (the previous build's outline).
+func buildOnce(in Input, toc []Entry, withTOC bool) (*Document, error) {
+	uuid.SetRand(rand.New(rand.NewSource(1)))
+	defer uuid.SetRand(nil)
 	b, err := newBuilder(in)
 	if err != nil {
 		return nil, err
+	}
+	if withTOC {
+		b.toc = toc
+		if b.toc == nil {
+			b.toc = []Entry{}
+		}
 	}
 	b.cover()
 	for _, lang := range b.langs {
@@ -128,6 +166,49 @@ func Build(in Input) (*Document, error) {
 	return out, nil
 }
 
+// contents prints the table of contents of one language part.
+func (b *builder) contents(lang string) {
+	if b.toc == nil {
+		return
+	}
+	l, c := b.l, b.cats[lang]
+	l.heading(0, lang, c.T("contents"), sH1, 20)
+	for _, e := range b.toc {
+		if e.Lang != lang || e.Level < 1 || e.Level > 2 {
+			continue
+		}
+		st := sBody
+		indent := 0.0
+		if e.Level == 1 {
+			st = sTOC1
+		} else {
+			indent = 6
+		}
+		lines := l.lines(e.Title, st, contentW*52/gridSize-indent)
+		h := float64(len(lines))*st.lineHeight() + 1.2
+		title := col.New(52)
+		for k, ln := range lines {
+			p := st.props(l.alignment(), 0.6+float64(k)*st.lineHeight())
+			if l.dir == rtl.RTL {
+				p.Right = indent
+			} else {
+				p.Left = indent
+			}
+			title.Add(b.g.text(ln, p))
+		}
+		pageAlign := align.Right
+		if l.dir == rtl.RTL {
+			pageAlign = align.Left
+		}
+		page := b.g.textCol(8, fmt.Sprint(e.Page), st.props(pageAlign, 0.6))
+		if l.dir == rtl.RTL {
+			l.add(h, page, title)
+		} else {
+			l.add(h, title, page)
+		}
+	}
+}
+
 type builder struct {
 	in      Input
 	p       *pipeline.Project
@@ -138,6 +219,7 @@ type builder struct {
 	l       *layout
 	g       *glyphs
 	results map[string][]pipeline.Result // question -> rows
+	toc     []Entry                      // the previous build's outline; nil: no contents
 }
 
 func newBuilder(in Input) (*builder, error) {
@@ -278,6 +360,10 @@ func (b *builder) part(lang string) error {
 	l, c := b.l, b.cats[lang]
 	l.newPage()
 	l.dir = i18n.Direction(lang)
+	if b.toc != nil {
+		b.contents(lang)
+		l.newPage()
+	}
 	l.heading(1, lang, c.T("key_figures"), sH1, 25)
 	b.keyFigures(lang)
 	if err := b.participationSection(lang); err != nil {
@@ -306,9 +392,184 @@ func (b *builder) part(lang string) error {
 			return err
 		}
 	}
+	for _, m := range b.p.Meetings {
+		b.meetingChapter(lang, m)
+	}
+	b.conclusion(lang)
 	b.qualityAnnex(lang)
 	b.participantsAnnex(lang)
 	return nil
+}
+
+// narrative prints a text of the data in lang, or in another language with
+// a visible note when lang has none.
+func (b *builder) narrative(lang string, t pipeline.Text, st style) {
+	s, used := t.InLanguage(lang, b.langs...)
+	if s == "" {
+		return
+	}
+	b.l.paragraph(s, st)
+	if used != lang {
+		c := b.cats[lang]
+		b.l.paragraph(c.T("fallback_note", c.T("lang_"+used)), sSmall)
+	}
+}
+
+// meetingChapter: dates, regions, context, participation, results against
+// all meetings, and the working groups' recommendations.
+func (b *builder) meetingChapter(lang string, m pipeline.Meeting) {
+	l, c := b.l, b.cats[lang]
+	l.newPage()
+	city := m.City.In(lang, b.q.DefaultLanguage)
+	l.heading(1, lang, c.T("meeting_title", city), sH1, 30)
+	l.paragraph(c.T("meeting_dates", b.date(lang, m.Start), b.date(lang, m.End)), sBody)
+	if regions, _ := m.Regions.InLanguage(lang, b.langs...); regions != "" {
+		l.paragraph(c.T("meeting_regions", strings.ReplaceAll(strings.ReplaceAll(regions, "; ", ", "), "؛ ", "، ")), sBody)
+	}
+	if len(m.Description) > 0 {
+		l.heading(3, lang, c.T("meeting_context"), sH2, 15)
+		b.narrative(lang, m.Description, sBody)
+		if _, used := m.Description.InLanguage(lang, b.langs...); used == lang && m.Unreviewed[lang] {
+			l.paragraph(c.T("translation_unreviewed"), sSmall)
+		}
+	}
+	if len(b.in.Participation) > 0 {
+		get := func(measure, category string) pipeline.ParticipationRow {
+			return b.participation(m.ID, measure, category)
+		}
+		l.heading(3, lang, c.T("meeting_participation"), sH2, 12)
+		l.paragraph(c.T("meeting_participation_text", get("list_rows", "participant").Count, get("people", "").Count,
+			get("cities", "").Count, get("respondents", "").Count, c.T("pct", wholePercent(get("response_rate", "").Share))), sBody)
+	}
+	b.meetingResults(lang, m.ID)
+	b.recommendations(lang, m.ID)
+}
+
+// meetingResults compares the meeting's answers with all meetings' (results.parquet).
+func (b *builder) meetingResults(lang, meeting string) {
+	l, c := b.l, b.cats[lang]
+	var rows [][]cell
+	for _, qu := range b.p.ReportedQuestions() {
+		if qu.Type != pipeline.SelectOne {
+			continue
+		}
+		for i, ch := range b.q.Choices(qu) {
+			here, ok := resultAt(b.results[qu.Name], meeting, ch.Name)
+			all, _ := resultAt(b.results[qu.Name], pipeline.AllScope, ch.Name)
+			if !ok {
+				continue
+			}
+			question := ""
+			if i == 0 {
+				question = qu.Label.In(lang, b.q.DefaultLanguage)
+			}
+			st := sCellB
+			st.color = answerColor(i)
+			r := []cell{{question, sSmall}, {b.q.ChoiceLabel(qu, ch.Name, lang), st}}
+			if here.Small {
+				r = append(r, cell{c.T("small_cell", b.p.Manifest.SmallCell), sSmall}, cell{"", sSmall})
+			} else {
+				r = append(r, cell{c.T("pct", here.Pct), sCellB}, cell{c.T("ci_range", wholePercent(here.CILow), wholePercent(here.CIHigh)), sCell})
+			}
+			r = append(r, cell{c.T("pct", all.Pct), sCell})
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	l.heading(3, lang, c.T("meeting_results"), sH2, 30)
+	header := []cell{{c.T("col_question"), sCellB}, {c.T("col_answer"), sCellB}, {c.T("col_this_meeting"), sCellB}, {"95 %", sCellB}, {c.T("col_all"), sCellB}}
+	l.addTable(l.newTable(header, rows, []int{24, 12, 8, 8, 8}))
+	l.space(1.5)
+	l.paragraph(c.T("meeting_results_note"), sSmall)
+}
+
+// recommendations lists the working groups' recommendations and suggestions.
+func (b *builder) recommendations(lang, meeting string) {
+	n := b.in.Narrative
+	if n == nil {
+		return
+	}
+	l, c := b.l, b.cats[lang]
+	var groups []string
+	byGroup := map[string][]pipeline.Recommendation{}
+	for _, r := range n.Recommendations {
+		if r.Meeting != meeting {
+			continue
+		}
+		key, _ := r.Group.InLanguage(b.q.DefaultLanguage)
+		if _, ok := byGroup[key]; !ok {
+			groups = append(groups, key)
+		}
+		byGroup[key] = append(byGroup[key], r)
+	}
+	if len(groups) == 0 {
+		return
+	}
+	l.heading(3, lang, c.T("meeting_recommendations"), sH2, 25)
+	if n.Status[lang] == "unreviewed" {
+		l.paragraph(c.T("translation_unreviewed"), sSmall)
+		l.space(1)
+	}
+	for _, g := range groups {
+		recs := byGroup[g]
+		name, _ := recs[0].Group.InLanguage(lang, b.langs...)
+		l.space(2)
+		l.paragraphKeep(name, sGroup, sLabel.lineHeight()+2*sBody.lineHeight())
+		for _, kind := range []string{"recommendation", "suggestion"} {
+			first := true
+			for _, r := range recs {
+				if r.Kind != kind {
+					continue
+				}
+				if first {
+					l.paragraphKeep(c.T(kind+"s"), sLabel, 2*sBody.lineHeight())
+					first = false
+				}
+				text, used := r.Text.InLanguage(lang, b.langs...)
+				if used != lang {
+					text += " (" + c.T("lang_"+used) + ")"
+				}
+				l.paragraph("– "+text, sBody)
+			}
+		}
+	}
+}
+
+// conclusion gives the closing figures.
+func (b *builder) conclusion(lang string) {
+	if len(b.in.Participation) == 0 {
+		return
+	}
+	l, c := b.l, b.cats[lang]
+	all := func(measure, category string) int64 {
+		return b.participation(pipeline.AllScope, measure, category).Count
+	}
+	var recs, sugg int
+	if b.in.Narrative != nil {
+		for _, r := range b.in.Narrative.Recommendations {
+			if r.Kind == "suggestion" {
+				sugg++
+			} else {
+				recs++
+			}
+		}
+	}
+	speakers := int64(0)
+	for _, p := range b.in.People {
+		for _, r := range p.Roles {
+			if r == "speaker" {
+				speakers++
+			}
+		}
+	}
+	l.newPage()
+	l.heading(1, lang, c.T("conclusion"), sH1, 30)
+	l.paragraph(c.T("conclusion_text", len(b.p.Meetings), all("participants", ""), all("cities", ""), speakers,
+		all("respondents", ""), recs, sugg), sBody)
+	l.space(4)
+	b.keyFigures(lang)
 }
 
 // qualityAnnex prints quality.json: what was read, kept and set aside.
@@ -346,6 +607,7 @@ func (b *builder) qualityAnnex(lang string) {
 		{"q_folded", folded},
 		{"q_participants_read", q.Participants.RowsRead},
 		{"q_participants_rejected", sum(q.Participants.RowsRejected)},
+		{"q_narrative_missing", q.Narrative.Missing[lang]},
 	}
 	var rows [][]cell
 	for _, it := range items {
@@ -531,7 +793,7 @@ func (b *builder) participantsAnnex(lang string) {
 			}
 			rows = append(rows, r)
 		}
-		l.heading(2, lang, m.City.In(lang, b.q.DefaultLanguage)+" ("+fmt.Sprint(len(people))+")", sH2, 25)
+		l.heading(3, lang, m.City.In(lang, b.q.DefaultLanguage)+" ("+fmt.Sprint(len(people))+")", sH2, 25)
 		l.addTable(l.newTable(header, rows, widths))
 		l.space(4)
 	}

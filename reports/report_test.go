@@ -70,7 +70,11 @@ func referenceInput(t testing.TB) reports.Input {
 		t.Fatal(err)
 	}
 	tests := pipeline.TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents)
-	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests,
+	narrative, _, err := p.Narrative()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests, Narrative: narrative,
 		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,
 		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
@@ -197,7 +201,11 @@ func TestRenderedText(t *testing.T) {
 	}
 	for _, lang := range in.Project.Manifest.Languages {
 		c, _ := i18n.For(lang)
-		want := []string{c.T("key_figures"), c.T("participation"), c.T("method"), c.T("results"), c.T("annex_quality"), c.T("annex_participants")}
+		want := []string{c.T("key_figures"), c.T("participation"), c.T("method"), c.T("results"), c.T("conclusion"),
+			c.T("annex_quality"), c.T("annex_participants"), c.T("meeting_recommendations")}
+		for _, m := range in.Project.Meetings {
+			want = append(want, c.T("meeting_title", m.City[lang]))
+		}
 		for _, qu := range in.Project.ReportedQuestions() {
 			want = append(want, qu.Label[lang])
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -60,6 +61,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName + " (default: the embedded reference project)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output folder"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
+		&cli.StringFlag{Name: "languages", Usage: "report languages, one or two of fr, ar, en, comma-separated (default: the manifest's)"},
 		&cli.StringFlag{Name: "encoding", Usage: "encoding of the response files: auto, utf-8, utf-16le, utf-16be, windows-1252 (default: the manifest's, else auto)"},
 	}
 	stage := func(name, usage string, steps ...func(*env) error) *cli.Command {
@@ -140,6 +142,11 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 	p, err := pipeline.LoadProject(fsys, enc)
 	if err != nil {
 		return nil, err
+	}
+	if langs := c.String("languages"); langs != "" {
+		if err := p.SetLanguages(strings.Split(strings.ReplaceAll(langs, " ", ""), ",")); err != nil {
+			return nil, err
+		}
 	}
 	e.project = p
 	return e, nil

@@ -172,7 +172,11 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests,
+	narrative, _, err := p.Narrative()
+	if err != nil {
+		return err
+	}
+	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
 		People: people, Participation: counts, Mix: readAll(mix), Cities: cities,
 		Charts: pngs, Date: e.now, Version: version})
 	if err != nil {
