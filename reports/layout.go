@@ -37,6 +37,10 @@ type style struct {
 	bold  bool
 	color *props.Color
 	space float64 // space before, mm
+
+	family   string  // "" is DejaVu Sans
+	spacing  float64 // line height over size; 0 is lineSpacing
+	adjusted bool    // already adapted to the layout's language (layout.st)
 }
 
 var (
@@ -57,13 +61,31 @@ var (
 	sRunning = style{size: 7, color: grey}
 )
 
-func (s style) lineHeight() float64 { return s.size * ptToMM * lineSpacing }
-
-func (s style) fontStyle() fonts.Style {
-	if s.bold {
-		return fonts.StyleBold
+func (s style) lineHeight() float64 {
+	spacing := lineSpacing
+	if s.spacing > 0 {
+		spacing = s.spacing
 	}
-	return fonts.StyleRegular
+	return s.size * ptToMM * spacing
+}
+
+func (s style) familyName() string {
+	if s.family == "" {
+		return fonts.Family
+	}
+	return s.family
+}
+
+func (s style) fontStyle() fonts.Style { return fonts.Face(s.familyName(), s.bold) }
+
+// arabicStyle sets a style in Amiri: a tenth larger, as its letters are
+// small for their size, with room for its tall ascenders and descenders.
+func arabicStyle(s style) style {
+	if s.adjusted {
+		return s
+	}
+	s.family, s.size, s.spacing, s.adjusted = fonts.ArabicFamily, s.size*1.1, 1.55, true
+	return s
 }
 
 func (s style) props(al align.Type, top float64) props.Text {
@@ -71,7 +93,7 @@ func (s style) props(al align.Type, top float64) props.Text {
 	if s.bold {
 		fs = fontstyle.Bold
 	}
-	return props.Text{Family: fonts.Family, Style: fs, Size: s.size, Align: al, Top: top, Color: s.color}
+	return props.Text{Family: s.familyName(), Style: fs, Size: s.size, Align: al, Top: top, Color: s.color}
 }
 
 // layout adds rows to a maroto document while keeping track of where they
@@ -86,7 +108,16 @@ type layout struct {
 	used    float64 // height used on the current page, header included
 	page    int     // current page, 1-based
 	dir     rtl.Direction
+	arabic  bool // the part is set in Amiri
 	outline []Entry
+}
+
+// st adapts a style to the layout's language.
+func (l *layout) st(s style) style {
+	if l.arabic {
+		return arabicStyle(s)
+	}
+	return s
 }
 
 // Entry is one heading of the document and the page it is on.
@@ -161,6 +192,7 @@ func (l *layout) alignment() align.Type {
 
 // lines breaks text for a width, in the layout's direction.
 func (l *layout) lines(s string, st style, width float64) []string {
+	st = l.st(st)
 	return rtl.Layout(s, l.dir, width-0.5, func(x string) float64 { return fonts.WidthMM(x, st.fontStyle(), st.size) })
 }
 
@@ -173,12 +205,14 @@ func (l *layout) paragraph(s string, st style) {
 // paragraphKeep adds a short text (a label) kept on the page of the next
 // next millimetres.
 func (l *layout) paragraphKeep(s string, st style, next float64) {
+	st = l.st(st)
 	l.space(st.space)
 	l.keep(float64(len(l.lines(s, st, contentW)))*st.lineHeight() + next)
 	l.paragraphAligned(s, st, l.alignment())
 }
 
 func (l *layout) paragraphAligned(s string, st style, al align.Type) {
+	st = l.st(st)
 	lines := l.lines(s, st, contentW)
 	lh := st.lineHeight()
 	l.space(st.space)
@@ -191,6 +225,7 @@ func (l *layout) paragraphAligned(s string, st style, al align.Type) {
 // heading adds a heading kept on the same page as the next keepNext mm, and
 // records it in the outline.
 func (l *layout) heading(level int, lang, s string, st style, keepNext float64) {
+	st = l.st(st)
 	lines := l.lines(s, st, contentW)
 	lh := st.lineHeight()
 	l.space(st.space)
@@ -254,6 +289,7 @@ func (l *layout) addTable(t *table) {
 
 // paragraphHeight is the height paragraph will take.
 func (l *layout) paragraphHeight(s string, st style) float64 {
+	st = l.st(st)
 	return float64(len(l.lines(s, st, contentW)))*st.lineHeight() + st.space
 }
 
@@ -282,7 +318,7 @@ func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
 	sizes := make([]style, len(cells))
 	smallest := 0.0
 	for i, c := range cells {
-		sizes[i] = fitWords(c.text, c.style, contentW*float64(widths[i])/gridSize-2*pad)
+		sizes[i] = fitWords(c.text, l.st(c.style), contentW*float64(widths[i])/gridSize-2*pad)
 		if i == 0 || sizes[i].size < smallest {
 			smallest = sizes[i].size
 		}
@@ -291,7 +327,7 @@ func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
 		w := contentW*float64(widths[i])/gridSize - 2*pad
 		st := sizes[i]
 		if header { // one size for the whole header row
-			st.size = min(c.style.size, smallest)
+			st.size = min(l.st(c.style).size, smallest)
 		}
 		laidOut[i] = laid{l.lines(c.text, st, w), st}
 		height = max(height, float64(len(laidOut[i].lines))*st.lineHeight())
@@ -347,22 +383,19 @@ func fitWords(s string, st style, width float64) style {
 // glyph is a reported defect rather than an empty box in the PDF.
 type glyphs struct{ missing map[rune]bool }
 
-func (g *glyphs) check(s string, st fontstyle.Type) {
-	fs := fonts.StyleRegular
-	if st == fontstyle.Bold {
-		fs = fonts.StyleBold
-	}
+func (g *glyphs) check(s, family string, st fontstyle.Type) {
+	fs := fonts.Face(family, st == fontstyle.Bold)
 	for _, r := range fonts.Missing(s, fs) {
 		g.missing[r] = true
 	}
 }
 
 func (g *glyphs) text(s string, p props.Text) core.Component {
-	g.check(s, p.Style)
+	g.check(s, p.Family, p.Style)
 	return text.New(s, p)
 }
 
 func (g *glyphs) textCol(size int, s string, p props.Text) core.Col {
-	g.check(s, p.Style)
+	g.check(s, p.Family, p.Style)
 	return text.NewCol(size, s, p)
 }

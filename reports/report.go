@@ -177,10 +177,10 @@ func (b *builder) contents(lang string) {
 		if e.Lang != lang || e.Level < 1 || e.Level > 2 {
 			continue
 		}
-		st := sBody
+		st := l.st(sBody)
 		indent := 0.0
 		if e.Level == 1 {
-			st = sTOC1
+			st = l.st(sTOC1)
 		} else {
 			indent = 6
 		}
@@ -239,6 +239,8 @@ func newBuilder(in Input) (*builder, error) {
 	customFonts, err := repository.New().
 		AddUTF8FontFromBytes(fonts.Family, fontstyle.Normal, fonts.Regular).
 		AddUTF8FontFromBytes(fonts.Family, fontstyle.Bold, fonts.Bold).
+		AddUTF8FontFromBytes(fonts.ArabicFamily, fontstyle.Normal, fonts.ArabicRegular).
+		AddUTF8FontFromBytes(fonts.ArabicFamily, fontstyle.Bold, fonts.ArabicBold).
 		Load()
 	if err != nil {
 		return nil, fmt.Errorf("loading fonts: %w", err)
@@ -299,8 +301,12 @@ func (b *builder) runningHeader() []core.Row {
 			al = align.Right
 		}
 		width := contentW / float64(len(b.langs))
-		ln := rtl.Layout(b.title(lang), dir, width-2, func(x string) float64 { return fonts.WidthMM(x, fonts.StyleRegular, sRunning.size) })
-		cols = append(cols, b.g.textCol(gridSize/len(b.langs), ln[0], sRunning.props(al, 1)))
+		st := sRunning
+		if lang == "ar" {
+			st = arabicStyle(st)
+		}
+		ln := rtl.Layout(b.title(lang), dir, width-2, func(x string) float64 { return fonts.WidthMM(x, st.fontStyle(), st.size) })
+		cols = append(cols, b.g.textCol(gridSize/len(b.langs), ln[0], st.props(al, 1)))
 	}
 	if len(b.langs) == 1 {
 		cols = []core.Col{cols[0], col.New(half)}
@@ -338,13 +344,13 @@ func (b *builder) cover() {
 	l := b.l
 	l.add(50, col.New(gridSize))
 	for _, lang := range b.langs {
-		l.dir = i18n.Direction(lang)
+		l.dir, l.arabic = i18n.Direction(lang), lang == "ar"
 		l.paragraph(b.title(lang), sTitle)
 		l.space(6)
 	}
 	l.add(20, col.New(gridSize))
 	for _, lang := range b.langs {
-		l.dir = i18n.Direction(lang)
+		l.dir, l.arabic = i18n.Direction(lang), lang == "ar"
 		c := b.cats[lang]
 		if org := b.p.Manifest.Organiser.In(lang, b.q.DefaultLanguage); org != "" {
 			l.paragraph(c.T("label_value", c.T("organiser"), org), sBody)
@@ -359,7 +365,7 @@ func (b *builder) cover() {
 func (b *builder) part(lang string) error {
 	l, c := b.l, b.cats[lang]
 	l.newPage()
-	l.dir = i18n.Direction(lang)
+	l.dir, l.arabic = i18n.Direction(lang), lang == "ar"
 	if b.toc != nil {
 		b.contents(lang)
 		l.newPage()
@@ -479,7 +485,7 @@ func (b *builder) meetingResults(lang, meeting string) {
 		return
 	}
 	l.heading(3, lang, c.T("meeting_results"), sH2, 30)
-	header := []cell{{c.T("col_question"), sCellB}, {c.T("col_answer"), sCellB}, {c.T("col_this_meeting"), sCellB}, {"95 %", sCellB}, {c.T("col_all"), sCellB}}
+	header := []cell{{c.T("col_question"), sCellB}, {c.T("col_answer"), sCellB}, {c.T("col_this_meeting"), sCellB}, {c.T("pct", 95), sCellB}, {c.T("col_all"), sCellB}}
 	l.addTable(l.newTable(header, rows, []int{24, 12, 8, 8, 8}))
 	l.space(1.5)
 	l.paragraph(c.T("meeting_results_note"), sSmall)
@@ -516,7 +522,7 @@ func (b *builder) recommendations(lang, meeting string) {
 		recs := byGroup[g]
 		name, _ := recs[0].Group.InLanguage(lang, b.langs...)
 		l.space(2)
-		l.paragraphKeep(name, sGroup, sLabel.lineHeight()+2*sBody.lineHeight())
+		l.paragraphKeep(name, sGroup, l.st(sLabel).lineHeight()+2*l.st(sBody).lineHeight())
 		for _, kind := range []string{"recommendation", "suggestion"} {
 			first := true
 			for _, r := range recs {
@@ -524,7 +530,7 @@ func (b *builder) recommendations(lang, meeting string) {
 					continue
 				}
 				if first {
-					l.paragraphKeep(c.T(kind+"s"), sLabel, 2*sBody.lineHeight())
+					l.paragraphKeep(c.T(kind+"s"), sLabel, 2*l.st(sBody).lineHeight())
 					first = false
 				}
 				text, used := r.Text.InLanguage(lang, b.langs...)
@@ -673,13 +679,13 @@ func (b *builder) keyFigures(lang string) {
 		var cols []core.Col
 		for _, f := range figures[start:min(start+perRow, len(figures))] {
 			cl := col.New(w)
-			cl.Add(b.g.text(f.value, sFigure.props(align.Center, 1)))
+			cl.Add(b.g.text(f.value, l.st(sFigure).props(align.Center, 1)))
 			lines := l.lines(c.T(f.key), sSmall, colW)
-			top := 1 + sFigure.lineHeight()
+			top := 1 + l.st(sFigure).lineHeight()
 			for k, ln := range lines {
-				cl.Add(b.g.text(ln, sSmall.props(align.Center, top+float64(k)*sSmall.lineHeight())))
+				cl.Add(b.g.text(ln, l.st(sSmall).props(align.Center, top+float64(k)*l.st(sSmall).lineHeight())))
 			}
-			height = max(height, top+float64(len(lines))*sSmall.lineHeight()+3)
+			height = max(height, top+float64(len(lines))*l.st(sSmall).lineHeight()+3)
 			cols = append(cols, cl)
 		}
 		for len(cols) < perRow {
@@ -743,7 +749,7 @@ func (b *builder) participationSection(lang string) error {
 		}
 		h := chartWidth * float64(cfg.Height) / float64(cfg.Width)
 		l.space(4)
-		l.keep(h + sSmall.lineHeight())
+		l.keep(h + l.st(sSmall).lineHeight())
 		l.add(h, image.NewFromBytesCol(gridSize, b.in.Mix, extension.Png, props.Rect{Center: true, Percent: 100}))
 		l.paragraph(c.T("mix_caption"), sSmall)
 	}
@@ -838,11 +844,11 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	title := fmt.Sprintf("%d. %s", number, label)
 	tbl := l.newTable(b.questionTable(lang, qu, rows))
 	// Heading, chart and table stay on one page when they fit on one.
-	block := l.paragraphHeight(title, sH2) + 1.5 + chartH + sSmall.lineHeight() + 3 + tbl.height()
+	block := l.paragraphHeight(title, sH2) + 1.5 + chartH + l.st(sSmall).lineHeight() + 3 + tbl.height()
 	if l.fits(block) {
 		l.keep(block)
 	}
-	l.heading(2, lang, title, sH2, chartH+sSmall.lineHeight())
+	l.heading(2, lang, title, sH2, chartH+l.st(sSmall).lineHeight())
 	if chart != nil {
 		l.keep(chartH)
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))

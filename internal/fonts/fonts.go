@@ -3,11 +3,14 @@
 // text the way the renderers will draw it.
 //
 // DejaVu Sans covers Latin, Arabic and the Arabic Presentation Forms that
-// package rtl substitutes. Its licence ships with the module
-// (github.com/go-fonts/dejavu, LICENSE-DejaVu) and is copied in LICENSES/.
+// package rtl substitutes; it is the charts' face and the report's for
+// Latin-script languages. Amiri, a typeface made for Arabic (Naskh) that
+// also covers Latin, sets the report's Arabic part. Their licences are in
+// LICENSES/ (DejaVu's also ships with github.com/go-fonts/dejavu).
 package fonts
 
 import (
+	_ "embed"
 	"fmt"
 	"sync"
 
@@ -18,13 +21,21 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Family is the name under which the fonts are registered with renderers.
-const Family = "dejavu"
+// Family is the name under which DejaVu is registered with renderers;
+// ArabicFamily is Amiri's.
+const (
+	Family       = "dejavu"
+	ArabicFamily = "amiri"
+)
 
-// Regular and Bold are the TrueType files.
+// Regular and Bold are DejaVu Sans; ArabicRegular and ArabicBold are Amiri.
 var (
 	Regular = dejavusans.TTF
 	Bold    = dejavusansbold.TTF
+	//go:embed amiri/Amiri-Regular.ttf
+	ArabicRegular []byte
+	//go:embed amiri/Amiri-Bold.ttf
+	ArabicBold []byte
 )
 
 // Style selects a face.
@@ -33,7 +44,22 @@ type Style uint8
 const (
 	StyleRegular Style = iota
 	StyleBold
+	StyleArabic
+	StyleArabicBold
 )
+
+// Face returns the style of a family ("dejavu" or "amiri") and weight.
+func Face(family string, bold bool) Style {
+	switch {
+	case family == ArabicFamily && bold:
+		return StyleArabicBold
+	case family == ArabicFamily:
+		return StyleArabic
+	case bold:
+		return StyleBold
+	}
+	return StyleRegular
+}
 
 type parsed struct {
 	once sync.Once
@@ -42,7 +68,8 @@ type parsed struct {
 	data []byte
 }
 
-var faces = [...]*parsed{StyleRegular: {data: Regular}, StyleBold: {data: Bold}}
+var faces = [...]*parsed{StyleRegular: {data: Regular}, StyleBold: {data: Bold},
+	StyleArabic: {data: ArabicRegular}, StyleArabicBold: {data: ArabicBold}}
 
 func (p *parsed) get() (*sfnt.Font, error) {
 	p.once.Do(func() { p.font, p.err = sfnt.Parse(p.data) })
