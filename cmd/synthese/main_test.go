@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -151,5 +152,41 @@ func TestUsageErrors(t *testing.T) {
 	code, _, stderr := run(t, nil, "report", "-q", "--out", t.TempDir())
 	if code != 1 || !strings.Contains(stderr, "synthese aggregate") {
 		t.Errorf("report without results: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Any one or two of fr, ar, en: the report is built in those languages only.
+func TestLanguagesFlag(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	for _, c := range []struct {
+		langs       string
+		want, avoid []string
+	}{
+		{"fr", []string{"Sommaire", "Rencontre de Tanger"}, []string{"Contents"}},
+		{"en,ar", []string{"Contents", "Tangier meeting", "Public Policy Group"}, []string{"Sommaire"}},
+	} {
+		out := t.TempDir()
+		if code, _, stderr := run(t, nil, "run", "-q", "--languages", c.langs, "--out", out); code != 0 {
+			t.Fatalf("--languages %s: exit %d: %s", c.langs, code, stderr)
+		}
+		text, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(string(text), w) {
+				t.Errorf("--languages %s: %q not in the PDF", c.langs, w)
+			}
+		}
+		for _, w := range c.avoid {
+			if strings.Contains(string(text), w) {
+				t.Errorf("--languages %s: %q should not be in the PDF", c.langs, w)
+			}
+		}
+	}
+	if code, _, stderr := run(t, nil, "run", "-q", "--languages", "fr,de", "--out", t.TempDir()); code != 2 || !strings.Contains(stderr, `"de" is not supported`) {
+		t.Errorf("--languages fr,de: exit %d, %q", code, stderr)
 	}
 }
