@@ -297,3 +297,12 @@ func (p *Project) SetLanguages(langs []string) error {
 	p.Manifest.Languages = langs
 	return nil
 }
+
+// QuestionNumbers numbers the reported questions from 1, as the report does.
+func (p *Project) QuestionNumbers() map[string]int {
+	out := map[string]int{}
+	for i, qu := range p.ReportedQuestions() {
+		out[qu.Name] = i + 1
+	}
+	return out
+}

@@ -53,6 +53,8 @@ type Input struct {
 	Quality    *pipeline.Quality       // quality.json, for the data-quality annex; nil leaves it out
 	Tests      []pipeline.Independence // tests.parquet: one sentence per question
 	Narrative  *pipeline.Narrative     // recommendations (the meetings' contexts are in Project.Meetings)
+	// MeetingCharts holds each meeting's chart against all meetings (PNG), by meeting id.
+	MeetingCharts map[string][]byte
 	// People (participants.parquet) and Participation (participation.parquet)
 	// give the participation section and the participants annex.
 	People        []pipeline.Person
@@ -105,7 +107,20 @@ func Build(in Input) (*Document, error) {
 			return nil, fmt.Errorf("stakeholder chart: %w", err)
 		}
 		in.Mix = padded
+		k++
 	}
+	meetingCharts := map[string][]byte{}
+	for _, m := range in.Project.Meetings {
+		if png, ok := in.MeetingCharts[m.ID]; ok {
+			padded, err := distinctWidth(png, k)
+			if err != nil {
+				return nil, fmt.Errorf("chart of meeting %s: %w", m.ID, err)
+			}
+			meetingCharts[m.ID] = padded
+			k++
+		}
+	}
+	in.MeetingCharts = meetingCharts
 	var toc []Entry
 	var doc *Document
 	for pass := 0; pass < 4; pass++ {
@@ -484,7 +499,18 @@ func (b *builder) meetingResults(lang, meeting string) {
 	if len(rows) == 0 {
 		return
 	}
-	l.heading(3, lang, c.T("meeting_results"), sH2, 30)
+	chart := b.in.MeetingCharts[meeting]
+	chartH := 0.0
+	if chart != nil {
+		if cfg, err := png.DecodeConfig(bytes.NewReader(chart)); err == nil {
+			chartH = chartWidth * float64(cfg.Height) / float64(cfg.Width)
+		}
+	}
+	l.heading(3, lang, c.T("meeting_results"), sH2, max(30, chartH))
+	if chartH > 0 {
+		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
+		l.space(3)
+	}
 	header := []cell{{c.T("col_question"), sCellB}, {c.T("col_answer"), sCellB}, {c.T("col_this_meeting"), sCellB}, {c.T("pct", 95), sCellB}, {c.T("col_all"), sCellB}}
 	l.addTable(l.newTable(header, rows, []int{24, 12, 8, 8, 8}))
 	l.space(1.5)

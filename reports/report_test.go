@@ -74,7 +74,22 @@ func referenceInput(t testing.TB) reports.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests, Narrative: narrative,
+	var single []pipeline.Question
+	for _, qu := range p.ReportedQuestions() {
+		if qu.Type == pipeline.SelectOne {
+			single = append(single, qu)
+		}
+	}
+	meetingCharts := map[string][]byte{}
+	for _, s := range scopes[:len(scopes)-1] {
+		var b bytes.Buffer
+		if err := charts.DrawMeeting(&b, charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: single, Meeting: s,
+			Rows: rows, Languages: p.Manifest.Languages, Numbers: p.QuestionNumbers()}); err != nil {
+			t.Fatal(err)
+		}
+		meetingCharts[s.ID] = b.Bytes()
+	}
+	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests, Narrative: narrative, MeetingCharts: meetingCharts,
 		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,
 		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
 }

@@ -172,11 +172,17 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
+	meetingCharts := map[string][]byte{}
+	for _, m := range p.Meetings {
+		if r, err := readFile(e.meetingChartPath(m.ID), "charts"); err == nil {
+			meetingCharts[m.ID] = readAll(r)
+		}
+	}
 	narrative, _, err := p.Narrative()
 	if err != nil {
 		return err
 	}
-	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
+	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative, MeetingCharts: meetingCharts,
 		People: people, Participation: counts, Mix: readAll(mix), Cities: cities,
 		Charts: pngs, Date: e.now, Version: version})
 	if err != nil {
@@ -242,9 +248,29 @@ func drawCharts(e *env) error {
 	}); err != nil {
 		return err
 	}
+	var single []pipeline.Question
+	for _, qu := range p.ReportedQuestions() {
+		if qu.Type == pipeline.SelectOne {
+			single = append(single, qu)
+		}
+	}
+	for _, s := range scopes {
+		if s.ID == pipeline.AllScope || len(single) == 0 {
+			continue
+		}
+		spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: single, Meeting: s, Rows: rows,
+			Languages: p.Manifest.Languages, Numbers: p.QuestionNumbers()}
+		if err := writeFile(e.meetingChartPath(s.ID), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }); err != nil {
+			return err
+		}
+		count++
+	}
 	e.logf("charts: %d charts in %s", count+1, e.out("charts"))
 	return nil
 }
+
+// meetingChartPath is where a meeting's chart goes.
+func (e *env) meetingChartPath(id string) string { return e.out("charts", "meeting-"+id+".png") }
 
 func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
 	var out []pipeline.Result

@@ -1,0 +1,127 @@
+package charts
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// MeetingSpec is one meeting's answers against all meetings pooled.
+type MeetingSpec struct {
+	Questionnaire *pipeline.Questionnaire
+	Questions     []pipeline.Question // single-answer questions, in order
+	Meeting       Scope
+	Rows          []pipeline.Result
+	Languages     []string
+	Numbers       map[string]int // question name -> its number in the report
+}
+
+// DrawMeeting writes a meeting's chart as PNG: one row per answer of each
+// question, the meeting's share with its interval (filled, in the answer's
+// colour) and the pooled share (hollow); small cells are not drawn.
+func DrawMeeting(w io.Writer, spec MeetingSpec) error {
+	register()
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		return err
+	}
+	type key struct{ scope, question, answer string }
+	rows := map[key]pipeline.Result{}
+	for _, r := range spec.Rows {
+		rows[key{r.Scope, r.Question, r.Answer}] = r
+	}
+	type line struct {
+		label     string
+		here, all pipeline.Result
+		colour    color.NRGBA
+		ok, allOK bool
+	}
+	var lines []line
+	for _, qu := range spec.Questions {
+		for i, c := range spec.Questionnaire.Choices(qu) {
+			labels := make([]string, len(spec.Languages))
+			for k, lang := range spec.Languages {
+				labels[k] = spec.Questionnaire.ChoiceLabel(qu, c.Name, lang)
+			}
+			here, ok := rows[key{spec.Meeting.ID, qu.Name, c.Name}]
+			all, allOK := rows[key{pipeline.AllScope, qu.Name, c.Name}]
+			lines = append(lines, line{fmt.Sprintf("%d · ", spec.Numbers[qu.Name]) + bilingual(labels, spec.Languages),
+				here, all, AnswerColor(i), ok && !here.Small, allOK && !all.Small})
+		}
+	}
+	n := len(lines)
+	if n == 0 {
+		return fmt.Errorf("meeting %s: no single-answer question to draw", spec.Meeting.ID)
+	}
+	p := plot.New()
+	title := make([]string, len(spec.Languages))
+	axis := make([]string, len(cats))
+	for i, c := range cats {
+		title[i] = c.T("meeting_chart_title", spec.Meeting.Label.In(spec.Languages[i], "fr"))
+		axis[i] = c.T("axis_share")
+	}
+	var titleLines []string
+	for i, lang := range spec.Languages {
+		titleLines = append(titleLines, wrap(title[i], lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+	}
+	p.Title.Text = strings.Join(titleLines, "\n")
+	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
+	p.X.Label.Text = bilingual(axis, spec.Languages)
+	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize - 0.5}
+	p.X.Min, p.X.Max = 0, 100
+	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
+	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)}})
+	names := make([]string, n)
+	var allXYs plotter.XYs
+	for i, ln := range lines {
+		y := float64(n - 1 - i)
+		names[n-1-i] = ln.label
+		if ln.ok {
+			xy := plotter.XYs{{X: 100 * ln.here.Share, Y: y}}
+			eb, err := plotter.NewXErrorBars(struct {
+				plotter.XYs
+				plotter.XErrors
+			}{xy, plotter.XErrors{{Low: 100 * (ln.here.Share - ln.here.CILow), High: 100 * (ln.here.CIHigh - ln.here.Share)}}})
+			if err != nil {
+				return err
+			}
+			eb.LineStyle = draw.LineStyle{Color: ln.colour, Width: vg.Points(1.4)}
+			eb.CapWidth = vg.Points(4)
+			sc, err := plotter.NewScatter(xy)
+			if err != nil {
+				return err
+			}
+			sc.GlyphStyle = draw.GlyphStyle{Color: ln.colour, Radius: vg.Points(3.2), Shape: draw.CircleGlyph{}}
+			p.Add(eb, sc)
+		}
+		if ln.allOK {
+			allXYs = append(allXYs, plotter.XY{X: 100 * ln.all.Share, Y: y})
+		}
+	}
+	pooled, err := plotter.NewScatter(allXYs)
+	if err != nil {
+		return err
+	}
+	pooled.GlyphStyle = draw.GlyphStyle{Color: color.Black, Radius: vg.Points(4.2), Shape: draw.RingGlyph{}}
+	p.Add(pooled)
+	p.NominalY(names...)
+	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
+	h := vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(len(titleLines))*vg.Points(titleSize*1.25)
+	img := vgimg.NewWith(vgimg.UseWH(Width, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
+	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
+	return err
+}
