@@ -2,12 +2,14 @@
 #   make report            build the tool and the synthesis of DATA into OUT
 #   make test              vet and test everything (what CI runs)
 #   make report DATA=path  the synthesis of your own project folder
+#   make clean report LANGUAGES=en,ar   other report languages
 
 GO     ?= go
 DATA   ?= data
 OUT    ?= out
 BIN    := bin/synthese
-FLAGS  := --data $(DATA) --out $(OUT)
+LANGUAGES ?=
+FLAGS  := --data $(DATA) --out $(OUT) $(if $(LANGUAGES),--languages $(LANGUAGES))
 
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
