@@ -173,7 +173,11 @@ func buildOnce(in Input, toc []Entry, withTOC bool) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generating the PDF: %w", err)
 	}
-	out := &Document{PDF: doc.GetBytes(), Pages: b.l.page, Outline: b.l.outline}
+	pdf, err := setLanguage(doc.GetBytes(), b.langs[0])
+	if err != nil {
+		return nil, err
+	}
+	out := &Document{PDF: pdf, Pages: b.l.page, Outline: b.l.outline}
 	for r := range b.g.missing {
 		out.MissingGlyphs = append(out.MissingGlyphs, r)
 	}

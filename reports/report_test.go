@@ -128,6 +128,10 @@ func TestOutlineGolden(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("outline differs from %s:\n%s", golden, got)
 	}
+	// The document language, which gofpdf cannot write, is in the last catalog revision.
+	if i := bytes.LastIndex(doc.PDF, []byte("/Type /Catalog")); i < 0 || !bytes.Contains(doc.PDF[i:], []byte("/Lang (fr)")) {
+		t.Error("the catalog does not declare /Lang (fr)")
+	}
 	if len(doc.MissingGlyphs) > 0 {
 		t.Errorf("the font lacks glyphs for %q", string(doc.MissingGlyphs))
 	}
