@@ -12,20 +12,7 @@ func WilsonInterval(k, n int64) (low, high float64) {
 	if n <= 0 {
 		return 0, 1
 	}
-	nf := float64(n)
-	p := float64(k) / nf
-	z2 := z95 * z95
-	den := 1 + z2/nf
-	center := (p + z2/(2*nf)) / den
-	half := z95 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	low, high = center-half, center+half
-	if k == 0 {
-		low = 0
-	}
-	if k == n {
-		high = 1
-	}
-	return math.Max(0, low), math.Min(1, high)
+	return WilsonIntervalShare(float64(k)/float64(n), float64(n))
 }
 
 // WilsonIntervalShare is the Wilson score interval of a share p observed

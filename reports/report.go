@@ -87,37 +87,39 @@ func Build(in Input) (*Document, error) {
 	gofpdf.SetDefaultCatalogSort(true)
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
-	// Charts in a fixed order (questionnaire order), each a distinct width.
-	charts := map[string][]byte{}
+	// Charts in a fixed order, each a distinct width (see distinctWidth).
 	k := 0
+	pad := func(png []byte, what string) ([]byte, error) {
+		padded, err := distinctWidth(png, k)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		k++
+		return padded, nil
+	}
+	charts := map[string][]byte{}
 	for _, qu := range in.Project.Questionnaire.Questions {
 		if png, ok := in.Charts[qu.Name]; ok {
-			padded, err := distinctWidth(png, k)
-			if err != nil {
-				return nil, fmt.Errorf("chart of %q: %w", qu.Name, err)
+			var err error
+			if charts[qu.Name], err = pad(png, "chart of "+qu.Name); err != nil {
+				return nil, err
 			}
-			charts[qu.Name] = padded
-			k++
 		}
 	}
 	in.Charts = charts
 	if in.Mix != nil {
-		padded, err := distinctWidth(in.Mix, k)
-		if err != nil {
-			return nil, fmt.Errorf("stakeholder chart: %w", err)
+		var err error
+		if in.Mix, err = pad(in.Mix, "stakeholder chart"); err != nil {
+			return nil, err
 		}
-		in.Mix = padded
-		k++
 	}
 	meetingCharts := map[string][]byte{}
 	for _, m := range in.Project.Meetings {
 		if png, ok := in.MeetingCharts[m.ID]; ok {
-			padded, err := distinctWidth(png, k)
-			if err != nil {
-				return nil, fmt.Errorf("chart of meeting %s: %w", m.ID, err)
+			var err error
+			if meetingCharts[m.ID], err = pad(png, "chart of meeting "+m.ID); err != nil {
+				return nil, err
 			}
-			meetingCharts[m.ID] = padded
-			k++
 		}
 	}
 	in.MeetingCharts = meetingCharts

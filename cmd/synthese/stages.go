@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/pipeline"
@@ -46,11 +47,9 @@ func ingest(e *env) error {
 
 func aggregate(e *env) error {
 	p := e.project
-	r, err := readFile(e.out("parquet", "responses.parquet"), "ingest")
-	if err != nil {
-		return err
-	}
-	respondents, err := pipeline.ReadResponsesParquet(r, r.Size(), p.Questionnaire, p.Manifest.MeetingQuestion)
+	respondents, err := load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) ([]pipeline.Respondent, error) {
+		return pipeline.ReadResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion)
+	})
 	if err != nil {
 		return err
 	}
@@ -76,11 +75,7 @@ func aggregate(e *env) error {
 // participants resolves the lists into people and counts participation.
 func participants(e *env, respondents []pipeline.Respondent) error {
 	p := e.project
-	ar, err := readFile(e.out("parquet", "attendance.parquet"), "ingest")
-	if err != nil {
-		return err
-	}
-	attendance, err := pipeline.ReadAttendanceParquet(ar, ar.Size())
+	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", pipeline.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
@@ -116,11 +111,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	ar, err := readFile(e.out("parquet", "attendance.parquet"), "ingest")
-	if err != nil {
-		return err
-	}
-	attendance, err := pipeline.ReadAttendanceParquet(ar, ar.Size())
+	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", pipeline.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
@@ -140,19 +131,11 @@ func report(e *env) error {
 		}
 		pngs[qu.Name] = readAll(r)
 	}
-	pp, err := readFile(e.out("parquet", "participants.parquet"), "aggregate")
+	people, err := load(e.out("parquet", "participants.parquet"), "aggregate", pipeline.ReadPeople)
 	if err != nil {
 		return err
 	}
-	people, err := pipeline.ReadPeople(pp, pp.Size())
-	if err != nil {
-		return err
-	}
-	pr, err := readFile(e.out("parquet", "participation.parquet"), "aggregate")
-	if err != nil {
-		return err
-	}
-	counts, err := pipeline.ReadParticipation(pr, pr.Size())
+	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
 	if err != nil {
 		return err
 	}
@@ -164,11 +147,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	tr, err := readFile(e.out("parquet", "tests.parquet"), "aggregate")
-	if err != nil {
-		return err
-	}
-	tests, err := pipeline.ReadTests(tr, tr.Size())
+	tests, err := load(e.out("parquet", "tests.parquet"), "aggregate", pipeline.ReadTests)
 	if err != nil {
 		return err
 	}
@@ -235,11 +214,7 @@ func drawCharts(e *env) error {
 		}
 		count++
 	}
-	pr, err := readFile(e.out("parquet", "participation.parquet"), "aggregate")
-	if err != nil {
-		return err
-	}
-	counts, err := pipeline.ReadParticipation(pr, pr.Size())
+	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
 	if err != nil {
 		return err
 	}
@@ -287,4 +262,14 @@ func readAll(r *bytes.Reader) []byte {
 	b := make([]byte, r.Len())
 	r.Read(b)
 	return b
+}
+
+// load reads an output of an earlier stage with its reader.
+func load[T any](path, stage string, read func(io.ReaderAt, int64) (T, error)) (T, error) {
+	r, err := readFile(path, stage)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return read(r, r.Size())
 }
