@@ -141,3 +141,15 @@ func TestSmallCellNotDrawn(t *testing.T) {
 		t.Error("marking Safi small changed nothing in the chart")
 	}
 }
+
+func TestShorten(t *testing.T) {
+	for in, want := range map[string]string{
+		"Oui": "Oui",
+		"Découvrir les leviers pour l’accélération du mouvement": "Découvrir les leviers pour…",
+		"اكتشاف رافعات تسريع حركة الابتكار الاجتماعي بالمغرب":    "اكتشاف رافعات تسريع حركة…",
+	} {
+		if got := shorten(in, 30); got != want {
+			t.Errorf("shorten(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 // MeetingSpec is one meeting's answers against all meetings pooled.
 type MeetingSpec struct {
 	Questionnaire *pipeline.Questionnaire
-	Questions     []pipeline.Question // single-answer questions, in order
+	Questions     []pipeline.Question // the reported questions, in order
 	Meeting       Scope
 	Rows          []pipeline.Result
 	Languages     []string
@@ -52,17 +52,19 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 		for i, c := range spec.Questionnaire.Choices(qu) {
 			labels := make([]string, len(spec.Languages))
 			for k, lang := range spec.Languages {
-				labels[k] = spec.Questionnaire.ChoiceLabel(qu, c.Name, lang)
+				// Number and label in logical order, reordered together: in an
+				// Arabic label the number comes first, at the right.
+				labels[k] = fmt.Sprintf("%d · %s", spec.Numbers[qu.Name], shorten(spec.Questionnaire.ChoiceLabel(qu, c.Name, lang), 48/len(spec.Languages)))
 			}
 			here, ok := rows[key{spec.Meeting.ID, qu.Name, c.Name}]
 			all, allOK := rows[key{pipeline.AllScope, qu.Name, c.Name}]
-			lines = append(lines, line{fmt.Sprintf("%d · ", spec.Numbers[qu.Name]) + bilingual(labels, spec.Languages),
+			lines = append(lines, line{bilingual(labels, spec.Languages),
 				here, all, AnswerColor(i), ok && !here.Small, allOK && !all.Small})
 		}
 	}
 	n := len(lines)
 	if n == 0 {
-		return fmt.Errorf("meeting %s: no single-answer question to draw", spec.Meeting.ID)
+		return fmt.Errorf("meeting %s: no question to draw", spec.Meeting.ID)
 	}
 	p := plot.New()
 	title := make([]string, len(spec.Languages))
@@ -124,4 +126,19 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
 	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
 	return err
+}
+
+// shorten cuts a label longer than max characters at a word boundary and
+// marks the cut with an ellipsis (at the logical end, so at the left of
+// Arabic text).
+func shorten(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	cut := max
+	for cut > max/2 && r[cut] != ' ' {
+		cut--
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
 }

@@ -53,7 +53,8 @@ type Input struct {
 	Quality    *pipeline.Quality       // quality.json, for the data-quality annex; nil leaves it out
 	Tests      []pipeline.Independence // tests.parquet: one sentence per question
 	Narrative  *pipeline.Narrative     // recommendations (the meetings' contexts are in Project.Meetings)
-	// MeetingCharts holds each meeting's chart against all meetings (PNG), by meeting id.
+	// MeetingCharts holds each meeting's chart against all meetings (PNG),
+	// by "<meeting id>/<language>".
 	MeetingCharts map[string][]byte
 	// People (participants.parquet) and Participation (participation.parquet)
 	// give the participation section and the participants annex.
@@ -115,10 +116,13 @@ func Build(in Input) (*Document, error) {
 	}
 	meetingCharts := map[string][]byte{}
 	for _, m := range in.Project.Meetings {
-		if png, ok := in.MeetingCharts[m.ID]; ok {
-			var err error
-			if meetingCharts[m.ID], err = pad(png, "chart of meeting "+m.ID); err != nil {
-				return nil, err
+		for _, lang := range in.Project.Manifest.Languages {
+			key := m.ID + "/" + lang
+			if png, ok := in.MeetingCharts[key]; ok {
+				var err error
+				if meetingCharts[key], err = pad(png, "chart of meeting "+key); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -477,9 +481,6 @@ func (b *builder) meetingResults(lang, meeting string) {
 	l, c := b.l, b.cats[lang]
 	var rows [][]cell
 	for _, qu := range b.p.ReportedQuestions() {
-		if qu.Type != pipeline.SelectOne {
-			continue
-		}
 		for i, ch := range b.q.Choices(qu) {
 			here, ok := resultAt(b.results[qu.Name], meeting, ch.Name)
 			all, _ := resultAt(b.results[qu.Name], pipeline.AllScope, ch.Name)
@@ -505,7 +506,7 @@ func (b *builder) meetingResults(lang, meeting string) {
 	if len(rows) == 0 {
 		return
 	}
-	chart := b.in.MeetingCharts[meeting]
+	chart := b.in.MeetingCharts[meeting+"/"+lang]
 	chartH := 0.0
 	if chart != nil {
 		if cfg, err := png.DecodeConfig(bytes.NewReader(chart)); err == nil {

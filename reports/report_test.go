@@ -74,20 +74,17 @@ func referenceInput(t testing.TB) reports.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var single []pipeline.Question
-	for _, qu := range p.ReportedQuestions() {
-		if qu.Type == pipeline.SelectOne {
-			single = append(single, qu)
-		}
-	}
+	questions := p.ReportedQuestions()
 	meetingCharts := map[string][]byte{}
 	for _, s := range scopes[:len(scopes)-1] {
-		var b bytes.Buffer
-		if err := charts.DrawMeeting(&b, charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: single, Meeting: s,
-			Rows: rows, Languages: p.Manifest.Languages, Numbers: p.QuestionNumbers()}); err != nil {
-			t.Fatal(err)
+		for _, lang := range p.Manifest.Languages {
+			var b bytes.Buffer
+			if err := charts.DrawMeeting(&b, charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s,
+				Rows: rows, Languages: []string{lang}, Numbers: p.QuestionNumbers()}); err != nil {
+				t.Fatal(err)
+			}
+			meetingCharts[s.ID+"/"+lang] = b.Bytes()
 		}
-		meetingCharts[s.ID] = b.Bytes()
 	}
 	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests, Narrative: narrative, MeetingCharts: meetingCharts,
 		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,

@@ -153,8 +153,10 @@ func report(e *env) error {
 	}
 	meetingCharts := map[string][]byte{}
 	for _, m := range p.Meetings {
-		if r, err := readFile(e.meetingChartPath(m.ID), "charts"); err == nil {
-			meetingCharts[m.ID] = readAll(r)
+		for _, lang := range p.Manifest.Languages {
+			if r, err := readFile(e.meetingChartPath(m.ID, lang), "charts"); err == nil {
+				meetingCharts[m.ID+"/"+lang] = readAll(r)
+			}
 		}
 	}
 	narrative, _, err := p.Narrative()
@@ -223,29 +225,30 @@ func drawCharts(e *env) error {
 	}); err != nil {
 		return err
 	}
-	var single []pipeline.Question
-	for _, qu := range p.ReportedQuestions() {
-		if qu.Type == pipeline.SelectOne {
-			single = append(single, qu)
-		}
-	}
+	// A meeting's chart has one row per answer: its labels would not fit in
+	// two languages, so it is drawn once per report language.
+	questions := p.ReportedQuestions()
 	for _, s := range scopes {
-		if s.ID == pipeline.AllScope || len(single) == 0 {
+		if s.ID == pipeline.AllScope || len(questions) == 0 {
 			continue
 		}
-		spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: single, Meeting: s, Rows: rows,
-			Languages: p.Manifest.Languages, Numbers: p.QuestionNumbers()}
-		if err := writeFile(e.meetingChartPath(s.ID), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }); err != nil {
-			return err
+		for _, lang := range p.Manifest.Languages {
+			spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s, Rows: rows,
+				Languages: []string{lang}, Numbers: p.QuestionNumbers()}
+			if err := writeFile(e.meetingChartPath(s.ID, lang), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }); err != nil {
+				return err
+			}
+			count++
 		}
-		count++
 	}
 	e.logf("charts: %d charts in %s", count+1, e.out("charts"))
 	return nil
 }
 
 // meetingChartPath is where a meeting's chart goes.
-func (e *env) meetingChartPath(id string) string { return e.out("charts", "meeting-"+id+".png") }
+func (e *env) meetingChartPath(id, lang string) string {
+	return e.out("charts", "meeting-"+id+"-"+lang+".png")
+}
 
 func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
 	var out []pipeline.Result
