@@ -110,6 +110,8 @@ type layout struct {
 	dir     rtl.Direction
 	arabic  bool // the part is set in Amiri
 	outline []Entry
+	// headerRows makes the running header put at the top of every page but the first.
+	headerRows func() []core.Row
 }
 
 // st adapts a style to the layout's language.
@@ -128,8 +130,10 @@ type Entry struct {
 	Page  int    `json:"page"`
 }
 
-func newLayout(m core.Maroto, g *glyphs, headerH float64) *layout {
-	return &layout{glyphs: g, m: m, avail: pageH - marginTop - marginBottom, header: headerH, used: headerH, page: 1}
+// newLayout starts the first page, without the running header (the cover);
+// every later page starts with headerRows, of height headerH.
+func newLayout(m core.Maroto, g *glyphs, headerH float64, headerRows func() []core.Row) *layout {
+	return &layout{glyphs: g, m: m, avail: pageH - marginTop - marginBottom, header: headerH, headerRows: headerRows, page: 1}
 }
 
 // quantize rounds a height up to a multiple of 1/64 mm. Such heights add
@@ -171,8 +175,11 @@ func (l *layout) newPage() {
 		return
 	}
 	l.page++
-	l.used = l.header
 	l.m.AddPages(page.New())
+	for _, r := range l.headerRows() {
+		l.m.AddRows(r)
+	}
+	l.used = l.header
 }
 
 // keep makes sure h fits on the current page, else starts a new one.

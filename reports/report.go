@@ -294,15 +294,12 @@ func newBuilder(in Input) (*builder, error) {
 		WithCreationDate(in.Date).
 		Build()
 	b.m = maroto.New(cfg)
-	header := b.runningHeader()
-	if err := b.m.RegisterHeader(header...); err != nil {
-		return nil, err
-	}
+	// The running header is added by the layout on every page but the cover.
 	headerH := 0.0
-	for _, r := range header {
+	for _, r := range b.runningHeader() {
 		headerH += r.GetHeight(nil, nil)
 	}
-	b.l = newLayout(b.m, b.g, headerH)
+	b.l = newLayout(b.m, b.g, headerH, b.runningHeader)
 	return b, nil
 }
 
