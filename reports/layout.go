@@ -229,6 +229,29 @@ func (l *layout) paragraphAligned(s string, st style, al align.Type) {
 	}
 }
 
+// bullet adds a list item: a dash at the margin and the text indented, its
+// following lines aligned with its first (on the right in right-to-left text).
+func (l *layout) bullet(s string, st style) {
+	st = l.st(st)
+	const indent = 4.0
+	lines := l.lines(s, st, contentW-indent)
+	lh := st.lineHeight()
+	l.keep(lh * float64(min(2, len(lines))))
+	for i, ln := range lines {
+		p := st.props(l.alignment(), lh*0.12)
+		if l.dir == rtl.RTL {
+			p.Right = indent
+		} else {
+			p.Left = indent
+		}
+		c := col.New(gridSize).Add(l.text(ln, p))
+		if i == 0 {
+			c.Add(l.text("–", st.props(l.alignment(), lh*0.12)))
+		}
+		l.add(lh, c)
+	}
+}
+
 // heading adds a heading kept on the same page as the next keepNext mm, and
 // records it in the outline.
 func (l *layout) heading(level int, lang, s string, st style, keepNext float64) {

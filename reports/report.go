@@ -567,7 +567,7 @@ func (b *builder) recommendations(lang, meeting string) {
 				if used != lang {
 					text += " (" + c.T("lang_"+used) + ")"
 				}
-				l.paragraph("– "+text, sBody)
+				l.bullet(text, sBody)
 			}
 		}
 	}
