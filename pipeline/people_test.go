@@ -155,11 +155,7 @@ func TestOrgTypesAndCities(t *testing.T) {
 // TestReferenceParticipation: the 2020 lists, as the README of the data
 // describes them: 161 participant rows, about 152 distinct participants.
 func TestReferenceParticipation(t *testing.T) {
-	p, err := LoadProject(os.DirFS("../data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := p.Ingest()
+	p, in, _, err := Analyse(os.DirFS("../data"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -306,3 +306,21 @@ func (p *Project) QuestionNumbers() map[string]int {
 	}
 	return out
 }
+
+// Analyse loads a project folder, ingests it and aggregates its answers, in
+// memory: the first two stages without their files.
+func Analyse(fsys fs.FS) (*Project, *Ingested, []Result, error) {
+	p, err := LoadProject(fsys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := p.Ingest()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows, err := p.Aggregate(in.Responses.Respondents)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, in, rows, nil
+}

@@ -11,15 +11,7 @@ import (
 
 func loadReference(t *testing.T) (*pipeline.Project, *pipeline.Ingested, []pipeline.Result) {
 	t.Helper()
-	p, err := pipeline.LoadProject(data.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := p.Ingest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := p.Aggregate(in.Responses.Respondents)
+	p, in, rows, err := pipeline.Analyse(data.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

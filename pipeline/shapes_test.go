@@ -64,15 +64,7 @@ func shapeProject(t *testing.T, responses []string, extra string, xlsform bool) 
 
 func ingestAndAggregate(t *testing.T, fsys fstest.MapFS) (*Ingested, []Result) {
 	t.Helper()
-	p, err := LoadProject(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := p.Ingest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := p.Aggregate(in.Responses.Respondents)
+	_, in, rows, err := Analyse(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,11 +101,7 @@ func parseTable(t *testing.T, s string) [][]int64 {
 // the raw reference responses and on edge-case tables
 // (testdata/stats/reference.R).
 func TestIndependenceAgainstR(t *testing.T) {
-	p, err := LoadProject(os.DirFS("../data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := p.Ingest()
+	p, in, _, err := Analyse(os.DirFS("../data"))
 	if err != nil {
 		t.Fatal(err)
 	}

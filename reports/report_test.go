@@ -27,15 +27,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // referenceInput runs the pipeline on the embedded project, in memory.
 func referenceInput(t testing.TB) reports.Input {
 	t.Helper()
-	p, err := pipeline.LoadProject(data.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := p.Ingest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := p.Aggregate(in.Responses.Respondents)
+	p, in, rows, err := pipeline.Analyse(data.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
