@@ -303,8 +303,7 @@ func ResolvePeople(rows []Attendance, meetings []Meeting, rules *MergeRules, org
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]

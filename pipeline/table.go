@@ -109,7 +109,7 @@ func readTable(file string, r io.Reader, opt ReadOptions) (*table, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ts[0].header == nil || len(ts[0].header) == 0 {
+	if len(ts[0].header) == 0 {
 		return nil, &InputError{File: ts[0].file, Msg: "empty sheet: expected a header row"}
 	}
 	return ts[0], nil

@@ -156,17 +156,6 @@ func Visual(s string, dir Direction) string {
 	return p.visual(0, len(p.text))
 }
 
-// IsRTL reports whether a paragraph in direction dir resolves to right to left.
-func IsRTL(s string, dir Direction) bool {
-	switch dir {
-	case RTL:
-		return true
-	case LTR:
-		return false
-	}
-	return firstStrongLevel([]rune(s)) == 1
-}
-
 // Layout breaks s into lines no wider than width (as measured on the shaped
 // text) and returns each line shaped and in visual order. Lines break at
 // spaces, in logical order; a word wider than the line is cut between
@@ -180,13 +169,6 @@ func Layout(s string, dir Direction, width float64, measure Measure) []string {
 		}
 	}
 	return out
-}
-
-// LineRanges returns the logical rune ranges [start, end) of the lines Layout
-// would produce for a single paragraph, trailing spaces excluded.
-func LineRanges(s string, dir Direction, width float64, measure Measure) [][2]int {
-	p := newParagraph(s, dir)
-	return p.breakLines(width, measure)
 }
 
 // VisualRange returns the logical rune range [start, end) of paragraph s as

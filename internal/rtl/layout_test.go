@@ -52,8 +52,13 @@ func TestRTLOrderAndMirroring(t *testing.T) {
 	if r := []rune(got); string(r[len(r)-3:]) != "\u062F\uFEAA\uFECB" {
 		t.Errorf("Visual = %q (%U): want isolated dal, final dal, initial ain", got, []rune(got))
 	}
-	if !IsRTL("مرحبا Oujda", Auto) || IsRTL("Oujda مرحبا", Auto) {
-		t.Error("IsRTL(Auto) does not follow the first strong character")
+	// Auto takes the direction of the first strong character; the final
+	// period goes to the paragraph's end: the left in right-to-left text.
+	if got := Visual("مرحبا Oujda.", Auto); !strings.HasPrefix(got, ".") {
+		t.Errorf("Visual(Auto) = %q: an Arabic-first paragraph should be right to left", got)
+	}
+	if got := Visual("Oujda مرحبا.", Auto); !strings.HasSuffix(got, ".") {
+		t.Errorf("Visual(Auto) = %q: a Latin-first paragraph should be left to right", got)
 	}
 }
 
