@@ -52,7 +52,8 @@ type nameParts struct {
 	nothing bool   // no letters, or a placeholder
 }
 
-var particles = map[string]bool{"el": true, "al": true, "ait": true, "ben": true, "bel": true, "ould": true, "ibn": true, "bou": false}
+// particles join the word that follows them ("EL BAALY" is "elbaaly").
+var particles = map[string]bool{"el": true, "al": true, "ait": true, "ben": true, "bel": true, "ould": true, "ibn": true}
 
 var placeholderNames = map[string]bool{"participant": true, "participante": true, "anonyme": true, "nc": true, "n/a": true, "inconnu": true}
 
@@ -336,6 +337,9 @@ func ResolvePeople(rows []Attendance, meetings []Meeting, rules *MergeRules, org
 		return out
 	}
 	forbidden := func(a, b int) bool {
+		if len(apart) == 0 {
+			return false
+		}
 		for _, x := range members(find(a)) {
 			for _, y := range members(find(b)) {
 				if apart[[2]int{x, y}] {

@@ -329,7 +329,6 @@ func (l *layout) fits(h float64) bool { return l.header+h <= l.avail-safety }
 type tableRow struct {
 	height float64
 	cols   []core.Col
-	header bool
 }
 
 var (
@@ -387,7 +386,7 @@ func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
 			cols[a], cols[b] = cols[b], cols[a]
 		}
 	}
-	return tableRow{height: height, cols: cols, header: header}
+	return tableRow{height: height, cols: cols}
 }
 
 func (r tableRow) add(l *layout) { l.add(r.height, r.cols...) }
