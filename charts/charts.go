@@ -58,6 +58,7 @@ type Spec struct {
 	Rows          []pipeline.Result // this question's rows, any order
 	Languages     []string          // one or two
 	SmallCell     int
+	Pad           int // white pixel columns added on the right (see writePNG)
 }
 
 // Width is the drawn width of a chart; the PDF places it at this size.
@@ -258,8 +259,7 @@ func Draw(w io.Writer, spec Spec) error {
 	bottom := draw.Crop(dc, vg.Points(8), 0, 0, -(plotH))
 	legend.Top, legend.Left = true, true
 	legend.Draw(bottom)
-	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-	return err
+	return writePNG(w, img, spec.Pad)
 }
 
 func legendLabel(labels, langs []string) string {

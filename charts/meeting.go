@@ -25,6 +25,7 @@ type MeetingSpec struct {
 	Rows          []pipeline.Result
 	Languages     []string
 	Numbers       map[string]int // question name -> its number in the report
+	Pad           int            // white pixel columns added on the right (see writePNG)
 }
 
 // DrawMeeting writes a meeting's chart as PNG: one row per answer of each
@@ -124,8 +125,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	h := vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(len(titleLines))*vg.Points(titleSize*1.25)
 	img := vgimg.NewWith(vgimg.UseWH(Width, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
 	p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
-	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-	return err
+	return writePNG(w, img, spec.Pad)
 }
 
 // shorten cuts a label longer than max characters at a word boundary and

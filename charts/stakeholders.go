@@ -20,6 +20,7 @@ type MixSpec struct {
 	Scopes    []Scope
 	Rows      []pipeline.ParticipationRow // measure org_type
 	Languages []string
+	Pad       int // white pixel columns added on the right (see writePNG)
 }
 
 // DrawMix writes the stakeholder-mix chart as PNG.
@@ -114,8 +115,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		left := vg.Points(8) + vg.Length(col)*Width/2
 		l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -plotH))
 	}
-	_, err = vgimg.PngCanvas{Canvas: img}.WriteTo(w)
-	return err
+	return writePNG(w, img, spec.Pad)
 }
 
 // orgPalette gives each organisation type one colour in every chart.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Person is one human being across the participant lists: the rows that
@@ -156,27 +157,34 @@ func similarity(a, b string) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
+	// Three rolling rows of the distance matrix (i-2, i-1, i).
+	var buf [3 * 64]int
+	n := len(rb) + 1
+	var rows []int
+	if 3*n <= len(buf) {
+		rows = buf[:3*n]
+	} else {
+		rows = make([]int, 3*n)
 	}
-	for j := range d[0] {
-		d[0][j] = j
+	pp, prev, cur := rows[:n], rows[n:2*n], rows[2*n:]
+	for j := range prev {
+		prev[j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
 			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+				cur[j] = min(cur[j], pp[j-2]+1)
 			}
 		}
+		pp, prev, cur = prev, cur, pp
 	}
-	return 1 - float64(d[len(ra)][len(rb)])/float64(max(len(ra), len(rb)))
+	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
 }
 
 // Thresholds of the name match: the surnames must be close, the first names
@@ -224,6 +232,10 @@ func surnameScore(a, b nameParts) float64 {
 	best := 0.0
 	for _, x := range []string{a.surname, a.bare} {
 		for _, y := range []string{b.surname, b.bare} {
+			lx, ly := utf8.RuneCountInString(x), utf8.RuneCountInString(y)
+			if lx != ly && 1-float64(abs(lx-ly))/float64(max(lx, ly)) < minSurname {
+				continue // the lengths alone put them too far apart
+			}
 			s := similarity(x, y)
 			if s < 1 && max(len([]rune(x)), len([]rune(y))) < shortSurname {
 				s = 0
@@ -533,4 +545,11 @@ func mostFrequent(counts map[string]int, order map[string]int) string {
 		}
 	}
 	return best
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

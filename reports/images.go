@@ -2,23 +2,50 @@ package reports
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"image"
 	"image/color"
 	"image/draw"
 	"image/png"
 )
 
-// distinctWidth returns the PNG with extra white columns on its right.
+// distinctWidths makes every PNG's pixel width unique, in order.
 //
 // gofpdf, with the catalog sorted for reproducible output, orders image
 // objects by pixel width only and leaves equal widths in Go map order, so
-// same-size charts would change places from one run to the next. Giving the
-// k-th distinct image k extra columns makes every width unique and the
-// order fixed. The columns are white, on the chart's white margin.
-func distinctWidth(b []byte, extra int) ([]byte, error) {
+// same-size charts would change places from one run to the next. The charts
+// stage already draws each chart a distinct width; an image whose width was
+// taken by an earlier one gets white columns on its right (on the chart's
+// white margin) until its width is free.
+type distinctWidths map[int]bool
+
+func (d distinctWidths) fix(b []byte) ([]byte, error) {
+	w, err := pngWidth(b)
+	if err != nil {
+		return nil, err
+	}
+	extra := 0
+	for d[w+extra] {
+		extra++
+	}
+	d[w+extra] = true
 	if extra == 0 {
 		return b, nil
 	}
+	return padPNG(b, extra)
+}
+
+// pngWidth reads the width from a PNG's header.
+func pngWidth(b []byte) (int, error) {
+	if len(b) < 24 || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || string(b[12:16]) != "IHDR" {
+		return 0, errors.New("not a PNG image")
+	}
+	return int(binary.BigEndian.Uint32(b[16:20])), nil
+}
+
+// padPNG returns the PNG with extra white columns on its right.
+func padPNG(b []byte, extra int) ([]byte, error) {
 	src, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
 		return nil, err
@@ -28,7 +55,8 @@ func distinctWidth(b []byte, extra int) ([]byte, error) {
 	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
 	draw.Draw(dst, image.Rect(0, 0, r.Dx(), r.Dy()), src, r.Min, draw.Src)
 	var out bytes.Buffer
-	if err := png.Encode(&out, dst); err != nil {
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&out, dst); err != nil {
 		return nil, err
 	}
 	return out.Bytes(), nil

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
@@ -158,7 +159,9 @@ func (l *layout) add(h float64, cols ...core.Col) {
 		l.newPage()
 	}
 	l.used += h
-	l.m.AddRows(row.New(h).Add(cols...))
+	if l.m != nil {
+		l.m.AddRows(row.New(h).Add(cols...))
+	}
 }
 
 // space adds vertical space, dropped at the top of a page.
@@ -175,9 +178,11 @@ func (l *layout) newPage() {
 		return
 	}
 	l.page++
-	l.m.AddPages(page.New())
-	for _, r := range l.headerRows() {
-		l.m.AddRows(r)
+	if l.m != nil {
+		l.m.AddPages(page.New())
+		for _, r := range l.headerRows() {
+			l.m.AddRows(r)
+		}
 	}
 	l.used = l.header
 }
@@ -200,7 +205,13 @@ func (l *layout) alignment() align.Type {
 // lines breaks text for a width, in the layout's direction.
 func (l *layout) lines(s string, st style, width float64) []string {
 	st = l.st(st)
-	return rtl.Layout(s, l.dir, width-0.5, func(x string) float64 { return fonts.WidthMM(x, st.fontStyle(), st.size) })
+	k := lineKey{s, l.dir, width, st.fontStyle(), st.size}
+	if lines, ok := l.broken[k]; ok {
+		return slices.Clone(lines)
+	}
+	lines := rtl.Layout(s, l.dir, width-0.5, func(x string) float64 { return fonts.WidthMM(x, st.fontStyle(), st.size) })
+	l.broken[k] = slices.Clone(lines)
+	return lines
 }
 
 // paragraph adds text, one row per line, keeping at least two lines
@@ -410,7 +421,19 @@ func fitWords(s string, st style, width float64) style {
 
 // glyphs checks every string drawn against the embedded font, so a missing
 // glyph is a reported defect rather than an empty box in the PDF.
-type glyphs struct{ missing map[rune]bool }
+type glyphs struct {
+	missing map[rune]bool
+	broken  map[lineKey][]string // lines already broken, kept across builds
+}
+
+// lineKey identifies a text broken for a width in a font.
+type lineKey struct {
+	text  string
+	dir   rtl.Direction
+	width float64
+	font  fonts.Style
+	size  float64
+}
 
 func (g *glyphs) check(s, family string, st fontstyle.Type) {
 	fs := fonts.Face(family, st == fontstyle.Bold)

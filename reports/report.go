@@ -65,6 +65,8 @@ type Input struct {
 	Charts        map[string][]byte // question name -> PNG
 	Date          time.Time         // document date (SOURCE_DATE_EPOCH)
 	Version       string
+
+	broken map[lineKey][]string // lines broken by earlier builds of the same input
 }
 
 // Document is a built report.
@@ -88,14 +90,13 @@ func Build(in Input) (*Document, error) {
 	gofpdf.SetDefaultCatalogSort(true)
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
-	// Charts in a fixed order, each a distinct width (see distinctWidth).
-	k := 0
+	// Charts in a fixed order, each a distinct width (see distinctWidths).
+	widths := distinctWidths{}
 	pad := func(png []byte, what string) ([]byte, error) {
-		padded, err := distinctWidth(png, k)
+		padded, err := widths.fix(png)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		k++
 		return padded, nil
 	}
 	charts := map[string][]byte{}
@@ -127,19 +128,26 @@ func Build(in Input) (*Document, error) {
 		}
 	}
 	in.MeetingCharts = meetingCharts
-	var toc []Entry
-	var doc *Document
-	for pass := 0; pass < 4; pass++ {
-		d, err := buildOnce(in, toc, pass > 0)
+	// The layout tracks pages itself, so the contents' page numbers settle
+	// without making a PDF: a first layout finds the headings, a second one
+	// places them with the contents in. The PDF is made with that outline;
+	// if the contents moved a heading after all, the layout runs again.
+	in.broken = map[lineKey][]string{}
+	d, err := buildOnce(in, nil, false, false)
+	if err != nil {
+		return nil, err
+	}
+	toc := d.Outline
+	for pass := 0; ; pass++ {
+		d, err := buildOnce(in, toc, true, pass >= 1)
 		if err != nil {
 			return nil, err
 		}
-		if pass > 0 && sameOutline(d.Outline, toc) {
+		if pass >= 1 && sameOutline(d.Outline, toc) || pass == 4 {
 			return d, nil
 		}
-		doc, toc = d, d.Outline
+		toc = d.Outline
 	}
-	return doc, nil
 }
 
 func sameOutline(a, b []Entry) bool {
@@ -155,11 +163,12 @@ func sameOutline(a, b []Entry) bool {
 }
 
 // buildOnce typesets the document once; withTOC adds the table of contents
-// made from toc (the previous build's outline).
-func buildOnce(in Input, toc []Entry, withTOC bool) (*Document, error) {
+// made from toc (the previous build's outline). Without generate it only
+// lays the document out (pages and outline), without making the PDF.
+func buildOnce(in Input, toc []Entry, withTOC, generate bool) (*Document, error) {
 	uuid.SetRand(rand.New(rand.NewSource(1)))
 	defer uuid.SetRand(nil)
-	b, err := newBuilder(in)
+	b, err := newBuilder(in, generate)
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +183,9 @@ func buildOnce(in Input, toc []Entry, withTOC bool) (*Document, error) {
 		if err := b.part(lang); err != nil {
 			return nil, err
 		}
+	}
+	if !generate {
+		return &Document{Pages: b.l.page, Outline: b.l.outline}, nil
 	}
 	doc, err := b.m.Generate()
 	if err != nil {
@@ -247,9 +259,11 @@ type builder struct {
 	toc     []Entry                      // the previous build's outline; nil: no contents
 }
 
-func newBuilder(in Input) (*builder, error) {
+// newBuilder prepares a build; without generate the layout only counts
+// pages (no PDF document behind it).
+func newBuilder(in Input, generate bool) (*builder, error) {
 	p := in.Project
-	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages, g: &glyphs{missing: map[rune]bool{}},
+	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages, g: &glyphs{missing: map[rune]bool{}, broken: in.broken},
 		cats: map[string]*i18n.Catalog{}, results: map[string][]pipeline.Result{}}
 	for _, l := range b.langs {
 		c, err := i18n.For(l)
@@ -260,6 +274,15 @@ func newBuilder(in Input) (*builder, error) {
 	}
 	for _, r := range in.Results {
 		b.results[r.Question] = append(b.results[r.Question], r)
+	}
+	// The running header is added by the layout on every page but the cover.
+	headerH := 0.0
+	for _, r := range b.runningHeader() {
+		headerH += r.GetHeight(nil, nil)
+	}
+	if !generate {
+		b.l = newLayout(nil, b.g, headerH, b.runningHeader)
+		return b, nil
 	}
 	customFonts, err := repository.New().
 		AddUTF8FontFromBytes(fonts.Family, fontstyle.Normal, fonts.Regular).
@@ -294,11 +317,6 @@ func newBuilder(in Input) (*builder, error) {
 		WithCreationDate(in.Date).
 		Build()
 	b.m = maroto.New(cfg)
-	// The running header is added by the layout on every page but the cover.
-	headerH := 0.0
-	for _, r := range b.runningHeader() {
-		headerH += r.GetHeight(nil, nil)
-	}
 	b.l = newLayout(b.m, b.g, headerH, b.runningHeader)
 	return b, nil
 }

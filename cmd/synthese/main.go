@@ -8,13 +8,27 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SYNTHESE_CPUPROFILE=file writes a CPU profile (make bench uses it to
+	// say where the time goes).
+	if path := os.Getenv("SYNTHESE_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				defer f.Close()
+				defer pprof.StopCPUProfile()
+			}
+		}
+	}
 	code := Main(ctx, os.Args, os.Stdout, os.Stderr, os.Getenv)
 	stop()
-	os.Exit(code)
+	if code != exitOK {
+		pprof.StopCPUProfile()
+		os.Exit(code)
+	}
 }
 
 // Exit statuses.

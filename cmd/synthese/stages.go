@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/pipeline"
@@ -207,24 +210,25 @@ func drawCharts(e *env) error {
 	if err != nil {
 		return err
 	}
-	count := 0
-	for _, qu := range p.ReportedQuestions() {
-		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
-			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell}
-		if err := writeFile(e.chartPath(qu.Name), func(b *bytes.Buffer) error { return charts.Draw(b, spec) }); err != nil {
-			return err
-		}
-		count++
-	}
 	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
 	if err != nil {
 		return err
 	}
-	if err := writeFile(e.out("charts", "stakeholders.png"), func(b *bytes.Buffer) error {
-		return charts.DrawMix(b, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages})
-	}); err != nil {
-		return err
+	// Each chart gets a distinct pad (extra white columns), in the order the
+	// report places them, so the PDF's images all differ in width and keep
+	// their order (see reports.distinctWidth).
+	type job struct {
+		path string
+		draw func(*bytes.Buffer) error
 	}
+	var jobs []job
+	for _, qu := range p.ReportedQuestions() {
+		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
+			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, Pad: len(jobs)}
+		jobs = append(jobs, job{e.chartPath(qu.Name), func(b *bytes.Buffer) error { return charts.Draw(b, spec) }})
+	}
+	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, Pad: len(jobs)}
+	jobs = append(jobs, job{e.out("charts", "stakeholders.png"), func(b *bytes.Buffer) error { return charts.DrawMix(b, mix) }})
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
@@ -234,14 +238,33 @@ func drawCharts(e *env) error {
 		}
 		for _, lang := range p.Manifest.Languages {
 			spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s, Rows: rows,
-				Languages: []string{lang}, Numbers: p.QuestionNumbers()}
-			if err := writeFile(e.meetingChartPath(s.ID, lang), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }); err != nil {
-				return err
-			}
-			count++
+				Languages: []string{lang}, Numbers: p.QuestionNumbers(), Pad: len(jobs)}
+			jobs = append(jobs, job{e.meetingChartPath(s.ID, lang), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }})
 		}
 	}
-	e.logf("charts: %d charts in %s", count+1, e.out("charts"))
+	// Charts are independent: draw them on every core. Errors are reported
+	// in chart order, whichever finished first.
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = writeFile(jobs[i].path, jobs[i].draw)
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	e.logf("charts: %d charts in %s", len(jobs), e.out("charts"))
 	return nil
 }
 
