@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"fmt"
 	"math"
 	"sort"
 )
@@ -63,51 +62,40 @@ func Scopes(q *Questionnaire, meetingQuestion string) []string {
 // respondents; count and valid_n stay unweighted counts. Meetings' figures
 // are never weighted.
 func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Respondent, smallCell int, weighted ...bool) ([]Result, error) {
-	weigh := len(weighted) > 0 && weighted[0]
-	scopes := Scopes(q, meetingQuestion)
-	if len(scopes) < 2 {
-		return nil, fmt.Errorf("meeting question %q has no choices", meetingQuestion)
+	t, err := TallyRespondents(q, meetingQuestion, respondents, len(weighted) > 0 && weighted[0])
+	if err != nil {
+		return nil, err
 	}
+	return t.Results(meetingQuestion, smallCell), nil
+}
+
+// Results are the rows of results.parquet from the tally (see Aggregate).
+func (t *Tally) Results(meetingQuestion string, smallCell int) []Result {
 	var out []Result
-	for _, qu := range q.Questions {
-		if !qu.Closed() {
-			continue
-		}
-		choices := q.Choices(qu)
-		index := make(map[string]int, len(choices))
-		for i, c := range choices {
-			index[c.Name] = i
-		}
-		for _, scope := range scopes {
+	for _, qt := range t.Questions {
+		qu, choices := qt.Question, qt.Choices
+		for s := 0; s <= len(t.Meetings); s++ {
+			scope := AllScope
+			if s < len(t.Meetings) {
+				scope = t.Meetings[s]
+			}
 			if qu.Name == meetingQuestion && scope != AllScope {
 				continue
 			}
 			counts := make([]int64, len(choices))
-			wcounts := make([]float64, len(choices))
-			var weights []float64
 			var valid, total int64
-			for _, r := range respondents {
-				if scope != AllScope && r.Meeting != scope {
+			for m := range t.Meetings {
+				if scope != AllScope && m != s {
 					continue
 				}
-				total++
-				ans := r.Answers[qu.Name]
-				if len(ans) == 0 {
-					continue
-				}
-				valid++
-				weights = append(weights, r.Weight)
-				for _, a := range ans {
-					i, ok := index[a]
-					if !ok {
-						return nil, fmt.Errorf("respondent %d (%s:%d): %q is not a choice of %q", r.ID, r.File, r.Line, a, qu.Name)
-					}
-					counts[i]++
-					wcounts[i] += r.Weight
+				total += t.Respondents[m]
+				valid += qt.Valid[m]
+				for i, c := range qt.Counts[m] {
+					counts[i] += c
 				}
 			}
-			if weigh && scope == AllScope {
-				out = append(out, weightedRows(qu, choices, counts, wcounts, weights, valid, total, smallCell)...)
+			if t.Weighted && scope == AllScope {
+				out = append(out, qt.weightedRows(counts, valid, total, smallCell)...)
 				continue
 			}
 			var pcts []int64
@@ -134,24 +122,25 @@ func Aggregate(q *Questionnaire, meetingQuestion string, respondents []Responden
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // weightedRows are the pooled rows of a question with weights.
-func weightedRows(qu Question, choices []Choice, counts []int64, wcounts, weights []float64, valid, total int64, smallCell int) []Result {
-	var wValid float64
-	for _, w := range weights {
-		wValid += w
+func (qt *QuestionTally) weightedRows(counts []int64, valid, total int64, smallCell int) []Result {
+	choices := qt.Choices
+	wValid, wValid2 := qt.WValid.Float64(), qt.WValid2.Float64()
+	neff := 0.0
+	if wValid2 != 0 {
+		neff = wValid * wValid / wValid2 // Kish
 	}
-	neff := KishN(weights)
 	shares := make([]float64, len(choices))
 	for i := range choices {
 		if wValid > 0 {
-			shares[i] = wcounts[i] / wValid
+			shares[i] = qt.WChoice[i].Float64() / wValid
 		}
 	}
 	var pcts []int64
-	if qu.Type == SelectOne {
+	if qt.Question.Type == SelectOne {
 		pcts = LargestRemainderShares(shares)
 	} else {
 		pcts = make([]int64, len(shares))
@@ -162,7 +151,7 @@ func weightedRows(qu Question, choices []Choice, counts []int64, wcounts, weight
 	out := make([]Result, len(choices))
 	for i, c := range choices {
 		lo, hi := WilsonIntervalShare(shares[i], neff)
-		out[i] = Result{Scope: AllScope, Question: qu.Name, Answer: c.Name, Count: counts[i], ValidN: valid,
+		out[i] = Result{Scope: AllScope, Question: qt.Question.Name, Answer: c.Name, Count: counts[i], ValidN: valid,
 			MissingN: total - valid, Share: shares[i], Pct: pcts[i], CILow: lo, CIHigh: hi,
 			Small: valid < int64(smallCell), NEff: neff, Weighted: true}
 	}

@@ -57,11 +57,19 @@ const (
 // A select_multiple question (a respondent can count in several columns), a
 // single meeting or a single answer give "not_applicable" with a note.
 func TestIndependence(q *Questionnaire, meetingQuestion string, respondents []Respondent) []Independence {
-	scopes := Scopes(q, meetingQuestion)
-	meetings := scopes[:len(scopes)-1]
+	t, err := TallyRespondents(q, meetingQuestion, respondents, false)
+	if err != nil {
+		return nil
+	}
+	return t.Independence(meetingQuestion)
+}
+
+// Independence tests the tally's select_one questions (see TestIndependence).
+func (t *Tally) Independence(meetingQuestion string) []Independence {
 	var out []Independence
-	for _, qu := range q.Questions {
-		if !qu.Closed() || qu.Name == meetingQuestion {
+	for _, qt := range t.Questions {
+		qu := qt.Question
+		if qu.Name == meetingQuestion {
 			continue
 		}
 		res := Independence{Question: qu.Name, Method: MethodNotApplicable}
@@ -70,31 +78,18 @@ func TestIndependence(q *Questionnaire, meetingQuestion string, respondents []Re
 			out = append(out, res)
 			continue
 		}
-		choices := q.Choices(qu)
-		col := map[string]int{}
-		for i, c := range choices {
-			col[c.Name] = i
+		table := make([][]int64, len(qt.Counts))
+		for i, row := range qt.Counts {
+			table[i] = append([]int64(nil), row...)
 		}
-		row := map[string]int{}
-		for i, m := range meetings {
-			row[m] = i
-		}
-		table := make([][]int64, len(meetings))
-		for i := range table {
-			table[i] = make([]int64, len(choices))
-		}
-		var obsRow, obsCol []int // one entry per respondent, for the simulation
-		for _, r := range respondents {
-			ans := r.Answers[qu.Name]
-			ri, ok := row[r.Meeting]
-			if len(ans) == 0 || !ok {
-				continue
+		var n int64
+		for _, row := range table {
+			for _, c := range row {
+				n += c
 			}
-			table[ri][col[ans[0]]]++
-			obsRow, obsCol = append(obsRow, ri), append(obsCol, col[ans[0]])
 		}
-		table, keepRows, keepCols := dropEmpty(table)
-		res.N, res.Rows, res.Columns = int64(len(obsRow)), int64(len(table)), 0
+		table = dropEmpty(table)
+		res.N, res.Rows, res.Columns = n, int64(len(table)), 0
 		if len(table) > 0 {
 			res.Columns = int64(len(table[0]))
 		}
@@ -120,11 +115,15 @@ func TestIndependence(q *Questionnaire, meetingQuestion string, respondents []Re
 		} else {
 			res.Method = MethodMonteCarlo
 			res.Simulations = Simulations
-			// Renumber rows and columns as in the reduced table.
-			rr, cc := index(keepRows), index(keepCols)
-			rows, cols := make([]int, len(obsRow)), make([]int, len(obsCol))
-			for i := range obsRow {
-				rows[i], cols[i] = rr[obsRow[i]], cc[obsCol[i]]
+			// One entry per respondent: the reduced table spelled out row by
+			// row (the simulation keeps both margins, which is all it uses).
+			var rows, cols []int
+			for i, row := range table {
+				for j, c := range row {
+					for range c {
+						rows, cols = append(rows, i), append(cols, j)
+					}
+				}
 			}
 			res.PValue = simulatedP(stat, rows, cols, len(table), len(table[0]), seed(qu.Name))
 		}
@@ -133,17 +132,8 @@ func TestIndependence(q *Questionnaire, meetingQuestion string, respondents []Re
 	return out
 }
 
-func index(keep []int) map[int]int {
-	m := map[int]int{}
-	for i, k := range keep {
-		m[k] = i
-	}
-	return m
-}
-
-// dropEmpty removes rows and columns whose total is zero, and returns the
-// indexes kept.
-func dropEmpty(t [][]int64) ([][]int64, []int, []int) {
+// dropEmpty removes rows and columns whose total is zero.
+func dropEmpty(t [][]int64) [][]int64 {
 	var rows, cols []int
 	for i, r := range t {
 		var s int64
@@ -172,7 +162,7 @@ func dropEmpty(t [][]int64) ([][]int64, []int, []int) {
 			out[i][j] = t[ri][cj]
 		}
 	}
-	return out, rows, cols
+	return out
 }
 
 // pearson returns Pearson's X² of a table and its smallest expected count.

@@ -407,6 +407,10 @@ func truthy(s string) (chosen, ok bool) {
 // without a valid meeting is rejected whole, a value matching no choice is
 // rejected for that cell (and counted missing), and a submission seen
 // before (same id, or same time and answers) is rejected as a duplicate.
+//
+// This is the reference reader: the whole file in memory, every respondent
+// kept. The streaming reader (stream.go) gives the same results in one
+// pass and flat memory for CSV files in UTF-8.
 func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, opt ResponseOptions) error {
 	ts, err := readTables(file, r, opt.ReadOptions)
 	if err != nil {
@@ -416,64 +420,9 @@ func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, 
 	for _, extra := range ts[1:] {
 		into.Notes = append(into.Notes, fmt.Sprintf("%s: sheet ignored (only the first sheet holds one row per respondent; repeat groups are not analysed)", extra.file))
 	}
-	meetingQuestion := opt.MeetingQuestion
-	meetingQ, ok := q.Question(meetingQuestion)
-	if !ok || meetingQ.Type != SelectOne {
-		return fmt.Errorf("meeting question %q is not a select_one question of the questionnaire", meetingQuestion)
-	}
-	missing := map[string]bool{}
-	mv := opt.MissingValues
-	if mv == nil {
-		mv = DefaultMissingValues
-	}
-	for _, v := range mv {
-		missing[Fold(v)] = true
-	}
-	matchers := map[string]*matcher{}
-	for _, qu := range q.Questions {
-		if qu.Closed() {
-			matchers[qu.Name] = newMatcher(q.Choices(qu), q.DefaultLanguage)
-		}
-	}
-	cols, rejects, err := classify(q, t, opt, matchers)
+	p, err := newPlan(q, t, opt, into)
 	if err != nil {
 		return err
-	}
-	into.Rejects = append(into.Rejects, rejects...)
-	meetingCol, idCol, timeCol, weightCol := -1, -1, -1, -1
-	for _, c := range cols {
-		switch {
-		case c.metadata == "weight":
-			weightCol = c.index
-		case c.q.Name == meetingQuestion && c.choice == "":
-			meetingCol = c.index
-		case c.metadata == "id" && idCol < 0:
-			idCol = c.index
-		case c.metadata == "time" && timeCol < 0:
-			timeCol = c.index
-		}
-	}
-	if timeCol < 0 { // a form's own start/end question is the next best
-		for _, c := range cols {
-			if c.q.Kind == "start" || c.q.Kind == "end" {
-				timeCol = c.index
-				break
-			}
-		}
-	}
-	if opt.WeightColumn != "" && weightCol < 0 {
-		return &InputError{File: t.file, Line: t.headerLine,
-			Msg: fmt.Sprintf("no weight column %q (weight_column in %s)", opt.WeightColumn, ManifestName)}
-	}
-	if meetingCol < 0 {
-		return &InputError{File: t.file, Line: t.headerLine,
-			Msg: fmt.Sprintf("no column for the meeting question %q: expected a header %q or one of its labels (%s)",
-				meetingQuestion, meetingQuestion, strings.Join(quoteAll(sortedValues(meetingQ.Label)), ", "))}
-	}
-	if into.seen == nil {
-		into.seen = map[string]string{}
-		into.normalised = map[[3]string]int{}
-		into.folded = map[[3]string]bool{}
 	}
 	records := t.records
 	lines := t.lines
@@ -483,119 +432,252 @@ func ReadResponses(q *Questionnaire, file string, r io.Reader, into *Responses, 
 	}
 	into.Files = append(into.Files, FileCount{File: t.file, Rows: len(records)})
 	for i, rec := range records {
-		into.RowsRead++
-		line := lines[i]
-		cell := func(c int) string {
-			if c < 0 || c >= len(rec) {
-				return ""
-			}
-			return strings.TrimSpace(rec[c])
-		}
-		resp := Respondent{File: t.file, Line: line, Answers: map[string][]string{}, Weight: 1}
-		var cellRejects []Reject
-		if weightCol >= 0 {
-			raw := cell(weightCol)
-			w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
-			if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
-				w = 0
-				cellRejects = append(cellRejects, Reject{Code: RejectBadWeight, File: t.file, Line: line, Column: t.header[weightCol], Value: raw,
-					Reason: "expected a number 0 or more; the respondent is left out of the weighted pooled figures"})
-			}
-			resp.Weight = w
-		}
-		split := map[string][]string{}
-		explicitMissing := 0
-		for _, c := range cols {
-			if c.isMeta || !c.q.Closed() {
-				continue
-			}
-			raw := cell(c.index)
-			if c.choice != "" {
-				chosen, ok := truthy(raw)
-				if !ok {
-					cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: raw,
-						Reason: "expected 1 (chosen) or 0 (not chosen) in a split select_multiple column"})
-					continue
-				}
-				if chosen {
-					split[c.q.Name] = append(split[c.q.Name], c.choice)
-				}
-				continue
-			}
-			if raw == "" {
-				continue
-			}
-			if c.q.Type == SelectOne {
-				name, ok := c.m.one(raw)
-				switch {
-				case ok:
-					resp.Answers[c.q.Name] = []string{name}
-					if raw != name {
-						k := [3]string{c.q.Name, raw, name}
-						into.normalised[k]++
-						into.folded[k] = !c.m.exact[raw]
-					}
-				case missing[Fold(raw)]:
-					explicitMissing++
-				default:
-					cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: raw,
-						Reason: fmt.Sprintf("matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(raw))})
-				}
-				continue
-			}
-			if missing[Fold(raw)] {
-				if _, ok := c.m.one(raw); !ok {
-					explicitMissing++
-					continue
-				}
-			}
-			names, unknown := c.m.many(raw)
-			for _, u := range unknown {
-				if missing[Fold(u)] {
-					continue
-				}
-				cellRejects = append(cellRejects, Reject{Code: RejectUnknownValue, File: t.file, Line: line, Column: c.header, Value: u,
-					Reason: fmt.Sprintf("part of the answer matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(u))})
-			}
-			if len(names) > 0 {
-				resp.Answers[c.q.Name] = names
-				if raw != strings.Join(names, " ") {
-					k := [3]string{c.q.Name, raw, strings.Join(names, " ")}
-					into.normalised[k]++
-					into.folded[k] = len(unknown) > 0 || !c.m.exactParts(raw)
-				}
-			}
-		}
-		for name, chosen := range split {
-			if _, done := resp.Answers[name]; !done && len(chosen) > 0 {
-				m := matchers[name]
-				sort.Slice(chosen, func(a, b int) bool { return m.order[chosen[a]] < m.order[chosen[b]] })
-				resp.Answers[name] = chosen
-			}
-		}
-		meeting := resp.Answers[meetingQuestion]
-		if len(meeting) == 0 {
-			into.Rejects = append(into.Rejects, Reject{Code: RejectNoMeeting, File: t.file, Line: line, Column: t.header[meetingCol],
-				Value: cell(meetingCol), Reason: "row not used: no valid meeting, so it cannot be placed"})
-			continue
-		}
-		resp.Meeting = meeting[0]
-		if key := submissionKey(cell(idCol), cell(timeCol), resp); key != "" {
-			if first, dup := into.seen[key]; dup {
-				into.Duplicates++
-				into.Rejects = append(into.Rejects, Reject{Code: RejectDuplicate, File: t.file, Line: line,
-					Value: firstNonEmpty(cell(idCol), cell(timeCol)), Reason: "row not used: the same submission as " + first})
-				continue
-			}
-			into.seen[key] = fmt.Sprintf("%s:%d", t.file, line)
-		}
-		into.Rejects = append(into.Rejects, cellRejects...)
-		into.ExplicitMissing += explicitMissing
-		resp.ID = len(into.Respondents) + 1
-		into.Respondents = append(into.Respondents, resp)
+		p.row(rec, lines[i], into)
 	}
 	return nil
 }
+
+// plan is how the rows of one response file are read: what each column
+// holds and how a cell's text becomes answers. Both readers use it.
+type plan struct {
+	q               *Questionnaire
+	file            string
+	header          []string
+	cols            []column // closed questions' columns and metadata
+	meetingQuestion string
+	meetingCol      int
+	idCol, timeCol  int // -1 when absent
+	weightCol       int // -1 when absent
+	missing         map[string]bool
+	matchers        map[string]*matcher
+}
+
+// newPlan classifies the header of t and checks the required columns; the
+// columns it cannot use are added to into's rejects.
+func newPlan(q *Questionnaire, t *table, opt ResponseOptions, into *Responses) (*plan, error) {
+	meetingQuestion := opt.MeetingQuestion
+	meetingQ, ok := q.Question(meetingQuestion)
+	if !ok || meetingQ.Type != SelectOne {
+		return nil, fmt.Errorf("meeting question %q is not a select_one question of the questionnaire", meetingQuestion)
+	}
+	p := &plan{q: q, file: t.file, header: t.header, meetingQuestion: meetingQuestion,
+		missing: map[string]bool{}, matchers: map[string]*matcher{}}
+	mv := opt.MissingValues
+	if mv == nil {
+		mv = DefaultMissingValues
+	}
+	for _, v := range mv {
+		p.missing[Fold(v)] = true
+	}
+	for _, qu := range q.Questions {
+		if qu.Closed() {
+			p.matchers[qu.Name] = newMatcher(q.Choices(qu), q.DefaultLanguage)
+		}
+	}
+	cols, rejects, err := classify(q, t, opt, p.matchers)
+	if err != nil {
+		return nil, err
+	}
+	p.cols = cols
+	into.Rejects = append(into.Rejects, rejects...)
+	p.meetingCol, p.idCol, p.timeCol, p.weightCol = -1, -1, -1, -1
+	for _, c := range cols {
+		switch {
+		case c.metadata == "weight":
+			p.weightCol = c.index
+		case c.q.Name == meetingQuestion && c.choice == "":
+			p.meetingCol = c.index
+		case c.metadata == "id" && p.idCol < 0:
+			p.idCol = c.index
+		case c.metadata == "time" && p.timeCol < 0:
+			p.timeCol = c.index
+		}
+	}
+	if p.timeCol < 0 { // a form's own start/end question is the next best
+		for _, c := range cols {
+			if c.q.Kind == "start" || c.q.Kind == "end" {
+				p.timeCol = c.index
+				break
+			}
+		}
+	}
+	if opt.WeightColumn != "" && p.weightCol < 0 {
+		return nil, &InputError{File: t.file, Line: t.headerLine,
+			Msg: fmt.Sprintf("no weight column %q (weight_column in %s)", opt.WeightColumn, ManifestName)}
+	}
+	if p.meetingCol < 0 {
+		return nil, &InputError{File: t.file, Line: t.headerLine,
+			Msg: fmt.Sprintf("no column for the meeting question %q: expected a header %q or one of its labels (%s)",
+				meetingQuestion, meetingQuestion, strings.Join(quoteAll(sortedValues(meetingQ.Label)), ", "))}
+	}
+	if into.seen == nil {
+		into.seen = map[string]string{}
+		into.normalised = map[[3]string]int{}
+		into.folded = map[[3]string]bool{}
+	}
+	return p, nil
+}
+
+// outcome is what one cell (its text trimmed) gives: a pure function of
+// the column and the text, so the streaming reader can keep it per text.
+type outcome struct {
+	names   []string // chosen choices, in list order; nil: no valid answer
+	missing bool     // an explicit non-answer ("NSP"), counted missing
+	rejects []Reject // Value and Reason set; the row fills in the rest
+	norm    bool     // the text is not the names as written: counted in normalised
+	normKey [3]string
+	folded  bool
+	// A split select_multiple column (1/0).
+	chosen, bad bool
+}
+
+// resolve reads one cell of a closed question's column.
+func (p *plan) resolve(c *column, raw string) outcome {
+	var o outcome
+	if c.choice != "" {
+		chosen, ok := truthy(raw)
+		if !ok {
+			o.bad = true
+			o.rejects = []Reject{{Code: RejectUnknownValue, Value: raw,
+				Reason: "expected 1 (chosen) or 0 (not chosen) in a split select_multiple column"}}
+		}
+		o.chosen = chosen
+		return o
+	}
+	if raw == "" {
+		return o
+	}
+	if c.q.Type == SelectOne {
+		name, ok := c.m.one(raw)
+		switch {
+		case ok:
+			o.names = []string{name}
+			if raw != name {
+				o.norm, o.normKey, o.folded = true, [3]string{c.q.Name, raw, name}, !c.m.exact[raw]
+			}
+		case p.missing[Fold(raw)]:
+			o.missing = true
+		default:
+			o.rejects = []Reject{{Code: RejectUnknownValue, Value: raw,
+				Reason: fmt.Sprintf("matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(raw))}}
+		}
+		return o
+	}
+	if p.missing[Fold(raw)] {
+		if _, ok := c.m.one(raw); !ok {
+			o.missing = true
+			return o
+		}
+	}
+	names, unknown := c.m.many(raw)
+	for _, u := range unknown {
+		if p.missing[Fold(u)] {
+			continue
+		}
+		o.rejects = append(o.rejects, Reject{Code: RejectUnknownValue, Value: u,
+			Reason: fmt.Sprintf("part of the answer matches no choice of %q; closest is %q", c.q.Name, c.m.suggest(u))})
+	}
+	if len(names) > 0 {
+		o.names = names
+		if joined := strings.Join(names, " "); raw != joined {
+			o.norm, o.normKey = true, [3]string{c.q.Name, raw, joined}
+			o.folded = len(unknown) > 0 || !c.m.exactParts(raw)
+		}
+	}
+	return o
+}
+
+// weight reads the weight cell: the weight, or 0 and a reject.
+func (p *plan) weight(raw string) (float64, *Reject) {
+	w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+	if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
+		return 0, &Reject{Code: RejectBadWeight, Value: raw,
+			Reason: "expected a number 0 or more; the respondent is left out of the weighted pooled figures"}
+	}
+	return w, nil
+}
+
+// row reads one record (the reference reader).
+func (p *plan) row(rec []string, line int, into *Responses) {
+	into.RowsRead++
+	cell := func(c int) string {
+		if c < 0 || c >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[c])
+	}
+	resp := Respondent{File: p.file, Line: line, Answers: map[string][]string{}, Weight: 1}
+	var cellRejects []Reject
+	if p.weightCol >= 0 {
+		w, rej := p.weight(cell(p.weightCol))
+		if rej != nil {
+			rej.File, rej.Line, rej.Column = p.file, line, p.header[p.weightCol]
+			cellRejects = append(cellRejects, *rej)
+		}
+		resp.Weight = w
+	}
+	split := map[string][]string{}
+	explicitMissing := 0
+	for i := range p.cols {
+		c := &p.cols[i]
+		if c.isMeta || !c.q.Closed() {
+			continue
+		}
+		o := p.resolve(c, cell(c.index))
+		for _, r := range o.rejects {
+			r.File, r.Line, r.Column = p.file, line, c.header
+			cellRejects = append(cellRejects, r)
+		}
+		if c.choice != "" {
+			if o.chosen {
+				split[c.q.Name] = append(split[c.q.Name], c.choice)
+			}
+			continue
+		}
+		if o.norm {
+			into.normalised[o.normKey]++
+			into.folded[o.normKey] = o.folded
+		}
+		if o.missing {
+			explicitMissing++
+		}
+		if len(o.names) > 0 {
+			resp.Answers[c.q.Name] = o.names
+		}
+	}
+	for name, chosen := range split {
+		if _, done := resp.Answers[name]; !done && len(chosen) > 0 {
+			m := p.matchers[name]
+			sort.Slice(chosen, func(a, b int) bool { return m.order[chosen[a]] < m.order[chosen[b]] })
+			resp.Answers[name] = chosen
+		}
+	}
+	meeting := resp.Answers[p.meetingQuestion]
+	if len(meeting) == 0 {
+		into.Rejects = append(into.Rejects, Reject{Code: RejectNoMeeting, File: p.file, Line: line, Column: p.header[p.meetingCol],
+			Value: cell(p.meetingCol), Reason: noMeetingReason})
+		return
+	}
+	resp.Meeting = meeting[0]
+	if key := submissionKey(cell(p.idCol), cell(p.timeCol), resp); key != "" {
+		if first, dup := into.seen[key]; dup {
+			into.Duplicates++
+			into.Rejects = append(into.Rejects, Reject{Code: RejectDuplicate, File: p.file, Line: line,
+				Value: firstNonEmpty(cell(p.idCol), cell(p.timeCol)), Reason: duplicateReason + first})
+			return
+		}
+		into.seen[key] = fmt.Sprintf("%s:%d", p.file, line)
+	}
+	into.Rejects = append(into.Rejects, cellRejects...)
+	into.ExplicitMissing += explicitMissing
+	resp.ID = len(into.Respondents) + 1
+	into.Respondents = append(into.Respondents, resp)
+}
+
+const (
+	noMeetingReason = "row not used: no valid meeting, so it cannot be placed"
+	duplicateReason = "row not used: the same submission as "
+)
 
 // submissionKey identifies a submission: its id when the export has one,
 // else its time and answers; "" when neither is known.

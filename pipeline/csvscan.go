@@ -1,0 +1,209 @@
+package pipeline
+
+import "bytes"
+
+// A CSV scanner over bytes in memory that reads records exactly as
+// encoding/csv does with FieldsPerRecord -1 and strict quotes (what the
+// reference reader uses): empty lines skipped, "\r\n" read as "\n" (inside
+// quotes too), a "\r" before the end of the file dropped, "" in a quoted
+// field read as ". It does not copy fields: it returns their spans, and
+// unquote copies the few that need it. It reports errors without their
+// position: the streaming reader then hands the file to the reference
+// reader, which says where (see streamFile).
+
+// span is one field: its bytes in the buffer (inside the quotes for a
+// quoted field); escaped when they hold "" or "\r\n" to rewrite.
+type span struct {
+	start, end int
+	escaped    bool
+}
+
+// scanStatus is what scanRecord found.
+type scanStatus int
+
+const (
+	scanRecord scanStatus = iota // a record, in rec
+	scanEOF                      // no more records
+	scanMore                     // the record may go on past the buffer: read more
+	scanError                    // not valid CSV
+)
+
+// scanned is a record found by scanRecord.
+type scanned struct {
+	fields []span
+	lines  int // physical lines consumed, empty lines before it included
+	skip   int // of which empty lines before the record
+}
+
+// scanRecordAt reads the record starting at pos. atEOF says that buf ends
+// where the input does. It returns the position after the record.
+func scanRecordAt(buf []byte, pos int, atEOF bool, comma byte, rec *scanned) (int, scanStatus) {
+	rec.fields = rec.fields[:0]
+	rec.lines, rec.skip = 0, 0
+	n := len(buf)
+	// Empty lines ("\n", "\r\n", and a lone "\r" ending the input).
+	for pos < n {
+		switch {
+		case buf[pos] == '\n':
+			pos++
+		case buf[pos] == '\r' && pos+1 < n && buf[pos+1] == '\n':
+			pos += 2
+		case buf[pos] == '\r' && pos+1 == n:
+			if !atEOF {
+				return pos, scanMore
+			}
+			return n, scanEOF
+		default:
+			goto fields
+		}
+		rec.lines++
+		rec.skip++
+	}
+	if atEOF {
+		return pos, scanEOF
+	}
+	return pos, scanMore
+fields:
+	p := pos
+	for {
+		if p < n && buf[p] == '"' {
+			// Quoted field: up to the closing quote, across lines.
+			q := p + 1
+			f := span{start: q}
+			for {
+				i := bytes.IndexByte(buf[q:], '"')
+				if i < 0 {
+					if atEOF {
+						return p, scanError // the quote never closes
+					}
+					return p, scanMore
+				}
+				j := q + i
+				nl := bytes.Count(buf[q:j], nlByte)
+				rec.lines += nl
+				if nl > 0 && !f.escaped && bytes.Contains(buf[q:j], crlf) {
+					f.escaped = true
+				}
+				if j+1 == n {
+					if !atEOF {
+						return p, scanMore
+					}
+					f.end = j
+					rec.fields = append(rec.fields, f)
+					return n, scanRecord
+				}
+				switch c := buf[j+1]; {
+				case c == '"':
+					f.escaped = true
+					q = j + 2
+					continue
+				case c == comma:
+					f.end = j
+					rec.fields = append(rec.fields, f)
+					p = j + 2
+				case c == '\n':
+					f.end = j
+					rec.fields = append(rec.fields, f)
+					rec.lines++
+					return j + 2, scanRecord
+				case c == '\r' && j+2 < n && buf[j+2] == '\n':
+					f.end = j
+					rec.fields = append(rec.fields, f)
+					rec.lines++
+					return j + 3, scanRecord
+				case c == '\r' && j+2 == n:
+					if !atEOF {
+						return p, scanMore
+					}
+					f.end = j
+					rec.fields = append(rec.fields, f)
+					return n, scanRecord
+				default:
+					return p, scanError // a quote inside a quoted field must be doubled
+				}
+				break
+			}
+			continue
+		}
+		// Unquoted field: up to the delimiter or the end of the line; a quote
+		// inside is an error.
+		k := indexDelim(buf[p:], comma)
+		if k < 0 {
+			if !atEOF {
+				return p, scanMore
+			}
+			end := n
+			if end > p && buf[end-1] == '\r' {
+				end--
+			}
+			rec.fields = append(rec.fields, span{start: p, end: end})
+			return n, scanRecord
+		}
+		k += p
+		switch buf[k] {
+		case '"':
+			return p, scanError
+		case '\n':
+			end := k
+			if end > p && buf[end-1] == '\r' {
+				end--
+			}
+			rec.fields = append(rec.fields, span{start: p, end: end})
+			rec.lines++
+			return k + 1, scanRecord
+		default: // comma
+			rec.fields = append(rec.fields, span{start: p, end: k})
+			p = k + 1
+		}
+	}
+}
+
+var (
+	nlByte = []byte{'\n'}
+	crlf   = []byte("\r\n")
+)
+
+// indexDelim finds the first comma, newline or quote in b, eight bytes at a
+// time.
+func indexDelim(b []byte, comma byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	mc := uint64(comma) * lo
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
+			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
+		x1, x2, x3 := w^mc, w^(lo*'\n'), w^(lo*'"')
+		t := ((x1 - lo) &^ x1) | ((x2 - lo) &^ x2) | ((x3 - lo) &^ x3)
+		if t&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == comma || c == '\n' || c == '"' {
+			return i
+		}
+	}
+	return -1
+}
+
+// unquote returns a field's text: its bytes, or for an escaped quoted field
+// a copy with "" read as " and "\r\n" as "\n" (into scratch).
+func unquote(buf []byte, f span, scratch []byte) ([]byte, []byte) {
+	b := buf[f.start:f.end]
+	if !f.escaped {
+		return b, scratch
+	}
+	scratch = scratch[:0]
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '"' && i+1 < len(b) && b[i+1] == '"':
+			scratch = append(scratch, '"')
+			i++
+		case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			// the newline is appended next
+		default:
+			scratch = append(scratch, b[i])
+		}
+	}
+	return scratch, scratch
+}

@@ -1,0 +1,439 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"io"
+	"math"
+	"math/bits"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// A Parquet writer for responses.parquet, the one table whose size grows
+// with the survey. It writes row groups as the readers hand them over, so
+// memory stays flat, and encodes what survey answers are: few distinct
+// texts per question (dictionary pages, indexes bit-packed), increasing ids
+// and lines (delta encoding), pages compressed with zstd. parquet-go reads
+// it back (ReadResponsesParquet); DuckDB too (make bench).
+
+// Parquet's thrift enums and constants used here.
+const (
+	pqBoolean   = 0
+	pqInt64     = 2
+	pqDouble    = 5
+	pqByteArray = 6
+
+	pqRequired = 0
+	pqOptional = 1
+
+	encPlain        = 0
+	encRLE          = 3
+	encDeltaBinary  = 5
+	encRLEDict      = 8
+	encBitPacked    = 4
+	codecZstd       = 6
+	pageData        = 0
+	pageDictionary  = 2
+	convertedUTF8   = 0
+	deltaBlockSize  = 128
+	deltaMiniblocks = 4
+)
+
+// compact is a thrift compact-protocol encoder.
+type compact struct {
+	b    []byte
+	last []int16 // last field id of each open struct
+}
+
+func (c *compact) field(id int16, typ byte) {
+	last := c.last[len(c.last)-1]
+	if d := id - last; d > 0 && d <= 15 {
+		c.b = append(c.b, byte(d)<<4|typ)
+	} else {
+		c.b = append(c.b, typ)
+		c.b = binary.AppendUvarint(c.b, uint64((id<<1)^(id>>15)))
+	}
+	c.last[len(c.last)-1] = id
+}
+func (c *compact) varint(v int64) { c.b = binary.AppendUvarint(c.b, uint64((v<<1)^(v>>63))) }
+func (c *compact) i32(id int16, v int32) { c.field(id, 5); c.varint(int64(v)) }
+func (c *compact) i64(id int16, v int64) { c.field(id, 6); c.varint(v) }
+func (c *compact) str(id int16, s string) {
+	c.field(id, 8)
+	c.b = binary.AppendUvarint(c.b, uint64(len(s)))
+	c.b = append(c.b, s...)
+}
+func (c *compact) boolean(id int16, v bool) {
+	if v {
+		c.field(id, 1)
+	} else {
+		c.field(id, 2)
+	}
+}
+func (c *compact) begin(id int16) { c.field(id, 12); c.last = append(c.last, 0) }
+func (c *compact) end()           { c.b = append(c.b, 0); c.last = c.last[:len(c.last)-1] }
+func (c *compact) list(id int16, elem byte, n int) {
+	c.field(id, 9)
+	if n < 15 {
+		c.b = append(c.b, byte(n)<<4|elem)
+	} else {
+		c.b = append(c.b, 0xf0|elem)
+		c.b = binary.AppendUvarint(c.b, uint64(n))
+	}
+}
+func (c *compact) listStruct()  { c.last = append(c.last, 0) } // an element of a list of structs
+func (c *compact) listString(s string) {
+	c.b = binary.AppendUvarint(c.b, uint64(len(s)))
+	c.b = append(c.b, s...)
+}
+
+func newCompact() *compact { return &compact{last: []int16{0}} }
+
+// pqColumn describes one column of the table.
+type pqColumn struct {
+	name     string
+	typ      int32
+	optional bool
+	utf8     bool
+}
+
+// columnChunk is one column of one row group, encoded.
+type columnChunk struct {
+	pages        []byte // dictionary page (if any) then the data page
+	dictLen      int    // bytes of the dictionary page, 0 without one
+	numValues    int64
+	uncompressed int64
+	encodings    []int32
+}
+
+// pqWriter writes a Parquet file row group by row group.
+type pqWriter struct {
+	w       io.Writer
+	off     int64
+	cols    []pqColumn
+	groups  []pqGroupMeta
+	rows    int64
+	meta    [][2]string
+	sorting []int // columns the rows are sorted by, ascending
+	zenc    *zstd.Encoder
+	err     error
+}
+
+type pqGroupMeta struct {
+	rows   int64
+	chunks []pqChunkMeta
+	start  int64
+	size   int64
+}
+
+type pqChunkMeta struct {
+	dictOff, dataOff int64
+	hasDict          bool
+	compressed       int64
+	uncompressed     int64
+	numValues        int64
+	encodings        []int32
+}
+
+func newPQWriter(w io.Writer, cols []pqColumn) *pqWriter {
+	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+		zstd.WithLowerEncoderMem(true))
+	p := &pqWriter{w: w, cols: cols, zenc: enc}
+	p.write([]byte("PAR1"))
+	return p
+}
+
+func (p *pqWriter) write(b []byte) {
+	if p.err != nil {
+		return
+	}
+	n, err := p.w.Write(b)
+	p.off += int64(n)
+	p.err = err
+}
+
+// writeGroup appends a row group of encoded column chunks, in column order.
+func (p *pqWriter) writeGroup(rows int64, chunks []columnChunk) error {
+	g := pqGroupMeta{rows: rows, start: p.off}
+	for _, c := range chunks {
+		m := pqChunkMeta{compressed: int64(len(c.pages)), uncompressed: c.uncompressed, numValues: c.numValues, encodings: c.encodings}
+		if c.dictLen > 0 {
+			m.hasDict, m.dictOff = true, p.off
+		}
+		m.dataOff = p.off + int64(c.dictLen)
+		p.write(c.pages)
+		g.chunks = append(g.chunks, m)
+	}
+	g.size = p.off - g.start
+	p.groups = append(p.groups, g)
+	p.rows += rows
+	return p.err
+}
+
+// close writes the footer.
+func (p *pqWriter) close() error {
+	c := newCompact()
+	c.i32(1, 1) // version
+	c.list(2, 12, len(p.cols)+1)
+	c.listStruct()
+	c.str(4, "schema")
+	c.i32(5, int32(len(p.cols)))
+	c.end()
+	for _, col := range p.cols {
+		c.listStruct()
+		c.i32(1, col.typ)
+		rep := int32(pqRequired)
+		if col.optional {
+			rep = pqOptional
+		}
+		c.i32(3, rep)
+		c.str(4, col.name)
+		if col.utf8 {
+			c.i32(6, convertedUTF8)
+			c.begin(10) // logicalType
+			c.begin(1)  // STRING
+			c.end()
+			c.end()
+		}
+		c.end()
+	}
+	c.i64(3, p.rows)
+	c.list(4, 12, len(p.groups))
+	for _, g := range p.groups {
+		c.listStruct()
+		c.list(1, 12, len(g.chunks))
+		for i, m := range g.chunks {
+			c.listStruct()
+			first := m.dataOff
+			if m.hasDict {
+				first = m.dictOff
+			}
+			c.i64(2, first)
+			c.begin(3)
+			c.i32(1, p.cols[i].typ)
+			c.list(2, 5, len(m.encodings))
+			for _, e := range m.encodings {
+				c.varint(int64(e))
+			}
+			c.list(3, 8, 1)
+			c.listString(p.cols[i].name)
+			c.i32(4, codecZstd)
+			c.i64(5, m.numValues)
+			c.i64(6, m.uncompressed)
+			c.i64(7, m.compressed)
+			c.i64(9, m.dataOff)
+			if m.hasDict {
+				c.i64(11, m.dictOff)
+			}
+			c.end()
+			c.end()
+		}
+		c.i64(2, g.size)
+		c.i64(3, g.rows)
+		if len(p.sorting) > 0 {
+			c.list(4, 12, len(p.sorting))
+			for _, s := range p.sorting {
+				c.listStruct()
+				c.i32(1, int32(s))
+				c.boolean(2, false)
+				c.boolean(3, false)
+				c.end()
+			}
+		}
+		c.i64(5, g.start)
+		c.i64(6, g.size)
+		c.end()
+	}
+	if len(p.meta) > 0 {
+		c.list(5, 12, len(p.meta))
+		for _, kv := range p.meta {
+			c.listStruct()
+			c.str(1, kv[0])
+			c.str(2, kv[1])
+			c.end()
+		}
+	}
+	c.str(6, "synthese version "+Version)
+	c.b = append(c.b, 0)
+	p.write(c.b)
+	var n [4]byte
+	binary.LittleEndian.PutUint32(n[:], uint32(len(c.b)))
+	p.write(n[:])
+	p.write([]byte("PAR1"))
+	return p.err
+}
+
+// page compresses a page body and prepends its header; hdr writes the
+// type-specific header fields.
+func (p *pqWriter) page(typ int32, body []byte, hdr func(c *compact)) ([]byte, int64) {
+	comp := p.zenc.EncodeAll(body, nil)
+	c := newCompact()
+	c.i32(1, typ)
+	c.i32(2, int32(len(body)))
+	c.i32(3, int32(len(comp)))
+	hdr(c)
+	c.b = append(c.b, 0)
+	return append(c.b, comp...), int64(len(c.b) + len(body))
+}
+
+// dictChunk encodes a column of dictionary indexes: codes[i] < 0 is null
+// (optional columns only).
+func (p *pqWriter) dictChunk(dict []string, codes []int32, optional bool) columnChunk {
+	var dbody []byte
+	for _, s := range dict {
+		dbody = binary.LittleEndian.AppendUint32(dbody, uint32(len(s)))
+		dbody = append(dbody, s...)
+	}
+	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
+		c.begin(7)
+		c.i32(1, int32(len(dict)))
+		c.i32(2, encPlain)
+		c.end()
+	})
+	var body []byte
+	if optional {
+		levels := make([]uint32, len(codes))
+		for i, v := range codes {
+			if v >= 0 {
+				levels[i] = 1
+			}
+		}
+		enc := appendBitPacked(nil, levels, 1)
+		body = binary.LittleEndian.AppendUint32(body, uint32(len(enc)))
+		body = append(body, enc...)
+	}
+	width := max(1, bits.Len(uint(max(len(dict)-1, 0))))
+	vals := make([]uint32, 0, len(codes))
+	for _, v := range codes {
+		if v >= 0 {
+			vals = append(vals, uint32(v))
+		}
+	}
+	body = append(body, byte(width))
+	body = appendBitPacked(body, vals, width)
+	data, un := p.page(pageData, body, func(c *compact) {
+		c.begin(5)
+		c.i32(1, int32(len(codes)))
+		c.i32(2, encRLEDict)
+		c.i32(3, encRLE)
+		c.i32(4, encRLE)
+		c.end()
+	})
+	return columnChunk{pages: append(dpage, data...), dictLen: len(dpage), numValues: int64(len(codes)),
+		uncompressed: dun + un, encodings: []int32{encPlain, encRLE, encRLEDict}}
+}
+
+// deltaChunk encodes a required INT64 column with DELTA_BINARY_PACKED.
+func (p *pqWriter) deltaChunk(vals []int64) columnChunk {
+	body := appendDelta(nil, vals)
+	data, un := p.page(pageData, body, func(c *compact) {
+		c.begin(5)
+		c.i32(1, int32(len(vals)))
+		c.i32(2, encDeltaBinary)
+		c.i32(3, encRLE)
+		c.i32(4, encRLE)
+		c.end()
+	})
+	return columnChunk{pages: data, numValues: int64(len(vals)), uncompressed: un, encodings: []int32{encDeltaBinary, encRLE}}
+}
+
+// doubleChunk encodes a required DOUBLE column, PLAIN.
+func (p *pqWriter) doubleChunk(vals []float64) columnChunk {
+	body := make([]byte, 0, 8*len(vals))
+	for _, v := range vals {
+		body = binary.LittleEndian.AppendUint64(body, math.Float64bits(v))
+	}
+	data, un := p.page(pageData, body, func(c *compact) {
+		c.begin(5)
+		c.i32(1, int32(len(vals)))
+		c.i32(2, encPlain)
+		c.i32(3, encRLE)
+		c.i32(4, encRLE)
+		c.end()
+	})
+	return columnChunk{pages: data, numValues: int64(len(vals)), uncompressed: un, encodings: []int32{encPlain, encRLE}}
+}
+
+// appendBitPacked writes values as one bit-packed run of the RLE/bit-packing
+// hybrid (groups of 8, the last padded with zeros).
+func appendBitPacked(b []byte, vals []uint32, width int) []byte {
+	groups := (len(vals) + 7) / 8
+	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
+	return packBits(b, vals, width, groups*8)
+}
+
+// packBits appends n values (missing ones as 0) of width bits, LSB first.
+func packBits(b []byte, vals []uint32, width, n int) []byte {
+	var acc uint64
+	nb := 0
+	for i := 0; i < n; i++ {
+		var v uint64
+		if i < len(vals) {
+			v = uint64(vals[i])
+		}
+		acc |= v << nb
+		nb += width
+		for nb >= 8 {
+			b = append(b, byte(acc))
+			acc >>= 8
+			nb -= 8
+		}
+	}
+	if nb > 0 {
+		b = append(b, byte(acc))
+	}
+	return b
+}
+
+// appendDelta writes DELTA_BINARY_PACKED: blocks of 128 deltas in 4
+// miniblocks, each at the width its largest delta above the block's
+// smallest needs.
+func appendDelta(b []byte, vals []int64) []byte {
+	b = binary.AppendUvarint(b, deltaBlockSize)
+	b = binary.AppendUvarint(b, deltaMiniblocks)
+	b = binary.AppendUvarint(b, uint64(len(vals)))
+	var first int64
+	if len(vals) > 0 {
+		first = vals[0]
+	}
+	b = binary.AppendVarint(b, first)
+	const per = deltaBlockSize / deltaMiniblocks
+	deltas := make([]int64, 0, deltaBlockSize)
+	mb := make([]uint32, per)
+	for i := 1; i < len(vals); i += deltaBlockSize {
+		deltas = deltas[:0]
+		for j := i; j < min(i+deltaBlockSize, len(vals)); j++ {
+			deltas = append(deltas, vals[j]-vals[j-1])
+		}
+		minD := deltas[0]
+		for _, d := range deltas {
+			minD = min(minD, d)
+		}
+		b = binary.AppendVarint(b, minD)
+		var widths [deltaMiniblocks]int
+		used := (len(deltas) + per - 1) / per
+		for m := 0; m < used; m++ {
+			var mx uint64
+			for _, d := range deltas[m*per : min((m+1)*per, len(deltas))] {
+				mx = max(mx, uint64(d-minD))
+			}
+			widths[m] = bits.Len64(mx)
+		}
+		for _, w := range widths {
+			b = append(b, byte(w))
+		}
+		for m := 0; m < used; m++ {
+			part := deltas[m*per : min((m+1)*per, len(deltas))]
+			for k := range mb {
+				mb[k] = 0
+				if k < len(part) {
+					mb[k] = uint32(part[k] - minD)
+				}
+			}
+			if widths[m] > 0 {
+				b = packBits(b, mb, widths[m], per)
+			}
+		}
+	}
+	return b
+}

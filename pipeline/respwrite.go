@@ -1,0 +1,181 @@
+package pipeline
+
+import (
+	"io"
+	"strings"
+)
+
+// RowGroup is a batch of kept respondents, in order: one row group of
+// responses.parquet. Answers hold one column per reported question, its
+// texts (choice names, space-separated for a select_multiple question) as
+// a dictionary and a code per row (-1: no answer).
+type RowGroup struct {
+	FirstID int64 // id of the first respondent (1-based, in reading order)
+	File    string
+	Lines   []int64
+	Meeting []int32 // position in the meeting list
+	Weight  []float64
+	Answers []AnswerColumn
+
+	body []columnChunk // meeting, weight and answers, encoded ahead (by a reading worker)
+}
+
+// AnswerColumn is one question's answers in a row group.
+type AnswerColumn struct {
+	Dict  []string
+	Codes []int32
+}
+
+// Rows is the number of respondents in the group.
+func (g *RowGroup) Rows() int { return len(g.Lines) }
+
+// ResponsesWriter writes responses.parquet one row group at a time: one
+// row per kept respondent, with its id, source file and line, meeting,
+// weight (1 without a weight column), then one optional text column per
+// reported closed question. Rows are sorted by respondent.
+type ResponsesWriter struct {
+	pw        *pqWriter
+	meetings  []string
+	questions []string
+}
+
+// Fixed columns of responses.parquet; one optional string column per closed
+// question follows, holding the chosen choice names (space-separated for a
+// select_multiple question, as XLSForm does), null when unanswered.
+const (
+	colRespondent = "respondent"
+	colFile       = "source_file"
+	colLine       = "source_line"
+	colMeeting    = "meeting"
+	colWeight     = "weight"
+)
+
+// responseQuestions are the questions with a column in responses.parquet.
+func responseQuestions(q *Questionnaire, meetingQuestion string) []string {
+	fixed := map[string]bool{colRespondent: true, colFile: true, colLine: true, colMeeting: true, colWeight: true}
+	var out []string
+	for _, qu := range q.Questions {
+		if qu.Closed() && qu.Name != meetingQuestion && !fixed[qu.Name] {
+			fixed[qu.Name] = true
+			out = append(out, qu.Name)
+		}
+	}
+	return out
+}
+
+// NewResponsesWriter starts responses.parquet on w; meta goes into the
+// file's key-value metadata.
+func NewResponsesWriter(w io.Writer, q *Questionnaire, meetingQuestion string, meta ...[2]string) *ResponsesWriter {
+	rw := &ResponsesWriter{questions: responseQuestions(q, meetingQuestion)}
+	mq, _ := q.Question(meetingQuestion)
+	for _, c := range q.Choices(mq) {
+		rw.meetings = append(rw.meetings, c.Name)
+	}
+	cols := []pqColumn{{name: colRespondent, typ: pqInt64}, {name: colFile, typ: pqByteArray, utf8: true},
+		{name: colLine, typ: pqInt64}, {name: colMeeting, typ: pqByteArray, utf8: true}, {name: colWeight, typ: pqDouble}}
+	for _, name := range rw.questions {
+		cols = append(cols, pqColumn{name: name, typ: pqByteArray, optional: true, utf8: true})
+	}
+	rw.pw = newPQWriter(w, cols)
+	rw.pw.sorting = []int{0}
+	rw.pw.meta = meta
+	return rw
+}
+
+// encodeBody encodes the columns that do not depend on the group's place
+// in the file; safe to call from several goroutines.
+func (rw *ResponsesWriter) encodeBody(g *RowGroup) {
+	used := make([]bool, len(rw.meetings))
+	for _, m := range g.Meeting {
+		used[m] = true
+	}
+	// The meeting dictionary holds the meetings present, in list order.
+	remap := make([]int32, len(rw.meetings))
+	var dict []string
+	for i, u := range used {
+		if u {
+			remap[i] = int32(len(dict))
+			dict = append(dict, rw.meetings[i])
+		}
+	}
+	codes := make([]int32, len(g.Meeting))
+	for i, m := range g.Meeting {
+		codes[i] = remap[m]
+	}
+	body := []columnChunk{rw.pw.dictChunk(dict, codes, false), rw.pw.doubleChunk(g.Weight)}
+	for _, a := range g.Answers {
+		body = append(body, rw.pw.dictChunk(a.Dict, a.Codes, true))
+	}
+	g.body = body
+}
+
+// WriteGroup appends a row group; groups must come in respondent order.
+func (rw *ResponsesWriter) WriteGroup(g *RowGroup) error {
+	if g.Rows() == 0 {
+		return nil
+	}
+	if g.body == nil {
+		rw.encodeBody(g)
+	}
+	ids := make([]int64, g.Rows())
+	for i := range ids {
+		ids[i] = g.FirstID + int64(i)
+	}
+	files := make([]int32, g.Rows())
+	chunks := append([]columnChunk{rw.pw.deltaChunk(ids), rw.pw.dictChunk([]string{g.File}, files, false), rw.pw.deltaChunk(g.Lines)}, g.body...)
+	return rw.pw.writeGroup(int64(g.Rows()), chunks)
+}
+
+// Close writes the footer.
+func (rw *ResponsesWriter) Close() error { return rw.pw.close() }
+
+// responsesGroupRows is the size of the row groups the reference reader's
+// respondents are written in.
+const responsesGroupRows = 1 << 16
+
+// WriteResponses writes responses.parquet from respondents in memory, in
+// respondent order (a row group per file and 65,536 rows).
+func WriteResponses(w io.Writer, q *Questionnaire, meetingQuestion string, respondents []Respondent, meta ...[2]string) error {
+	rw := NewResponsesWriter(w, q, meetingQuestion, meta...)
+	meetingIdx := map[string]int32{}
+	for i, m := range rw.meetings {
+		meetingIdx[m] = int32(i)
+	}
+	for start := 0; start < len(respondents); {
+		end := start + 1
+		for end < len(respondents) && end-start < responsesGroupRows && respondents[end].File == respondents[start].File {
+			end++
+		}
+		batch := respondents[start:end]
+		g := &RowGroup{FirstID: int64(batch[0].ID), File: batch[0].File}
+		dicts := make([]map[string]int32, len(rw.questions))
+		g.Answers = make([]AnswerColumn, len(rw.questions))
+		for i := range dicts {
+			dicts[i] = map[string]int32{}
+		}
+		for _, r := range batch {
+			g.Lines = append(g.Lines, int64(r.Line))
+			g.Meeting = append(g.Meeting, meetingIdx[r.Meeting])
+			g.Weight = append(g.Weight, r.Weight)
+			for i, name := range rw.questions {
+				code := int32(-1)
+				if ans := r.Answers[name]; len(ans) > 0 {
+					text := strings.Join(ans, " ")
+					c, ok := dicts[i][text]
+					if !ok {
+						c = int32(len(g.Answers[i].Dict))
+						dicts[i][text] = c
+						g.Answers[i].Dict = append(g.Answers[i].Dict, text)
+					}
+					code = c
+				}
+				g.Answers[i].Codes = append(g.Answers[i].Codes, code)
+			}
+		}
+		if err := rw.WriteGroup(g); err != nil {
+			return err
+		}
+		start = end
+	}
+	return rw.Close()
+}

@@ -1,0 +1,181 @@
+package pipeline
+
+import "fmt"
+
+// Tally is everything the counting needs of the respondents: per meeting
+// and closed question, how many chose each answer, and with weights their
+// pooled sums. Results, the tests of independence and the respondent counts
+// of participation derive from it, so the reference reader (respondents in
+// memory) and the streaming reader (one pass, chunks in parallel) give the
+// same bytes: counts are integers and weights are summed exactly.
+type Tally struct {
+	Meetings    []string // meeting choice names, in list order
+	Respondents []int64  // kept respondents per meeting
+	Questions   []*QuestionTally
+	Weighted    bool // weights are summed (the manifest names a weight column)
+
+	meetingIndex map[string]int
+	questionIdx  map[string]int
+}
+
+// QuestionTally is one closed question's counts.
+type QuestionTally struct {
+	Question Question
+	Choices  []Choice
+	Counts   [][]int64 // [meeting][choice]: respondents who chose it
+	Valid    []int64   // [meeting]: respondents with at least one valid answer
+	// Pooled weighted sums, when the tally is weighted.
+	WChoice []ExactSum // Σw of those who chose each answer
+	WValid  ExactSum   // Σw of the valid respondents
+	WValid2 ExactSum   // Σw² of the valid respondents
+
+	index map[string]int // choice name -> position
+}
+
+// NewTally prepares an empty tally of the questionnaire's closed questions.
+func NewTally(q *Questionnaire, meetingQuestion string, weighted bool) (*Tally, error) {
+	scopes := Scopes(q, meetingQuestion)
+	if len(scopes) < 2 {
+		return nil, fmt.Errorf("meeting question %q has no choices", meetingQuestion)
+	}
+	t := &Tally{Meetings: scopes[:len(scopes)-1], Weighted: weighted,
+		meetingIndex: map[string]int{}, questionIdx: map[string]int{}}
+	t.Respondents = make([]int64, len(t.Meetings))
+	for i, m := range t.Meetings {
+		t.meetingIndex[m] = i
+	}
+	for _, qu := range q.Questions {
+		if !qu.Closed() {
+			continue
+		}
+		qt := &QuestionTally{Question: qu, Choices: q.Choices(qu), index: map[string]int{}}
+		for i, c := range qt.Choices {
+			qt.index[c.Name] = i
+		}
+		qt.Counts = make([][]int64, len(t.Meetings))
+		for m := range qt.Counts {
+			qt.Counts[m] = make([]int64, len(qt.Choices))
+		}
+		qt.Valid = make([]int64, len(t.Meetings))
+		if weighted {
+			qt.WChoice = make([]ExactSum, len(qt.Choices))
+		}
+		t.questionIdx[qu.Name] = len(t.Questions)
+		t.Questions = append(t.Questions, qt)
+	}
+	return t, nil
+}
+
+// Empty returns a tally of the same questions with nothing counted.
+func (t *Tally) Empty() *Tally {
+	e := &Tally{Meetings: t.Meetings, Weighted: t.Weighted, meetingIndex: t.meetingIndex, questionIdx: t.questionIdx,
+		Respondents: make([]int64, len(t.Meetings))}
+	for _, qt := range t.Questions {
+		n := &QuestionTally{Question: qt.Question, Choices: qt.Choices, index: qt.index,
+			Counts: make([][]int64, len(t.Meetings)), Valid: make([]int64, len(t.Meetings))}
+		for m := range n.Counts {
+			n.Counts[m] = make([]int64, len(qt.Choices))
+		}
+		if t.Weighted {
+			n.WChoice = make([]ExactSum, len(qt.Choices))
+		}
+		e.Questions = append(e.Questions, n)
+	}
+	return e
+}
+
+// MeetingIndex returns the position of a meeting, or -1.
+func (t *Tally) MeetingIndex(name string) int {
+	if i, ok := t.meetingIndex[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// AddRespondent counts one respondent.
+func (t *Tally) AddRespondent(r Respondent) error {
+	m, ok := t.meetingIndex[r.Meeting]
+	if !ok {
+		return fmt.Errorf("respondent %d (%s:%d): %q is not a meeting", r.ID, r.File, r.Line, r.Meeting)
+	}
+	t.Respondents[m]++
+	var idx [64]int
+	for _, qt := range t.Questions {
+		ans := r.Answers[qt.Question.Name]
+		if len(ans) == 0 {
+			continue
+		}
+		chosen := idx[:0]
+		for _, a := range ans {
+			i, ok := qt.index[a]
+			if !ok {
+				return fmt.Errorf("respondent %d (%s:%d): %q is not a choice of %q", r.ID, r.File, r.Line, a, qt.Question.Name)
+			}
+			chosen = append(chosen, i)
+		}
+		qt.add(m, chosen, r.Weight, t.Weighted)
+	}
+	return nil
+}
+
+// add counts one respondent's valid answer (its choices' positions).
+func (qt *QuestionTally) add(m int, chosen []int, w float64, weighted bool) {
+	qt.Valid[m]++
+	row := qt.Counts[m]
+	for _, i := range chosen {
+		row[i]++
+	}
+	if weighted {
+		qt.WValid.Add(w)
+		qt.WValid2.Add(w * w)
+		for _, i := range chosen {
+			qt.WChoice[i].Add(w)
+		}
+	}
+}
+
+// Merge adds everything o counted (a tally of the same questions).
+func (t *Tally) Merge(o *Tally) {
+	for m := range t.Respondents {
+		t.Respondents[m] += o.Respondents[m]
+	}
+	for k, qt := range t.Questions {
+		oq := o.Questions[k]
+		for m := range qt.Counts {
+			qt.Valid[m] += oq.Valid[m]
+			for i := range qt.Counts[m] {
+				qt.Counts[m][i] += oq.Counts[m][i]
+			}
+		}
+		if t.Weighted {
+			qt.WValid.Merge(&oq.WValid)
+			qt.WValid2.Merge(&oq.WValid2)
+			for i := range qt.WChoice {
+				qt.WChoice[i].Merge(&oq.WChoice[i])
+			}
+		}
+	}
+}
+
+// TallyRespondents counts respondents held in memory.
+func TallyRespondents(q *Questionnaire, meetingQuestion string, respondents []Respondent, weighted bool) (*Tally, error) {
+	t, err := NewTally(q, meetingQuestion, weighted)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range respondents {
+		if err := t.AddRespondent(r); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// Kept is the number of respondents counted.
+func (t *Tally) Kept() int64 {
+	var n int64
+	for _, c := range t.Respondents {
+		n += c
+	}
+	return n
+}
