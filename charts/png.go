@@ -2,7 +2,7 @@ package charts
 
 import (
 	"bufio"
-		"encoding/binary"
+	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"io"

@@ -55,7 +55,7 @@ func (c *compact) field(id int16, typ byte) {
 	}
 	c.last[len(c.last)-1] = id
 }
-func (c *compact) varint(v int64) { c.b = binary.AppendUvarint(c.b, uint64((v<<1)^(v>>63))) }
+func (c *compact) varint(v int64)        { c.b = binary.AppendUvarint(c.b, uint64((v<<1)^(v>>63))) }
 func (c *compact) i32(id int16, v int32) { c.field(id, 5); c.varint(int64(v)) }
 func (c *compact) i64(id int16, v int64) { c.field(id, 6); c.varint(v) }
 func (c *compact) str(id int16, s string) {
@@ -81,7 +81,7 @@ func (c *compact) list(id int16, elem byte, n int) {
 		c.b = binary.AppendUvarint(c.b, uint64(n))
 	}
 }
-func (c *compact) listStruct()  { c.last = append(c.last, 0) } // an element of a list of structs
+func (c *compact) listStruct() { c.last = append(c.last, 0) } // an element of a list of structs
 func (c *compact) listString(s string) {
 	c.b = binary.AppendUvarint(c.b, uint64(len(s)))
 	c.b = append(c.b, s...)
