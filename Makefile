@@ -47,11 +47,11 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 FUZZTIME ?= 60s
-FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip
+FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference
 
 # Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:
-	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./pipeline || exit 1; done
+	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./pipeline || exit 1; done
 
 # Tools some tests use to read the PDF back (CI installs them through .ci/run).
 deps:

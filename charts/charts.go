@@ -19,7 +19,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/internal/i18n"
@@ -252,7 +251,7 @@ func Draw(w io.Writer, spec Spec) error {
 	titleH := vg.Length(len(title)) * vg.Points(titleSize*1.25)
 	plotH := titleH + vg.Length(n)*vg.Points(band) + vg.Points(48)
 	legendH := vg.Length(len(choices))*vg.Points((legendSize*1.25*float64(legendLines)+2.5)) + vg.Points(8)
-	img := vgimg.NewWith(vgimg.UseWH(Width, plotH+legendH), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	img := newCanvas(Width, plotH+legendH)
 	dc := draw.New(img)
 	top := draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4))
 	p.Draw(top)

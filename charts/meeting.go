@@ -11,7 +11,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/pipeline"
@@ -123,7 +122,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(len(titleLines))*vg.Points(titleSize*1.25)
-	img := vgimg.NewWith(vgimg.UseWH(Width, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	img := newCanvas(Width, h)
 	p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
 	return writePNG(w, img, spec.Pad)
 }

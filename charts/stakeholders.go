@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/synthese-project/synthese/pipeline"
 )
@@ -100,7 +99,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	rows := (len(entries) + 1) / 2
 	plotH := vg.Length(n)*vg.Points(24) + vg.Points(60)
 	legendH := vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
-	img := vgimg.NewWith(vgimg.UseWH(Width, plotH+legendH), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	img := newCanvas(Width, plotH+legendH)
 	dc := draw.New(img)
 	p.Draw(draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4)))
 	// Two legend columns under the plot.

@@ -27,7 +27,7 @@ type ParticipationRow struct {
 }
 
 // Participation counts who came, per meeting and overall.
-func Participation(people []Person, rows []Attendance, respondents []Respondent, meetings []Meeting) []ParticipationRow {
+func Participation(people []Person, rows []Attendance, respondents *Tally, meetings []Meeting) []ParticipationRow {
 	var out []ParticipationRow
 	scopes := make([]string, 0, len(meetings)+1)
 	for _, m := range meetings {
@@ -99,10 +99,11 @@ func Participation(people []Person, rows []Attendance, respondents []Respondent,
 			}
 			out = append(out, ParticipationRow{Scope: scope, Measure: "org_type", Category: t, Count: types[t], Share: share})
 		}
-		var resp int64
-		for _, r := range respondents {
-			if scope == AllScope || r.Meeting == scope {
-				resp++
+		resp := respondents.Kept()
+		if scope != AllScope {
+			resp = 0
+			if m := respondents.MeetingIndex(scope); m >= 0 {
+				resp = respondents.Respondents[m]
 			}
 		}
 		rate := 0.0

@@ -164,7 +164,7 @@ func TestReferenceParticipation(t *testing.T) {
 		t.Fatal(err)
 	}
 	people, _ := ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
-	counts := Participation(people, in.Attendance, in.Responses.Respondents, p.Meetings)
+	counts := Participation(people, in.Attendance, in.Responses.Tally, p.Meetings)
 	get := func(scope, measure, category string) ParticipationRow {
 		for _, r := range counts {
 			if r.Scope == scope && r.Measure == measure && r.Category == category {

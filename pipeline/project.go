@@ -165,24 +165,20 @@ func (in *Ingested) Rejects() []Reject {
 }
 
 // Ingest reads the response files and the participant lists named in the
-// manifest.
-func (p *Project) Ingest() (*Ingested, error) {
+// manifest. Response files in CSV and UTF-8 are read by the streaming
+// reader (one pass, every core, flat memory), others by the reference
+// reader; see IngestOptions.
+func (p *Project) Ingest(options ...IngestOptions) (*Ingested, error) {
+	var opt IngestOptions
+	if len(options) > 0 {
+		opt = options[0]
+	}
 	in := &Ingested{}
-	files, err := p.expand("responses", p.Manifest.Responses)
+	res, err := p.readResponses(opt)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range files {
-		f, err := open(p.FS, name)
-		if err != nil {
-			return nil, err
-		}
-		err = ReadResponses(p.Questionnaire, name, f, &in.Responses, p.ResponseOptions())
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
+	in.Responses = *res
 	lists, err := p.expand("participants", p.Manifest.Participants)
 	if err != nil {
 		return nil, err
@@ -318,9 +314,5 @@ func Analyse(fsys fs.FS) (*Project, *Ingested, []Result, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	rows, err := p.Aggregate(in.Responses.Respondents)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return p, in, rows, nil
+	return p, in, in.Responses.Tally.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell), nil
 }

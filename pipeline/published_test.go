@@ -61,7 +61,7 @@ func TestReproducesPublished(t *testing.T) {
 
 func TestReferenceIngestAccountsForEveryRow(t *testing.T) {
 	_, in, rows := loadReference(t)
-	if got := len(in.Responses.Respondents); got != 148 {
+	if got := in.Responses.Kept; got != 148 {
 		t.Errorf("respondents = %d, want 148 (responses.csv has 148 rows)", got)
 	}
 	if in.Responses.RowsRead != 148 {

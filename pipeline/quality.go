@@ -41,7 +41,7 @@ func (in *Ingested) Quality() *Quality {
 	r := &q.Responses
 	r.Files = append([]FileCount{}, in.Responses.Files...)
 	r.RowsRead = in.Responses.RowsRead
-	r.Respondents = len(in.Responses.Respondents)
+	r.Respondents = int(in.Responses.Kept)
 	r.RowsRejected, r.CellsRejected = map[string]int{}, map[string]int{}
 	r.Duplicates = in.Responses.Duplicates
 	r.ExplicitMissing = in.Responses.ExplicitMissing

@@ -24,6 +24,13 @@ type Respondent struct {
 
 // Responses is what ingest made of the response files.
 type Responses struct {
+	// Tally holds the counts of the kept respondents (both readers).
+	Tally *Tally
+	// Kept is the number of respondents kept.
+	Kept int64
+	// Respondents are the kept respondents, in reading order, when the
+	// reference reader read them (IngestOptions.Reference); the streaming
+	// reader keeps only counts.
 	Respondents     []Respondent
 	Rejects         []Reject
 	RowsRead        int

@@ -106,7 +106,7 @@ func TestIndependenceAgainstR(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours := map[string]Independence{}
-	for _, r := range TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents) {
+	for _, r := range in.Responses.Tally.Independence(p.Manifest.MeetingQuestion) {
 		ours[r.Question] = r
 	}
 	for _, ref := range readCSVFile(t, "testdata/stats/reference_chisq.csv") {

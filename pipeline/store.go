@@ -136,3 +136,90 @@ func ReadResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQu
 	}
 	return out, nil
 }
+
+// TallyResponsesParquet counts responses.parquet without holding its rows:
+// the aggregate stage's input when it runs on its own.
+func TallyResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQuestion string, weighted bool) (*Tally, error) {
+	f, err := parquet.OpenFile(r, size)
+	if err != nil {
+		return nil, fmt.Errorf("reading responses: %w", err)
+	}
+	t, err := NewTally(q, meetingQuestion, weighted)
+	if err != nil {
+		return nil, err
+	}
+	cols := f.Schema().Columns()
+	colQ := make([]int, len(cols)) // tally question of each column, -1 for the fixed ones
+	for i, path := range cols {
+		colQ[i] = -1
+		if qi, ok := t.questionIdx[path[0]]; ok && path[0] != meetingQuestion {
+			colQ[i] = qi
+		}
+	}
+	meetingQ := t.questionIdx[meetingQuestion]
+	codes := make([]map[string][]int, len(t.Questions)) // text -> choice positions, per question
+	for i := range codes {
+		codes[i] = map[string][]int{}
+	}
+	lookup := func(qi int, text string) ([]int, error) {
+		if c, ok := codes[qi][text]; ok {
+			return c, nil
+		}
+		var c []int
+		for _, name := range strings.Fields(text) {
+			k, ok := t.Questions[qi].index[name]
+			if !ok {
+				return nil, fmt.Errorf("reading responses: %q is not a choice of %q", name, t.Questions[qi].Question.Name)
+			}
+			c = append(c, k)
+		}
+		codes[qi][text] = c
+		return c, nil
+	}
+	pr := parquet.NewReader(f)
+	defer pr.Close()
+	buf := make([]parquet.Row, 1024)
+	type answer struct {
+		q     int
+		codes []int
+	}
+	var answers []answer
+	for {
+		n, err := pr.ReadRows(buf)
+		for _, row := range buf[:n] {
+			m, w := -1, 1.0
+			answers = answers[:0]
+			for _, v := range row {
+				switch name := cols[v.Column()][0]; {
+				case name == colMeeting:
+					m = t.MeetingIndex(string(v.ByteArray()))
+				case name == colWeight:
+					w = v.Double()
+				case v.IsNull() || colQ[v.Column()] < 0:
+				default:
+					qi := colQ[v.Column()]
+					c, err := lookup(qi, string(v.ByteArray()))
+					if err != nil {
+						return nil, err
+					}
+					answers = append(answers, answer{qi, c})
+				}
+			}
+			if m < 0 {
+				return nil, fmt.Errorf("reading responses: a row without a known meeting")
+			}
+			t.Respondents[m]++
+			t.Questions[meetingQ].add(m, []int{t.Questions[meetingQ].index[t.Meetings[m]]}, w, weighted)
+			for _, a := range answers {
+				t.Questions[a.q].add(m, a.codes, w, weighted)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading responses: %w", err)
+		}
+	}
+	return t, nil
+}

@@ -56,12 +56,12 @@ func referenceInput(t testing.TB) reports.Input {
 		t.Fatal(err)
 	}
 	people, _ := pipeline.ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
-	counts := pipeline.Participation(people, in.Attendance, in.Responses.Respondents, p.Meetings)
+	counts := pipeline.Participation(people, in.Attendance, in.Responses.Tally, p.Meetings)
 	var mix bytes.Buffer
 	if err := charts.DrawMix(&mix, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages}); err != nil {
 		t.Fatal(err)
 	}
-	tests := pipeline.TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents)
+	tests := in.Responses.Tally.Independence(p.Manifest.MeetingQuestion)
 	narrative, _, err := p.Narrative()
 	if err != nil {
 		t.Fatal(err)

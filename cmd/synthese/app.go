@@ -43,6 +43,8 @@ type env struct {
 	stdout  io.Writer
 	stderr  io.Writer
 	quiet   bool
+	tally   *pipeline.Tally // the counts, when ingest ran in this process
+	tty     bool            // stderr is a terminal: progress bars are drawn
 }
 
 func (e *env) logf(format string, a ...any) {
@@ -104,6 +106,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 			stage("aggregate", "count answers per meeting and overall; write results.parquet", aggregate),
 			stage("charts", "draw one PNG per closed question from results.parquet", drawCharts),
 			stage("report", "typeset synthese.pdf from results.parquet and the charts", report),
+			genCommand(stderr),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -116,6 +119,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 
 func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string) (*env, error) {
 	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet")}
+	e.tty = !e.quiet && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
 	var fsys fs.FS = data.FS
 	if dir := c.String("data"); dir != "" {
 		st, err := os.Stat(dir)
@@ -150,4 +154,39 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 	}
 	e.project = p
 	return e, nil
+}
+
+// genCommand writes a generated survey project (benchmarks, tests, demos).
+func genCommand(stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:      "gen",
+		Usage:     "write a generated survey project folder (reference questionnaire, any size), for benchmarks and trials",
+		ArgsUsage: "DIR",
+		Description: "Example: synthese gen --rows 1000000 --cities 25 /tmp/big && synthese run --data /tmp/big --out /tmp/big-out\n" +
+			"The same options and seed always give the same bytes.",
+		Flags: []cli.Flag{
+			&cli.IntFlag{Name: "rows", Value: 1000, Usage: "responses to write"},
+			&cli.IntFlag{Name: "cities", Value: 25, Usage: "meetings (cities)"},
+			&cli.IntFlag{Name: "questions", Value: 6, Usage: "closed questions besides the city (the reference form has 6)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{fmt.Sprintf("gen: %v (see synthese gen --help)", err)}
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError{"gen: expected one argument, the folder to write (see synthese gen --help)"}
+			}
+			if c.Int("rows") < 0 || c.Int("cities") < 1 || c.Int("questions") < 1 || c.Int("questions") > 200 {
+				return usageError{"gen: --rows must be 0 or more, --cities 1 or more, --questions between 1 and 200"}
+			}
+			dir := c.Args().First()
+			opt := pipeline.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed")}
+			if err := pipeline.GenerateProject(dir, opt); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "gen: %d responses, %d cities, %d questions in %s\n", opt.Rows, opt.Cities, opt.Questions, dir)
+			return nil
+		},
+	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -47,4 +48,56 @@ func readFile(path, stage string) (*bytes.Reader, error) {
 		return nil, err
 	}
 	return bytes.NewReader(b), nil
+}
+
+// atomicFile is an output written as it is made: to a temporary file in
+// the same folder, renamed over the output only when complete.
+type atomicFile struct {
+	f    *os.File
+	path string
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{f: f, path: path}, nil
+}
+
+// reset empties the file and returns it for writing from the start.
+func (a *atomicFile) reset() (io.Writer, error) {
+	if err := a.f.Truncate(0); err != nil {
+		return nil, err
+	}
+	if _, err := a.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return a.f, nil
+}
+
+// commit puts the file in place.
+func (a *atomicFile) commit() error {
+	if err := a.f.Close(); err != nil {
+		return fmt.Errorf("%s: %w", a.path, err)
+	}
+	if err := os.Chmod(a.f.Name(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
+		return err
+	}
+	a.f = nil
+	return nil
+}
+
+// abort removes the temporary file unless it was committed.
+func (a *atomicFile) abort() {
+	if a.f != nil {
+		a.f.Close()
+		os.Remove(a.f.Name())
+	}
 }

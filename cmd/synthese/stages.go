@@ -15,15 +15,23 @@ import (
 
 func ingest(e *env) error {
 	p := e.project
-	in, err := p.Ingest()
+	// responses.parquet is written as the responses are read, to a
+	// temporary file renamed at the end.
+	rf, err := createAtomic(e.out("parquet", "responses.parquet"))
 	if err != nil {
 		return err
 	}
-	if err := writeFile(e.out("parquet", "responses.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WriteResponses(b, p.Questionnaire, p.Manifest.MeetingQuestion, in.Responses.Respondents)
-	}); err != nil {
+	defer rf.abort()
+	bar := e.progressBar("reading responses")
+	in, err := p.Ingest(pipeline.IngestOptions{Responses: rf.reset, Progress: bar.update})
+	bar.done()
+	if err != nil {
 		return err
 	}
+	if err := rf.commit(); err != nil {
+		return err
+	}
+	e.tally = in.Responses.Tally
 	if err := writeFile(e.out("parquet", "attendance.parquet"), func(b *bytes.Buffer) error {
 		return pipeline.WriteAttendance(b, in.Attendance)
 	}); err != nil {
@@ -40,7 +48,7 @@ func ingest(e *env) error {
 		return err
 	}
 	e.logf("ingest: %d response rows read, %d respondents kept, %d duplicates, %d attendance rows, %d rejects (see %s, %s)",
-		in.Responses.RowsRead, len(in.Responses.Respondents), in.Responses.Duplicates, len(in.Attendance), len(in.Rejects()),
+		in.Responses.RowsRead, in.Responses.Kept, in.Responses.Duplicates, len(in.Attendance), len(in.Rejects()),
 		e.out("rejects.csv"), e.out("quality.json"))
 	for _, n := range in.Responses.Notes {
 		e.logf("ingest: note: %s", n)
@@ -50,33 +58,36 @@ func ingest(e *env) error {
 
 func aggregate(e *env) error {
 	p := e.project
-	respondents, err := load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) ([]pipeline.Respondent, error) {
-		return pipeline.ReadResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion)
-	})
-	if err != nil {
-		return err
+	// Counts come from ingest when it ran in this process, else from
+	// responses.parquet.
+	t := e.tally
+	if t == nil {
+		var err error
+		t, err = load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) (*pipeline.Tally, error) {
+			return pipeline.TallyResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != "")
+		})
+		if err != nil {
+			return err
+		}
 	}
-	rows, err := p.Aggregate(respondents)
-	if err != nil {
-		return err
-	}
+	rows := t.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell)
 	if err := writeFile(e.out("parquet", "results.parquet"), func(b *bytes.Buffer) error {
 		return pipeline.WriteResults(b, rows)
 	}); err != nil {
 		return err
 	}
-	tests := pipeline.TestIndependence(p.Questionnaire, p.Manifest.MeetingQuestion, respondents)
+	tests := t.Independence(p.Manifest.MeetingQuestion)
 	if err := writeFile(e.out("parquet", "tests.parquet"), func(b *bytes.Buffer) error {
 		return pipeline.WriteTests(b, tests)
 	}); err != nil {
 		return err
 	}
-	e.logf("aggregate: %d result rows for %d respondents, %d tests of independence", len(rows), len(respondents), len(tests))
-	return participants(e, respondents)
+	e.logf("aggregate: %d result rows for %d respondents, %d tests of independence", len(rows), t.Kept(), len(tests))
+	return participants(e, t)
 }
 
 // participants resolves the lists into people and counts participation.
-func participants(e *env, respondents []pipeline.Respondent) error {
+func participants(e *env, respondents *pipeline.Tally) error {
 	p := e.project
 	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", pipeline.ReadAttendanceParquet)
 	if err != nil {

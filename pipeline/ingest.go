@@ -1,0 +1,385 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sync"
+)
+
+// IngestOptions say what Ingest makes besides the counts.
+type IngestOptions struct {
+	// Responses, when set, receives responses.parquet. It is called at the
+	// start of each counting pass (a second one runs when duplicates are
+	// found) and returns where to write: an empty file each time.
+	Responses func() (io.Writer, error)
+	// Meta goes into responses.parquet's key-value metadata.
+	Meta [][2]string
+	// Reference reads every response file with the reference reader and
+	// keeps the respondents in memory (tests and small surveys).
+	Reference bool
+	// Progress, when set, is told the bytes of response files read so far
+	// and their total.
+	Progress func(done, total int64)
+}
+
+// readResponses reads the response files into a tally (and responses.parquet).
+func (p *Project) readResponses(opt IngestOptions) (*Responses, error) {
+	files, err := p.expand("responses", p.Manifest.Responses)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.Reference {
+		res, err := p.streamResponses(files, opt)
+		if !errors.Is(err, errFallback) {
+			return res, err
+		}
+	}
+	res := &Responses{}
+	for _, name := range files {
+		f, err := open(p.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		err = ReadResponses(p.Questionnaire, name, f, res, p.ResponseOptions())
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.Kept = int64(len(res.Respondents))
+	if res.Tally, err = TallyRespondents(p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, p.Manifest.WeightColumn != ""); err != nil {
+		return nil, err
+	}
+	if opt.Responses != nil {
+		w, err := opt.Responses()
+		if err != nil {
+			return nil, err
+		}
+		if err := WriteResponses(w, p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, opt.Meta...); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// source is a response file open for reading at any offset.
+type source struct {
+	name string
+	r    io.ReaderAt
+	size int64
+	c    io.Closer
+}
+
+func (p *Project) openSource(name string) (*source, error) {
+	f, err := open(p.FS, name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &InputError{File: name, Msg: "cannot read", Err: err}
+	}
+	if ra, ok := f.(io.ReaderAt); ok {
+		return &source{name, ra, st.Size(), f}, nil
+	}
+	b, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return nil, &InputError{File: name, Msg: "cannot read", Err: err}
+	}
+	return &source{name, bytes.NewReader(b), int64(len(b)), io.NopCloser(nil)}, nil
+}
+
+// streamResponses reads the files with the streaming reader: a counting
+// pass that also hashes every submission key; when two keys hash alike, a
+// pass that compares those keys exactly; when some are duplicates, the
+// counting pass again, leaving them out.
+func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses, error) {
+	var srcs []*source
+	defer func() {
+		for _, s := range srcs {
+			s.c.Close()
+		}
+	}()
+	var total int64
+	for _, name := range files {
+		s, err := p.openSource(name)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, s)
+		total += s.size
+	}
+	spill := &fpSpill{}
+	defer spill.close()
+	res, err := p.countPass(srcs, opt, nil, spill, total)
+	if err != nil {
+		return nil, err
+	}
+	suspects, err := spill.suspects()
+	if err != nil || len(suspects) == 0 {
+		return res, err
+	}
+	skip, err := p.resolvePass(srcs, suspects)
+	if err != nil || len(skip) == 0 {
+		return res, err
+	}
+	return p.countPass(srcs, opt, skip, nil, total)
+}
+
+// openAll opens the stream of each file for one pass.
+func (p *Project) streamOf(src *source, into *Responses) (*streamFile, error) {
+	s, err := openStream(p.Questionnaire, src.name, src.r, src.size, p.ResponseOptions(), into)
+	if err != nil {
+		return nil, err
+	}
+	t, err := NewTally(p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != "")
+	if err != nil {
+		return nil, err
+	}
+	s.tally = t
+	s.hasID, s.hasTime = s.plan.idCol >= 0, s.plan.timeCol >= 0
+	for i := range s.plan.cols {
+		c := &s.plan.cols[i]
+		if c.isMeta || !c.q.Closed() {
+			continue
+		}
+		sc := streamCol{c: c, field: c.index, q: t.questionIdx[c.q.Name]}
+		if c.choice != "" {
+			sc.choicePos = t.Questions[sc.q].index[c.choice]
+			if len(t.Questions[sc.q].Choices) > 64 {
+				return nil, errFallback
+			}
+		}
+		s.cols = append(s.cols, sc)
+	}
+	s.meetingQ = t.questionIdx[p.Manifest.MeetingQuestion]
+	for _, name := range responseQuestions(p.Questionnaire, p.Manifest.MeetingQuestion) {
+		s.answerQ = append(s.answerQ, t.questionIdx[name])
+	}
+	return s, nil
+}
+
+// countPass counts every file; skip holds the duplicates to leave out (by
+// file, then offset), spill receives the submission fingerprints.
+func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]string, spill *fpSpill, total int64) (*Responses, error) {
+	res := &Responses{normalised: map[[3]string]int{}, folded: map[[3]string]bool{}}
+	var err error
+	if res.Tally, err = NewTally(p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != ""); err != nil {
+		return nil, err
+	}
+	var rw *ResponsesWriter
+	if opt.Responses != nil {
+		w, err := opt.Responses()
+		if err != nil {
+			return nil, err
+		}
+		rw = NewResponsesWriter(w, p.Questionnaire, p.Manifest.MeetingQuestion, opt.Meta...)
+	}
+	var done int64
+	for fi, src := range srcs {
+		s, err := p.streamOf(src, res)
+		if err != nil {
+			return nil, err
+		}
+		s.rw, s.collectFP = rw, spill != nil
+		if skip != nil {
+			s.skip = skip[fi]
+		}
+		lines, rows := s.dataLine, 0
+		err = s.pass(func(o *chunkOut) error {
+			for _, r := range o.rejects {
+				r.Line += lines
+				res.Rejects = append(res.Rejects, r)
+			}
+			res.RowsRead += o.rowsRead
+			rows += o.rowsRead
+			res.Duplicates += o.dups
+			res.ExplicitMissing += o.missing
+			for k, n := range o.norm {
+				res.normalised[k] += n
+				res.folded[k] = o.folded[k]
+			}
+			res.Tally.Merge(o.tally)
+			g := o.group
+			for i := range g.Lines {
+				g.Lines[i] += int64(lines)
+			}
+			g.FirstID = res.Kept + 1
+			res.Kept += int64(g.Rows())
+			if rw != nil {
+				if err := rw.WriteGroup(g); err != nil {
+					return err
+				}
+			}
+			for _, f := range o.fps {
+				if err := spill.add(f.fp); err != nil {
+					return err
+				}
+			}
+			lines += o.lines
+			if opt.Progress != nil {
+				opt.Progress(done+o.end, total)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		done += src.size
+		res.Files = append(res.Files, FileCount{File: src.name, Rows: rows})
+	}
+	if rw != nil {
+		if err := rw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// resolvePass compares the exact keys of the rows whose fingerprints were
+// seen twice, in file order, and returns the duplicates: by file, the
+// offset of the row and where its first submission is.
+func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool) ([]map[int64]string, error) {
+	skip := make([]map[int64]string, len(srcs))
+	seen := map[string]string{}
+	found := false
+	for fi, src := range srcs {
+		var scratch Responses
+		s, err := p.streamOf(src, &scratch)
+		if err != nil {
+			return nil, err
+		}
+		s.suspects = suspects
+		skip[fi] = map[int64]string{}
+		lines := s.dataLine
+		err = s.pass(func(o *chunkOut) error {
+			for _, c := range o.cands {
+				if first, dup := seen[c.key]; dup {
+					skip[fi][c.off] = first
+					found = true
+					continue
+				}
+				seen[c.key] = fmt.Sprintf("%s:%d", src.name, lines+c.line)
+			}
+			lines += o.lines
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !found {
+		return nil, nil
+	}
+	return skip, nil
+}
+
+// fpSpill keeps submission fingerprints in a temporary file, in 256
+// partitions by their top byte, so memory stays flat however many rows
+// there are; suspects then reads one partition at a time.
+type fpSpill struct {
+	f      *os.File
+	off    int64
+	parts  [256][]uint64
+	blocks [256][][2]int64 // offset and count of each block written
+	held   int
+}
+
+const spillHeld = 1 << 20 // fingerprints held in memory before a flush
+
+func (s *fpSpill) add(fp uint64) error {
+	part := fp >> 56
+	s.parts[part] = append(s.parts[part], fp)
+	if s.held++; s.held >= spillHeld {
+		return s.flush()
+	}
+	return nil
+}
+
+func (s *fpSpill) flush() error {
+	if s.f == nil {
+		f, err := os.CreateTemp("", "synthese-keys-*")
+		if err != nil {
+			return err
+		}
+		os.Remove(f.Name()) // gone when closed
+		s.f = f
+	}
+	var buf []byte
+	for i, part := range s.parts {
+		if len(part) == 0 {
+			continue
+		}
+		buf = buf[:0]
+		for _, fp := range part {
+			buf = binary.LittleEndian.AppendUint64(buf, fp)
+		}
+		if _, err := s.f.WriteAt(buf, s.off); err != nil {
+			return err
+		}
+		s.blocks[i] = append(s.blocks[i], [2]int64{s.off, int64(len(part))})
+		s.off += int64(len(buf))
+		s.parts[i] = part[:0]
+	}
+	s.held = 0
+	return nil
+}
+
+// suspects returns the fingerprints seen more than once.
+func (s *fpSpill) suspects() (map[uint64]bool, error) {
+	out := map[uint64]bool{}
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var fps []uint64
+			var buf []byte
+			for i := range next {
+				fps = append(fps[:0], s.parts[i]...)
+				for _, b := range s.blocks[i] {
+					buf = slices.Grow(buf[:0], int(8*b[1]))[:8*b[1]]
+					if _, err := s.f.ReadAt(buf, b[0]); err != nil {
+						mu.Lock()
+						firstErr = err
+						mu.Unlock()
+						continue
+					}
+					for k := 0; k < len(buf); k += 8 {
+						fps = append(fps, binary.LittleEndian.Uint64(buf[k:]))
+					}
+				}
+				slices.Sort(fps)
+				for k := 1; k < len(fps); k++ {
+					if fps[k] == fps[k-1] {
+						mu.Lock()
+						out[fps[k]] = true
+						mu.Unlock()
+					}
+				}
+			}
+		}()
+	}
+	for i := range s.parts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out, firstErr
+}
+
+func (s *fpSpill) close() {
+	if s.f != nil {
+		s.f.Close()
+	}
+}

@@ -1,0 +1,194 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// bothReaders ingests a project with the streaming reader (chunks of the
+// given size) and with the reference reader, writing responses.parquet
+// from each.
+func bothReaders(t testing.TB, fsys fstest.MapFS, chunk int64) (stream, ref *Ingested, streamPQ, refPQ []byte, streamErr, refErr error) {
+	t.Helper()
+	p, err := LoadProject(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := streamChunkSize
+	streamChunkSize = chunk
+	defer func() { streamChunkSize = saved }()
+	run := func(reference bool) (*Ingested, []byte, error) {
+		var buf bytes.Buffer
+		in, err := p.Ingest(IngestOptions{Reference: reference, Responses: func() (io.Writer, error) { buf.Reset(); return &buf, nil }})
+		return in, buf.Bytes(), err
+	}
+	stream, streamPQ, streamErr = run(false)
+	ref, refPQ, refErr = run(true)
+	return
+}
+
+// sameIngest compares what the two readers made of the responses: every
+// count, reject, note, result and row of responses.parquet.
+func sameIngest(t testing.TB, p *Project, stream, ref *Ingested, streamPQ, refPQ []byte) {
+	t.Helper()
+	s, r := stream.Responses, ref.Responses
+	if s.RowsRead != r.RowsRead || s.Kept != r.Kept || s.Duplicates != r.Duplicates || s.ExplicitMissing != r.ExplicitMissing {
+		t.Fatalf("counts differ: stream read %d kept %d dup %d missing %d; reference %d %d %d %d",
+			s.RowsRead, s.Kept, s.Duplicates, s.ExplicitMissing, r.RowsRead, r.Kept, r.Duplicates, r.ExplicitMissing)
+	}
+	if !reflect.DeepEqual(s.Files, r.Files) || !reflect.DeepEqual(s.Notes, r.Notes) {
+		t.Fatalf("files or notes differ:\n stream %v %q\n ref    %v %q", s.Files, s.Notes, r.Files, r.Notes)
+	}
+	if !reflect.DeepEqual(s.Rejects, r.Rejects) {
+		t.Fatalf("rejects differ:\n stream %+v\n ref    %+v", s.Rejects, r.Rejects)
+	}
+	if !reflect.DeepEqual(s.Normalisations(), r.Normalisations()) {
+		t.Fatalf("normalisations differ:\n stream %+v\n ref    %+v", s.Normalisations(), r.Normalisations())
+	}
+	mq := p.Manifest.MeetingQuestion
+	if a, b := s.Tally.Results(mq, 5), r.Tally.Results(mq, 5); !reflect.DeepEqual(a, b) {
+		t.Fatalf("results differ")
+	}
+	if a, b := s.Tally.Independence(mq), r.Tally.Independence(mq); !reflect.DeepEqual(a, b) {
+		t.Fatalf("tests differ")
+	}
+	read := func(b []byte) []Respondent {
+		rs, err := ReadResponsesParquet(bytes.NewReader(b), int64(len(b)), p.Questionnaire, mq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	sr, rr := read(streamPQ), read(refPQ)
+	if len(sr) != len(r.Respondents) || len(rr) != len(r.Respondents) {
+		t.Fatalf("responses.parquet rows: stream %d, reference %d, respondents %d", len(sr), len(rr), len(r.Respondents))
+	}
+	for i := range rr {
+		want := r.Respondents[i]
+		if want.Answers == nil {
+			want.Answers = map[string][]string{}
+		}
+		if !reflect.DeepEqual(sr[i], rr[i]) || !reflect.DeepEqual(rr[i], want) {
+			t.Fatalf("respondent %d:\n stream    %+v\n reference %+v\n in memory %+v", i+1, sr[i], rr[i], want)
+		}
+	}
+}
+
+// TestStreamMatchesReference: on every CSV export shape, with chunks of a
+// few bytes (most records cross a chunk boundary, quoted newlines too) and
+// of the default size, the streaming reader gives what the reference gives.
+func TestStreamMatchesReference(t *testing.T) {
+	var cases [][]string
+	for _, f := range []string{"clean.csv", "arabic.csv", "google_fr.csv", "google_fr_bom.csv", "kobo_labels.csv", "kobo_xml.csv",
+		"odk.csv", "split_crlf.csv", "excel_fr_cp1252.csv", "utf16be.csv", "excel_unicode_utf16le.txt"} {
+		cases = append(cases, []string{f})
+	}
+	cases = append(cases, []string{"multi/*.csv"})
+	for _, files := range cases {
+		for _, chunk := range []int64{1, 7, 64, 4 << 20} {
+			t.Run(fmt.Sprintf("%s/%d", files[0], chunk), func(t *testing.T) {
+				fsys := shapeProject(t, files, "", false)
+				stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
+				if serr != nil || rerr != nil {
+					t.Fatalf("stream: %v; reference: %v", serr, rerr)
+				}
+				p, _ := LoadProject(fsys)
+				sameIngest(t, p, stream, ref, spq, rpq)
+			})
+		}
+	}
+}
+
+// TestStreamFailuresMatchReference: on the failure corpus, both readers
+// fail with the same message or give the same rejects.
+func TestStreamFailuresMatchReference(t *testing.T) {
+	inputs, _ := filepath.Glob("testdata/failures/*")
+	n := 0
+	for _, input := range inputs {
+		if strings.HasSuffix(input, ".want") {
+			continue
+		}
+		data, err := os.ReadFile(input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, _ := os.ReadFile(strings.TrimSuffix(input, filepath.Ext(input)) + ".want")
+		fsys := fuzzProject(data)
+		manifest := string(fsys[ManifestName].Data)
+		for _, line := range strings.Split(string(spec), "\n") {
+			if extra, ok := strings.CutPrefix(line, "manifest: "); ok && !strings.HasPrefix(extra, "responses:") {
+				manifest += extra + "\n"
+			}
+		}
+		fsys[ManifestName] = &fstest.MapFile{Data: []byte(manifest)}
+		p, err := LoadProject(fsys)
+		if err != nil {
+			continue // a failure of the project itself, before any response is read
+		}
+		n++
+		t.Run(filepath.Base(input), func(t *testing.T) {
+			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, 16)
+			if serr != nil || rerr != nil {
+				if fmt.Sprint(serr) != fmt.Sprint(rerr) {
+					t.Fatalf("errors differ:\n stream    %v\n reference %v", serr, rerr)
+				}
+				return
+			}
+			sameIngest(t, p, stream, ref, spq, rpq)
+		})
+	}
+	if n < 10 {
+		t.Fatalf("only %d failure cases read", n)
+	}
+}
+
+// fuzzProject is the shapes' form and meetings with data as responses.csv.
+func fuzzProject(data []byte) fstest.MapFS {
+	fsys := fstest.MapFS{"meetings.csv": {Data: []byte(shapesMeetings)}, "responses.csv": {Data: data}}
+	for _, f := range []string{"survey.csv", "choices.csv", "settings.csv"} {
+		b, _ := os.ReadFile(filepath.Join(shapesDir, "form", f))
+		fsys[f] = &fstest.MapFile{Data: b}
+	}
+	fsys[ManifestName] = &fstest.MapFile{Data: []byte("questionnaire: {survey: survey.csv, choices: choices.csv, settings: settings.csv}\n" +
+		"responses: [responses.csv]\nmeeting_question: ville\nmeetings: meetings.csv\n")}
+	return fsys
+}
+
+// FuzzStreamMatchesReference: on any bytes given as a response file, the
+// streaming reader (small chunks) and the reference reader agree: the
+// same error, or the same counts, rejects, results and rows.
+func FuzzStreamMatchesReference(f *testing.F) {
+	for _, name := range []string{"clean.csv", "google_fr.csv", "kobo_xml.csv", "split_crlf.csv", "odk.csv", "arabic.csv"} {
+		b, err := os.ReadFile(filepath.Join(shapesDir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, uint8(5))
+	}
+	f.Add([]byte("ville,q1\r\n\"oujda\",\"oui\"\r\n\r\n\"oujda\r\n\",oui\r"), uint8(1))
+	f.Add([]byte("Horodateur;ville;q1\n1;oujda;oui\n1;oujda;oui\n2;laayoune;\"o\"\"ui\"\n"), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
+		fsys := fuzzProject(data)
+		p, err := LoadProject(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Between 1 and 16 chunks, so that boundaries fall anywhere.
+		size := max(1, int64(len(data))/int64(1+chunk%16))
+		stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, size)
+		if serr != nil || rerr != nil {
+			if fmt.Sprint(serr) != fmt.Sprint(rerr) {
+				t.Fatalf("errors differ:\n stream    %v\n reference %v", serr, rerr)
+			}
+			return
+		}
+		sameIngest(t, p, stream, ref, spq, rpq)
+	})
+}
