@@ -43,11 +43,22 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-bench:
+# make bench: the figures of BENCHMARKS.md on a generated survey of
+# BENCH_ROWS responses (targets, and ratios to a byte scan and to DuckDB
+# measured in the same run), then the Go benchmarks of the hot functions
+# (compare two runs with benchstat). DuckDB is a separate cgo module
+# (bench/duckdb), built here, never part of make test.
+BENCH_ROWS ?= 10000000
+BENCH_FLAGS ?=
+bench: $(BIN) bin/duckdb-bench
+	$(GO) run ./bench/run -rows $(BENCH_ROWS) $(BENCH_FLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
+	cd bench/duckdb && CGO_ENABLED=1 $(GO) build -o ../../bin/duckdb-bench .
+
 FUZZTIME ?= 60s
-FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference
+FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference FuzzScanIndexed
 
 # Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:

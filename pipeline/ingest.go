@@ -158,6 +158,10 @@ func (p *Project) streamOf(src *source, into *Responses) (*streamFile, error) {
 			}
 		}
 		s.cols = append(s.cols, sc)
+		for len(s.closed) <= c.index {
+			s.closed = append(s.closed, false)
+		}
+		s.closed[c.index] = true
 	}
 	s.meetingQ = t.questionIdx[p.Manifest.MeetingQuestion]
 	for _, name := range responseQuestions(p.Questionnaire, p.Manifest.MeetingQuestion) {
@@ -212,7 +216,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 				g.Lines[i] += int64(lines)
 			}
 			g.FirstID = res.Kept + 1
-			res.Kept += int64(g.Rows())
+			res.Kept += o.kept
 			if rw != nil {
 				if err := rw.WriteGroup(g); err != nil {
 					return err
@@ -292,7 +296,7 @@ type fpSpill struct {
 	held   int
 }
 
-const spillHeld = 1 << 20 // fingerprints held in memory before a flush
+const spillHeld = 1 << 18 // fingerprints held in memory before a flush
 
 func (s *fpSpill) add(fp uint64) error {
 	part := fp >> 56
@@ -359,12 +363,25 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 						fps = append(fps, binary.LittleEndian.Uint64(buf[k:]))
 					}
 				}
-				slices.Sort(fps)
-				for k := 1; k < len(fps); k++ {
-					if fps[k] == fps[k-1] {
-						mu.Lock()
-						out[fps[k]] = true
-						mu.Unlock()
+				// A hash set of the partition: an equal value met again is a suspect.
+				size := 64
+				for size < 2*len(fps) {
+					size *= 2
+				}
+				set := make([]uint64, size)
+				used := make([]bool, size)
+				for _, fp := range fps {
+					for k := int(fp) & (size - 1); ; k = (k + 1) & (size - 1) {
+						if !used[k] {
+							used[k], set[k] = true, fp
+							break
+						}
+						if set[k] == fp {
+							mu.Lock()
+							out[fp] = true
+							mu.Unlock()
+							break
+						}
 					}
 				}
 			}

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"math/bits"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,10 +35,6 @@ import (
 // tests make it small.
 var streamChunkSize int64 = 4 << 20
 
-// fpSeed seeds the submission fingerprints: one per process, so the
-// passes over every file agree.
-var fpSeed = maphash.MakeSeed()
-
 // errFallback asks for the file to be read by the reference reader.
 var errFallback = errors.New("not for the streaming reader")
 
@@ -49,27 +45,26 @@ const maxCached = 1 << 14
 
 // streamFile is one response file being read.
 type streamFile struct {
-	plan       *plan
-	name       string
-	r          io.ReaderAt
-	size       int64
-	dataStart  int64 // after the header (and the HXL row)
-	dataLine   int   // lines before dataStart
-	comma      byte
-	cols       []streamCol
-	tally      *Tally // empty template
-	meetingQ   int    // position of the meeting question in the tally
-	answerQ    []int  // tally question of each responses.parquet answer column
-	skip       map[int64]string
-	collectFP  bool
-	suspects   map[uint64]bool // resolve pass: fingerprints seen twice
-	seed       maphash.Seed
-	rw         *ResponsesWriter
-	chunks     int
-	stopped    atomic.Bool
-	hasID      bool
-	hasTime    bool
-	fieldCount int
+	plan      *plan
+	name      string
+	r         io.ReaderAt
+	size      int64
+	dataStart int64 // after the header (and the HXL row)
+	dataLine  int   // lines before dataStart
+	comma     byte
+	cols      []streamCol
+	tally     *Tally // empty template
+	meetingQ  int    // position of the meeting question in the tally
+	answerQ   []int  // tally question of each responses.parquet answer column
+	skip      map[int64]string
+	collectFP bool
+	suspects  map[uint64]bool // resolve pass: fingerprints seen twice
+	rw        *ResponsesWriter
+	chunks    int
+	stopped   atomic.Bool
+	hasID     bool
+	hasTime   bool
+	closed    []bool // by field: a closed question's column (checked through the cache)
 }
 
 // streamCol is a closed question's column.
@@ -90,61 +85,87 @@ type cacheEntry struct {
 	normHits int    // uses in the current chunk, when o.norm
 	dictGen  int    // chunk whose dictionary holds joined
 	dictCode int32
+	q        int     // the question, in the tally
+	kept     []int64 // kept respondents who gave this answer, per meeting, in the current chunk
+	touched  bool    // kept is not all zero
+	invalid  bool    // the text is not UTF-8
 }
 
-// valueCache maps cell texts to entries: open addressing on a cheap hash.
+// valueCache maps cell texts to entries: open addressing, the first 24
+// bytes of each text held in the slot, so a lookup compares three words
+// (and the rest of the text only when it is longer).
 type valueCache struct {
-	slots   []int32 // entry index + 1; 0 is empty
-	entries []*cacheEntry
+	slots []cacheSlot
+	count int
 }
 
-func quickHash(b []byte) uint64 {
+type cacheSlot struct {
+	w [3]uint64 // the text's first 24 bytes, zero-padded
+	n int       // its length + 1; 0: empty
+	e *cacheEntry
+}
+
+// cacheKey reads the words of a text and hashes them.
+func cacheKey(b []byte) (w [3]uint64, h uint64) {
 	n := len(b)
-	h := uint64(n) * 0x9e3779b97f4a7c15
+	le := binary.LittleEndian
+	// tail is the bytes of b from 8k to n (fewer than 8), read as the last
+	// eight bytes of b shifted: no copy.
+	tail := func(k int) uint64 { return le.Uint64(b[n-8:]) >> (8 * uint(8*k+8-n)) }
 	switch {
+	case n >= 24:
+		w[0], w[1], w[2] = le.Uint64(b), le.Uint64(b[8:]), le.Uint64(b[16:])
+	case n >= 16:
+		w[0], w[1], w[2] = le.Uint64(b), le.Uint64(b[8:]), tail(2)
 	case n >= 8:
-		h ^= binary.LittleEndian.Uint64(b) * 0xff51afd7ed558ccd
-		h ^= bits.RotateLeft64(binary.LittleEndian.Uint64(b[n-8:])*0xc4ceb9fe1a85ec53, 29)
+		w[0], w[1] = le.Uint64(b), tail(1)
 	default:
-		for _, c := range b {
-			h = (h ^ uint64(c)) * 0x100000001b3
+		for i := n - 1; i >= 0; i-- {
+			w[0] = w[0]<<8 | uint64(b[i])
 		}
 	}
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	return h ^ h>>29
+	h = uint64(len(b))*0x9e3779b97f4a7c15 ^ w[0]*0xff51afd7ed558ccd ^ bits.RotateLeft64(w[1]*0xc4ceb9fe1a85ec53, 21) ^ bits.RotateLeft64(w[2]*0x94d049bb133111eb, 42)
+	if len(b) > 24 {
+		h ^= binary.LittleEndian.Uint64(b[len(b)-8:]) * 0x2545f4914f6cdd1d
+	}
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	return w, h ^ h>>32
 }
 
-func (vc *valueCache) find(b []byte, h uint64) (*cacheEntry, int) {
+func (vc *valueCache) find(b []byte, w [3]uint64, h uint64) (*cacheEntry, int) {
 	if vc.slots == nil {
-		vc.slots = make([]int32, 64)
+		vc.slots = make([]cacheSlot, 64)
 	}
 	mask := len(vc.slots) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
-		s := vc.slots[i]
-		if s == 0 {
+		sl := &vc.slots[i]
+		if sl.n == 0 {
 			return nil, i
 		}
-		if e := vc.entries[s-1]; e.key == string(b) {
-			return e, i
+		if sl.n == len(b)+1 && sl.w == w && (len(b) <= 24 || sl.e.key == string(b)) {
+			return sl.e, i
 		}
 	}
 }
 
-func (vc *valueCache) add(e *cacheEntry, h uint64) {
-	if len(vc.entries) >= maxCached {
+func (vc *valueCache) add(e *cacheEntry) {
+	if vc.count >= maxCached {
 		return
 	}
-	if 2*(len(vc.entries)+1) > len(vc.slots) {
-		old := vc.entries
-		vc.slots, vc.entries = make([]int32, 2*len(vc.slots)), nil
-		for _, o := range old {
-			vc.add(o, quickHash([]byte(o.key)))
+	if 2*(vc.count+1) > len(vc.slots) {
+		old := vc.slots
+		vc.slots, vc.count = make([]cacheSlot, max(64, 2*len(old))), 0
+		for _, sl := range old {
+			if sl.n != 0 {
+				vc.add(sl.e)
+			}
 		}
 	}
-	_, i := vc.find([]byte(e.key), h)
-	vc.entries = append(vc.entries, e)
-	vc.slots[i] = int32(len(vc.entries))
+	w, h := cacheKey([]byte(e.key))
+	_, i := vc.find([]byte(e.key), w, h)
+	vc.slots[i] = cacheSlot{w: w, n: len(e.key) + 1, e: e}
+	vc.count++
 }
 
 // fingerprint is a kept row's submission key, hashed, and where the row is.
@@ -168,6 +189,7 @@ type chunkOut struct {
 	err                     error
 	tally                   *Tally
 	rowsRead, dups, missing int
+	kept                    int64
 	rejects                 []Reject // Line relative to the chunk's start
 	norm                    map[[3]string]int
 	folded                  map[[3]string]bool
@@ -188,15 +210,15 @@ type streamWorker struct {
 	rowAns  []*cacheEntry
 	mask    []uint64
 	chosen  []int
-	hash    maphash.Hash
 	weights map[string]float64
 	extra   []*cacheEntry // entries with a normalisation the cache had no room for
+	touched []*cacheEntry // entries counted in the current chunk
+	idx     structural
 }
 
 func (s *streamFile) newWorker() *streamWorker {
 	w := &streamWorker{s: s, caches: make([]valueCache, len(s.cols)), split: make([]map[uint64]*cacheEntry, len(s.tally.Questions)),
 		rowAns: make([]*cacheEntry, len(s.tally.Questions)), mask: make([]uint64, len(s.tally.Questions)), weights: map[string]float64{}}
-	w.hash.SetSeed(s.seed)
 	return w
 }
 
@@ -207,7 +229,7 @@ func (s *streamFile) readAt(dst []byte, off int64, n int) ([]byte, error) {
 		return dst, nil
 	}
 	start := len(dst)
-	dst = append(dst, make([]byte, n)...)
+	dst = slices.Grow(dst, n)[:start+n]
 	got, err := s.r.ReadAt(dst[start:], off)
 	if got == n {
 		err = nil
@@ -276,16 +298,19 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		o.err = err
 		return o
 	}
-	pos, line := 0, 0
+	w.idx.reset()
+	w.idx.extend(w.buf, s.comma)
+	pos, k, line := 0, 0, 0
 	for start+int64(pos) < end {
 		atEOF := start+int64(len(w.buf)) >= s.size
-		next, st := scanRecordAt(w.buf, pos, atEOF, s.comma, &w.rec)
+		next, nk, st := scanRecordIndexed(w.buf, &w.idx, pos, k, atEOF, s.comma, &w.rec)
 		switch st {
 		case scanMore:
 			if w.buf, err = s.readAt(w.buf, start+int64(len(w.buf)), max(1<<20, len(w.buf))); err != nil {
 				o.err = err
 				return o
 			}
+			w.idx.extend(w.buf, s.comma)
 			continue
 		case scanError:
 			o.err = errFallback
@@ -301,16 +326,13 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 			return o
 		}
 		line += w.rec.lines
-		pos = next
+		pos, k = next, nk
 	}
-	if !utf8.Valid(w.buf[:pos]) {
-		o.err = errFallback
-		return o
-	}
+	w.flushTouched(o.tally)
 	o.end, o.lines = start+int64(pos), line
 	for _, c := range w.caches {
-		for _, e := range c.entries {
-			if e.normHits > 0 {
+		for _, sl := range c.slots {
+			if e := sl.e; e != nil && e.normHits > 0 {
 				o.norm[e.o.normKey] += e.normHits
 				o.folded[e.o.normKey] = e.o.folded
 				e.normHits = 0
@@ -330,9 +352,13 @@ func (w *streamWorker) field(i int) []byte {
 	if i < 0 || i >= len(w.rec.fields) {
 		return nil
 	}
+	f := w.rec.fields[i]
+	if !f.escaped {
+		return trim(w.buf[f.start:f.end])
+	}
 	var b []byte
-	b, w.scratch = unquote(w.buf, w.rec.fields[i], w.scratch)
-	return bytes.TrimSpace(b)
+	b, w.scratch = unquote(w.buf, f, w.scratch)
+	return trim(b)
 }
 
 // blank reports whether every field is blank (the record is skipped).
@@ -348,16 +374,16 @@ func (w *streamWorker) blank() bool {
 // entry resolves a cell of column c through the cache.
 func (w *streamWorker) entry(ci int, b []byte) *cacheEntry {
 	vc := &w.caches[ci]
-	h := quickHash(b)
-	if e, _ := vc.find(b, h); e != nil {
+	kw, h := cacheKey(b)
+	if e, _ := vc.find(b, kw, h); e != nil {
 		return e
 	}
 	sc := &w.s.cols[ci]
-	e := &cacheEntry{key: string(b)}
+	e := &cacheEntry{key: string(b), invalid: !utf8.Valid(b)}
 	e.o = w.s.plan.resolve(sc.c, e.key)
 	w.finish(e, sc.q)
-	if len(vc.entries) < maxCached {
-		vc.add(e, h)
+	if vc.count < maxCached {
+		vc.add(e)
 	} else if e.o.norm {
 		w.extra = append(w.extra, e)
 	}
@@ -371,14 +397,68 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 		e.codes = append(e.codes, qt.index[n])
 	}
 	e.joined = strings.Join(e.o.names, " ")
-	e.hash = maphash.String(w.s.seed, e.joined)
+	e.hash = fullHash([]byte(e.joined)) ^ uint64(q+1)*0x9e3779b97f4a7c15
 	e.dictGen = -1
+	e.q = q
+	e.kept = make([]int64, len(w.s.tally.Meetings))
+}
+
+// fullHash hashes every byte of b, eight at a time.
+func fullHash(b []byte) uint64 {
+	h := uint64(len(b))*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
+	for len(b) >= 8 {
+		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*0xff51afd7ed558ccd, 31)
+		b = b[8:]
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 0x100000001b3
+	}
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>29
+}
+
+// trim is bytes.TrimSpace, quicker when there is nothing to trim.
+func trim(b []byte) []byte {
+	if n := len(b); n == 0 || (b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf) {
+		return b
+	}
+	return bytes.TrimSpace(b)
+}
+
+// validUTF8 is utf8.Valid, back on its eight-bytes-at-a-time path after
+// each non-ASCII character (utf8.Valid stays on the slow path to the end).
+func validUTF8(b []byte) bool {
+	for i := 0; i < len(b); {
+		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+			i += 8
+			continue
+		}
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return false
+		}
+		i += n
+	}
+	return true
 }
 
 // row reads one record at offset off, on line (relative to the chunk).
 func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	s := w.s
 	p := s.plan
+	// The text must be UTF-8 (else the reference reads Windows-1252):
+	// fields of closed questions are checked once per distinct text (their
+	// cache entries), the others here. Between fields there is only ASCII.
+	for i, f := range w.rec.fields {
+		if (i >= len(s.closed) || !s.closed[i]) && !validUTF8(w.buf[f.start:f.end]) {
+			return errFallback
+		}
+	}
 	if len(w.field(p.meetingCol)) == 0 && w.blank() {
 		return nil
 	}
@@ -406,6 +486,9 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	for ci := range s.cols {
 		sc := &s.cols[ci]
 		e := w.entry(ci, w.field(sc.field))
+		if e.invalid {
+			return errFallback
+		}
 		for _, r := range e.o.rejects {
 			r.File, r.Line, r.Column = p.file, line, sc.c.header
 			cellRejects = append(cellRejects, r)
@@ -477,11 +560,28 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	o.rejects = append(o.rejects, cellRejects...)
 	o.missing += missing
 	m := int(me.codes[0])
+	o.kept++
 	o.tally.Respondents[m]++
-	for q, e := range w.rowAns {
-		if e != nil {
-			o.tally.Questions[q].add(m, e.codes, weight, o.tally.Weighted)
+	if o.tally.Weighted {
+		for q, e := range w.rowAns {
+			if e != nil {
+				o.tally.Questions[q].add(m, e.codes, weight, true)
+			}
 		}
+	} else {
+		// Counted per answer text, added to the tally at the chunk's end.
+		for _, e := range w.rowAns {
+			if e != nil {
+				e.kept[m]++
+				if !e.touched {
+					e.touched = true
+					w.touched = append(w.touched, e)
+				}
+			}
+		}
+	}
+	if s.rw == nil {
+		return nil
 	}
 	g := o.group
 	g.Lines = append(g.Lines, int64(line))
@@ -501,31 +601,42 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	return nil
 }
 
+// flushTouched adds the answers counted per text to the chunk's tally.
+func (w *streamWorker) flushTouched(t *Tally) {
+	for _, e := range w.touched {
+		qt := t.Questions[e.q]
+		for m, c := range e.kept {
+			if c == 0 {
+				continue
+			}
+			qt.Valid[m] += c
+			for _, code := range e.codes {
+				qt.Counts[m][code] += c
+			}
+			e.kept[m] = 0
+		}
+		e.touched = false
+	}
+	w.touched = w.touched[:0]
+}
+
 // fingerprint hashes the row's submission key (see submissionKey).
 func (w *streamWorker) fingerprint() (uint64, bool) {
 	p := w.s.plan
-	h := &w.hash
-	h.Reset()
 	if id := w.field(p.idCol); len(id) > 0 {
-		h.WriteByte('i')
-		h.Write(id)
-		return h.Sum64(), true
+		return fullHash(id) ^ 0x6964, true
 	}
 	when := w.field(p.timeCol)
 	if len(when) == 0 {
 		return 0, false
 	}
-	h.WriteByte('t')
-	h.Write(when)
-	var b [9]byte
-	for q, e := range w.rowAns {
+	h := fullHash(when)
+	for _, e := range w.rowAns {
 		if e != nil {
-			b[0] = byte(q)
-			binary.LittleEndian.PutUint64(b[1:], e.hash)
-			h.Write(b[:])
+			h = bits.RotateLeft64((h^e.hash)*0x94d049bb133111eb, 27)
 		}
 	}
-	return h.Sum64(), true
+	return h ^ h>>31, true
 }
 
 // candidate spells out the row's submission key exactly.
@@ -612,7 +723,7 @@ func openStream(q *Questionnaire, name string, r io.ReaderAt, size int64, opt Re
 	if opt.Encoding != EncodingAuto && opt.Encoding != EncodingUTF8 {
 		return nil, errFallback
 	}
-	s := &streamFile{name: name, r: r, size: size, seed: fpSeed}
+	s := &streamFile{name: name, r: r, size: size}
 	var head []byte
 	var err error
 	for n := 64 << 10; ; n *= 4 {

@@ -102,6 +102,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 		},
 		Commands: []*cli.Command{
 			stage("run", "do every stage: ingest, aggregate, charts, report", ingest, aggregate, drawCharts, report),
+			stage("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export", count),
 			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv", ingest),
 			stage("aggregate", "count answers per meeting and overall; write results.parquet", aggregate),
 			stage("charts", "draw one PNG per closed question from results.parquet", drawCharts),

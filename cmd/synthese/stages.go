@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/synthese-project/synthese/charts"
@@ -13,23 +15,54 @@ import (
 	"github.com/synthese-project/synthese/reports"
 )
 
-func ingest(e *env) error {
-	p := e.project
-	// responses.parquet is written as the responses are read, to a
-	// temporary file renamed at the end.
-	rf, err := createAtomic(e.out("parquet", "responses.parquet"))
-	if err != nil {
+func ingest(e *env) error { return readInputs(e, true) }
+
+// ingestMemoryLimit is the heap the garbage collector aims to stay under
+// while responses are read.
+const ingestMemoryLimit = 40 << 20
+
+// count reads the responses into counts only: results.parquet and
+// tests.parquet straight from the export, without responses.parquet,
+// charts or the PDF (a first look at a large export).
+func count(e *env) error {
+	if err := readInputs(e, false); err != nil {
 		return err
 	}
-	defer rf.abort()
+	return counts(e)
+}
+
+// readInputs reads the responses and lists; with responses it writes
+// responses.parquet as the responses are read, to a temporary file renamed
+// at the end.
+func readInputs(e *env, responses bool) error {
+	p := e.project
+	opt := pipeline.IngestOptions{}
+	var rf *atomicFile
+	if responses {
+		var err error
+		if rf, err = createAtomic(e.out("parquet", "responses.parquet")); err != nil {
+			return err
+		}
+		defer rf.abort()
+		opt.Responses = rf.reset
+	}
 	bar := e.progressBar("reading responses")
-	in, err := p.Ingest(pipeline.IngestOptions{Responses: rf.reset, Progress: bar.update})
+	opt.Progress = bar.update
+	// The streaming reader's memory does not grow with the rows; a soft
+	// limit keeps the garbage collector from letting it grow anyway
+	// (unless the user set GOMEMLIMIT).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(ingestMemoryLimit))
+	}
+	in, err := p.Ingest(opt)
 	bar.done()
 	if err != nil {
 		return err
 	}
-	if err := rf.commit(); err != nil {
-		return err
+	if rf != nil {
+		if err := rf.commit(); err != nil {
+			return err
+		}
 	}
 	e.tally = in.Responses.Tally
 	if err := writeFile(e.out("parquet", "attendance.parquet"), func(b *bytes.Buffer) error {
@@ -57,6 +90,14 @@ func ingest(e *env) error {
 }
 
 func aggregate(e *env) error {
+	if err := counts(e); err != nil {
+		return err
+	}
+	return participants(e, e.tally)
+}
+
+// counts writes results.parquet and tests.parquet.
+func counts(e *env) error {
 	p := e.project
 	// Counts come from ingest when it ran in this process, else from
 	// responses.parquet.
@@ -83,7 +124,8 @@ func aggregate(e *env) error {
 		return err
 	}
 	e.logf("aggregate: %d result rows for %d respondents, %d tests of independence", len(rows), t.Kept(), len(tests))
-	return participants(e, t)
+	e.tally = t
+	return nil
 }
 
 // participants resolves the lists into people and counts participation.
