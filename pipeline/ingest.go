@@ -221,6 +221,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 				if err := rw.WriteGroup(g); err != nil {
 					return err
 				}
+				s.recycle(g)
 			}
 			for _, f := range o.fps {
 				if err := spill.add(f.fp); err != nil {

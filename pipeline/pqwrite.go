@@ -290,27 +290,144 @@ func (p *pqWriter) dictChunk(dict []string, codes []int32, optional bool) column
 		c.i32(2, encPlain)
 		c.end()
 	})
-	var body []byte
+	body := make([]byte, 0, 16+len(codes)/2)
 	if optional {
-		levels := make([]uint32, len(codes))
-		for i, v := range codes {
-			if v >= 0 {
-				levels[i] = 1
-			}
-		}
-		enc := appendBitPacked(nil, levels, 1)
-		body = binary.LittleEndian.AppendUint32(body, uint32(len(enc)))
-		body = append(body, enc...)
+		body = append(body, 0, 0, 0, 0) // length of the levels, set below
+		body = appendLevels(body, codes)
+		binary.LittleEndian.PutUint32(body, uint32(len(body)-4))
 	}
 	width := max(1, bits.Len(uint(max(len(dict)-1, 0))))
-	vals := make([]uint32, 0, len(codes))
-	for _, v := range codes {
-		if v >= 0 {
-			vals = append(vals, uint32(v))
+	body = append(body, byte(width))
+	body = appendCodes(body, codes, width)
+	data, un := p.page(pageData, body, func(c *compact) {
+		c.begin(5)
+		c.i32(1, int32(len(codes)))
+		c.i32(2, encRLEDict)
+		c.i32(3, encRLE)
+		c.i32(4, encRLE)
+		c.end()
+	})
+	return columnChunk{pages: append(dpage, data...), dictLen: len(dpage), numValues: int64(len(codes)),
+		uncompressed: dun + un, encodings: []int32{encPlain, encRLE, encRLEDict}}
+}
+
+// appendLevels writes the definition levels of an optional column (1 for
+// a value, 0 for null): one RLE run when all are the same, else bit-packed.
+func appendLevels(b []byte, codes []int32) []byte {
+	nulls := 0
+	for _, c := range codes {
+		if c < 0 {
+			nulls++
 		}
 	}
-	body = append(body, byte(width))
-	body = appendBitPacked(body, vals, width)
+	if nulls == 0 || nulls == len(codes) {
+		b = binary.AppendUvarint(b, uint64(len(codes))<<1)
+		if nulls == 0 {
+			return append(b, 1)
+		}
+		return append(b, 0)
+	}
+	groups := (len(codes) + 7) / 8
+	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
+	for g := 0; g < groups; g++ {
+		var v byte
+		for i := 0; i < 8 && 8*g+i < len(codes); i++ {
+			if codes[8*g+i] >= 0 {
+				v |= 1 << i
+			}
+		}
+		b = append(b, v)
+	}
+	return b
+}
+
+// appendCodes writes the non-null codes: one RLE run when all are the
+// same, else bit-packed at width.
+func appendCodes(b []byte, codes []int32, width int) []byte {
+	n, first, same := 0, int32(-1), true
+	for _, c := range codes {
+		if c >= 0 {
+			if n == 0 {
+				first = c
+			} else if c != first {
+				same = false
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return b
+	}
+	if same {
+		b = binary.AppendUvarint(b, uint64(n)<<1)
+		for i := 0; i < (width+7)/8; i++ {
+			b = append(b, byte(first>>(8*i)))
+		}
+		return b
+	}
+	groups := (n + 7) / 8
+	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
+	var acc uint64
+	nb := 0
+	for _, c := range codes {
+		if c < 0 {
+			continue
+		}
+		acc |= uint64(c) << nb
+		nb += width
+		for nb >= 8 {
+			b = append(b, byte(acc))
+			acc >>= 8
+			nb -= 8
+		}
+	}
+	for pad := groups*8 - n; pad > 0; pad-- { // zeros to the end of the last group
+		nb += width
+		for nb >= 8 {
+			b = append(b, byte(acc))
+			acc >>= 8
+			nb -= 8
+		}
+	}
+	if nb > 0 {
+		b = append(b, byte(acc))
+	}
+	return b
+}
+
+// doubleDictChunk encodes a required DOUBLE column with a dictionary of
+// its distinct values (weights are few: often all 1).
+func (p *pqWriter) doubleDictChunk(vals []float64) columnChunk {
+	index := map[uint64]int32{}
+	var dict []float64
+	codes := make([]int32, len(vals))
+	last, lastCode := uint64(0), int32(-1)
+	for i, v := range vals {
+		b := math.Float64bits(v)
+		if lastCode >= 0 && b == last {
+			codes[i] = lastCode
+			continue
+		}
+		c, ok := index[b]
+		if !ok {
+			c = int32(len(dict))
+			index[b] = c
+			dict = append(dict, v)
+		}
+		codes[i], last, lastCode = c, b, c
+	}
+	var dbody []byte
+	for _, v := range dict {
+		dbody = binary.LittleEndian.AppendUint64(dbody, math.Float64bits(v))
+	}
+	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
+		c.begin(7)
+		c.i32(1, int32(len(dict)))
+		c.i32(2, encPlain)
+		c.end()
+	})
+	width := max(1, bits.Len(uint(max(len(dict)-1, 0))))
+	body := appendCodes([]byte{byte(width)}, codes, width)
 	data, un := p.page(pageData, body, func(c *compact) {
 		c.begin(5)
 		c.i32(1, int32(len(codes)))
@@ -335,31 +452,6 @@ func (p *pqWriter) deltaChunk(vals []int64) columnChunk {
 		c.end()
 	})
 	return columnChunk{pages: data, numValues: int64(len(vals)), uncompressed: un, encodings: []int32{encDeltaBinary, encRLE}}
-}
-
-// doubleChunk encodes a required DOUBLE column, PLAIN.
-func (p *pqWriter) doubleChunk(vals []float64) columnChunk {
-	body := make([]byte, 0, 8*len(vals))
-	for _, v := range vals {
-		body = binary.LittleEndian.AppendUint64(body, math.Float64bits(v))
-	}
-	data, un := p.page(pageData, body, func(c *compact) {
-		c.begin(5)
-		c.i32(1, int32(len(vals)))
-		c.i32(2, encPlain)
-		c.i32(3, encRLE)
-		c.i32(4, encRLE)
-		c.end()
-	})
-	return columnChunk{pages: data, numValues: int64(len(vals)), uncompressed: un, encodings: []int32{encPlain, encRLE}}
-}
-
-// appendBitPacked writes values as one bit-packed run of the RLE/bit-packing
-// hybrid (groups of 8, the last padded with zeros).
-func appendBitPacked(b []byte, vals []uint32, width int) []byte {
-	groups := (len(vals) + 7) / 8
-	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
-	return packBits(b, vals, width, groups*8)
 }
 
 // packBits appends n values (missing ones as 0) of width bits, LSB first.

@@ -102,7 +102,7 @@ func (rw *ResponsesWriter) encodeBody(g *RowGroup) {
 	for i, m := range g.Meeting {
 		codes[i] = remap[m]
 	}
-	body := []columnChunk{rw.pw.dictChunk(dict, codes, false), rw.pw.doubleChunk(g.Weight)}
+	body := []columnChunk{rw.pw.dictChunk(dict, codes, false), rw.pw.doubleDictChunk(g.Weight)}
 	for _, a := range g.Answers {
 		body = append(body, rw.pw.dictChunk(a.Dict, a.Codes, true))
 	}

@@ -64,7 +64,31 @@ type streamFile struct {
 	stopped   atomic.Bool
 	hasID     bool
 	hasTime   bool
-	closed    []bool // by field: a closed question's column (checked through the cache)
+	closed    []bool         // by field: a closed question's column (checked through the cache)
+	free      chan *RowGroup // row groups written, to fill again
+}
+
+// newGroup returns an empty row group, one already written when there is
+// one (its arrays keep their room: no growing them row by row again).
+func (s *streamFile) newGroup() *RowGroup {
+	select {
+	case g := <-s.free:
+		g.Lines, g.Meeting, g.Weight, g.body = g.Lines[:0], g.Meeting[:0], g.Weight[:0], nil
+		for i := range g.Answers {
+			g.Answers[i].Dict, g.Answers[i].Codes = g.Answers[i].Dict[:0], g.Answers[i].Codes[:0]
+		}
+		return g
+	default:
+		return &RowGroup{File: s.name, Answers: make([]AnswerColumn, len(s.answerQ))}
+	}
+}
+
+// recycle hands a written row group back.
+func (s *streamFile) recycle(g *RowGroup) {
+	select {
+	case s.free <- g:
+	default:
+	}
 }
 
 // streamCol is a closed question's column.
@@ -288,8 +312,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	o.tally = s.tally.Empty()
 	o.norm, o.folded = map[[3]string]int{}, map[[3]string]bool{}
 	w.gen++
-	g := &RowGroup{File: s.name, Answers: make([]AnswerColumn, len(s.answerQ))}
-	o.group = g
+	o.group = s.newGroup()
 	if start >= end {
 		return o
 	}
@@ -723,7 +746,7 @@ func openStream(q *Questionnaire, name string, r io.ReaderAt, size int64, opt Re
 	if opt.Encoding != EncodingAuto && opt.Encoding != EncodingUTF8 {
 		return nil, errFallback
 	}
-	s := &streamFile{name: name, r: r, size: size}
+	s := &streamFile{name: name, r: r, size: size, free: make(chan *RowGroup, 8)}
 	var head []byte
 	var err error
 	for n := 64 << 10; ; n *= 4 {

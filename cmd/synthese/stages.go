@@ -48,10 +48,10 @@ func readInputs(e *env, responses bool) error {
 	}
 	bar := e.progressBar("reading responses")
 	opt.Progress = bar.update
-	// The streaming reader's memory does not grow with the rows; a soft
-	// limit keeps the garbage collector from letting it grow anyway
-	// (unless the user set GOMEMLIMIT).
-	if os.Getenv("GOMEMLIMIT") == "" {
+	// Counting only, the streaming reader's memory does not grow with the
+	// rows; a soft limit keeps the garbage collector from letting the heap
+	// grow anyway (unless the user set GOMEMLIMIT).
+	if !responses && os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(ingestMemoryLimit))
 	}
 	in, err := p.Ingest(opt)

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// TestGeneratedProjectRuns: synthese gen writes the same bytes for the same
+// seed, and a project that runs end to end, every row accounted for; count
+// gives the results of run.
+func TestGeneratedProjectRuns(t *testing.T) {
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	for _, dir := range []string{a, b} {
+		if code, _, stderr := run(t, nil, "gen", "--rows", "3000", "--cities", "7", "--seed", "4", dir); code != 0 {
+			t.Fatalf("gen: exit %d: %s", code, stderr)
+		}
+	}
+	if ha, hb := hashes(t, a), hashes(t, b); len(ha) != 6 || !equalMaps(ha, hb) {
+		t.Fatalf("gen is not repeatable: %v vs %v", ha, hb)
+	}
+	out, counted := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "--quiet", "--data", a, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "count", "--quiet", "--data", a, "--out", counted); code != 0 {
+		t.Fatalf("count: exit %d: %s", code, stderr)
+	}
+	for _, f := range []string{"parquet/results.parquet", "parquet/tests.parquet", "quality.json"} {
+		x, _ := os.ReadFile(filepath.Join(out, f))
+		y, _ := os.ReadFile(filepath.Join(counted, f))
+		if len(x) == 0 || !bytes.Equal(x, y) {
+			t.Errorf("%s differs between run and count", f)
+		}
+	}
+	q, err := os.Open(filepath.Join(out, "quality.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	quality, err := pipeline.ReadQuality(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := quality.Responses
+	if r.RowsRead != 3000 || r.Respondents+r.RowsRejected[pipeline.RejectNoMeeting]+r.Duplicates != 3000 {
+		t.Errorf("rows read %d, kept %d, rejected %v: every generated row must be accounted for", r.RowsRead, r.Respondents, r.RowsRejected)
+	}
+	if r.ExplicitMissing == 0 || len(r.Normalised) == 0 {
+		t.Errorf("the generator writes some NSP and lower-case answers: %d missing, %d normalised", r.ExplicitMissing, len(r.Normalised))
+	}
+	if code, _, stderr := run(t, nil, "gen", a, b); code != exitBadInput || !strings.Contains(stderr, "one argument") {
+		t.Errorf("gen with two folders: exit %d, %q", code, stderr)
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestProgressBar: drawn on a terminal once the work has taken a second,
+// never on a pipe or in CI.
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	if isTerminal(&buf) {
+		t.Fatal("a buffer is not a terminal")
+	}
+	e := &env{stderr: &buf}
+	b := e.progressBar("reading")
+	b.update(50, 100)
+	b.done()
+	if buf.Len() != 0 {
+		t.Fatalf("a bar on a pipe: %q", buf.String())
+	}
+	e.tty = true
+	b = e.progressBar("reading")
+	b.update(10, 100) // too early: nothing yet
+	if buf.Len() != 0 {
+		t.Fatalf("a bar before a second of work: %q", buf.String())
+	}
+	b.start = time.Now().Add(-2 * time.Second)
+	b.update(50<<20, 100<<20)
+	b.done()
+	if got := buf.String(); !strings.Contains(got, " 50%") || !strings.Contains(got, "50 MiB / 100 MiB") || !strings.HasSuffix(got, "\r\033[K") {
+		t.Fatalf("bar = %q", got)
+	}
+	if _, _, stderr := run(t, map[string]string{"CI": "true"}, "run", "--out", t.TempDir()); strings.Contains(stderr, "\r") {
+		t.Fatalf("a bar in CI: %q", stderr)
+	}
+}

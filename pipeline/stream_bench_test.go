@@ -1,0 +1,116 @@
+package pipeline
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// genProject writes a generated project of n rows into a temporary folder.
+func genProject(b *testing.B, n int) (*Project, int64) {
+	b.Helper()
+	dir := b.TempDir()
+	if err := GenerateProject(dir, GenOptions{Rows: n, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	p, err := LoadProject(os.DirFS(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, _ := os.Stat(filepath.Join(dir, "responses.csv"))
+	return p, st.Size()
+}
+
+// BenchmarkStreamCount: the counting pass (no responses.parquet) over a
+// generated export of 200,000 rows, on every core.
+func BenchmarkStreamCount(b *testing.B) {
+	p, size := genProject(b, 200_000)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := p.Ingest(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStreamWithParquet: the same, writing responses.parquet.
+func BenchmarkStreamWithParquet(b *testing.B) {
+	p, size := genProject(b, 200_000)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for range b.N {
+		if _, err := p.Ingest(IngestOptions{Responses: func() (io.Writer, error) { return io.Discard, nil }}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanIndexed: the structural index and the record scanner alone.
+func BenchmarkScanIndexed(b *testing.B) {
+	var buf bytes.Buffer
+	if err := GenerateResponses(&buf, GenOptions{Rows: 50_000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	var x structural
+	var rec scanned
+	for range b.N {
+		x.reset()
+		x.extend(data, ',')
+		pos, k := 0, 0
+		for {
+			next, nk, st := scanRecordIndexed(data, &x, pos, k, true, ',', &rec)
+			if st != scanRecord {
+				break
+			}
+			pos, k = next, nk
+		}
+	}
+}
+
+// BenchmarkCacheLookup: resolving a cell through a column's cache.
+func BenchmarkCacheLookup(b *testing.B) {
+	var vc valueCache
+	keys := [][]byte{[]byte("Oui"), []byte("Non"), []byte("Coopération internationale"), []byte("En désaccord"), []byte("leviers, etat, pratiques")}
+	for _, k := range keys {
+		vc.add(&cacheEntry{key: string(k)})
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		k := keys[i%len(keys)]
+		w, h := cacheKey(k)
+		if e, _ := vc.find(k, w, h); e == nil {
+			b.Fatal("miss")
+		}
+	}
+}
+
+// BenchmarkResponsesWriter: encoding a row group of 50,000 respondents.
+func BenchmarkResponsesWriter(b *testing.B) {
+	p, _ := genProject(b, 1)
+	rw := NewResponsesWriter(io.Discard, p.Questionnaire, p.Manifest.MeetingQuestion)
+	g := &RowGroup{FirstID: 1, File: "responses.csv", Answers: make([]AnswerColumn, len(rw.questions))}
+	for i := range 50_000 {
+		g.Lines = append(g.Lines, int64(i+2))
+		g.Meeting = append(g.Meeting, int32(i%25))
+		g.Weight = append(g.Weight, 1)
+		for a := range g.Answers {
+			if i < 4 {
+				g.Answers[a].Dict = append(g.Answers[a].Dict, "x"+string(rune('a'+i)))
+			}
+			c := int32(i*7%5) - 1
+			g.Answers[a].Codes = append(g.Answers[a].Codes, c)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		g.body = nil
+		if err := rw.WriteGroup(g); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
