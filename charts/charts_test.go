@@ -153,3 +153,29 @@ func TestShorten(t *testing.T) {
 		}
 	}
 }
+
+// TestMeasureIsTheDrawnSize: a chart measured without drawing has the size
+// it is drawn at, and its placeholder header says so.
+func TestMeasureIsTheDrawnSize(t *testing.T) {
+	spec := smallCase(t)
+	spec.Pad = 3
+	var m Measure
+	if err := Draw(&m, spec); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Draw(&buf, spec); err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := png.DecodeConfig(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Size.X != drawn.Width || m.Size.Y != drawn.Height || m.Size.X != 948 {
+		t.Fatalf("measured %v, drawn %dx%d (want 945+3 wide)", m.Size, drawn.Width, drawn.Height)
+	}
+	ph, err := png.DecodeConfig(bytes.NewReader(PlaceholderPNG(m.Size)))
+	if err != nil || ph.Width != drawn.Width || ph.Height != drawn.Height {
+		t.Fatalf("placeholder: %v %v", ph, err)
+	}
+}

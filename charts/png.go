@@ -2,6 +2,7 @@ package charts
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -128,15 +129,39 @@ func (c *chunkWriter) flush() error {
 	return err
 }
 
+// Measure is a writer that charts are not drawn into: a Draw function given
+// one sets the size in pixels the chart would have, and returns at once.
+// The report lays pages out from chart sizes while the charts are drawn.
+type Measure struct{ Size image.Point }
+
+func (m *Measure) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+// pixelSize is the size of a chart of w × h points, pad columns added.
+func pixelSize(w, h vg.Length, pad int) image.Point {
+	return image.Pt(int(w/vg.Inch*vg.Length(dpi)+0.5)+pad, int(h/vg.Inch*vg.Length(dpi)+0.5))
+}
+
+// PlaceholderPNG is the header of a PNG of the given size, without pixels:
+// enough for a layout that only reads sizes (image.DecodeConfig).
+func PlaceholderPNG(size image.Point) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(size.X))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(size.Y))
+	ihdr[8], ihdr[9] = 8, 2
+	chunk(&b, "IHDR", ihdr[:])
+	return b.Bytes()
+}
+
 // newCanvas is a white canvas of w × h points at the charts' resolution.
 // Its drawing context places text glyphs, already rasterised at that
 // resolution, without resampling (nearest neighbour): the same pixels as
 // gg's default bilinear transform for glyphs on whole pixels, at a fraction
 // of its cost.
 func newCanvas(w, h vg.Length) *vgimg.Canvas {
-	pw := int(w/vg.Inch*vg.Length(dpi) + 0.5)
-	ph := int(h/vg.Inch*vg.Length(dpi) + 0.5)
-	img := image.NewRGBA(image.Rect(0, 0, pw, ph))
+	px := pixelSize(w, h, 0)
+	img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetInterpolator(xdraw.NearestNeighbor)
 	ctx.SetLineCapButt()

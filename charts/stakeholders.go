@@ -99,6 +99,10 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	rows := (len(entries) + 1) / 2
 	plotH := vg.Length(n)*vg.Points(24) + vg.Points(60)
 	legendH := vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
+	if m, ok := w.(*Measure); ok {
+		m.Size = pixelSize(Width, plotH+legendH, spec.Pad)
+		return nil
+	}
 	img := newCanvas(Width, plotH+legendH)
 	dc := draw.New(img)
 	p.Draw(draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4)))

@@ -66,6 +66,12 @@ type Input struct {
 	Date          time.Time         // document date (SOURCE_DATE_EPOCH)
 	Version       string
 
+	// Final, when set, is called once the layout is done and before the
+	// PDF is made: the charts given until then may be placeholders (PNG
+	// headers: sizes only, see charts.PlaceholderPNG), and Final puts the
+	// drawn ones in. The caller draws the charts meanwhile.
+	Final func(*Input) error
+
 	broken map[lineKey][]string // lines broken by earlier builds of the same input
 }
 
@@ -90,7 +96,46 @@ func Build(in Input) (*Document, error) {
 	gofpdf.SetDefaultCatalogSort(true)
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
-	// Charts in a fixed order, each a distinct width (see distinctWidths).
+	// With Final, the charts are placeholders (sizes only) until the PDF
+	// is made.
+	if in.Final == nil {
+		if err := distinctCharts(&in); err != nil {
+			return nil, err
+		}
+	}
+	// The layout tracks pages itself, so the contents' page numbers settle
+	// without making a PDF: a first layout finds the headings, a second one
+	// places them with the contents in. The PDF is made with that outline;
+	// if the contents moved a heading after all, the layout runs again.
+	in.broken = map[lineKey][]string{}
+	d, err := buildOnce(in, nil, false, false)
+	if err != nil {
+		return nil, err
+	}
+	toc := d.Outline
+	for pass := 0; ; pass++ {
+		if pass == 1 && in.Final != nil {
+			if err := in.Final(&in); err != nil {
+				return nil, err
+			}
+			if err := distinctCharts(&in); err != nil {
+				return nil, err
+			}
+		}
+		d, err := buildOnce(in, toc, true, pass >= 1)
+		if err != nil {
+			return nil, err
+		}
+		if pass >= 1 && sameOutline(d.Outline, toc) || pass == 4 {
+			return d, nil
+		}
+		toc = d.Outline
+	}
+}
+
+// distinctCharts makes the charts' widths distinct, in a fixed order (see
+// distinctWidths).
+func distinctCharts(in *Input) error {
 	widths := distinctWidths{}
 	pad := func(png []byte, what string) ([]byte, error) {
 		padded, err := widths.fix(png)
@@ -104,7 +149,7 @@ func Build(in Input) (*Document, error) {
 		if png, ok := in.Charts[qu.Name]; ok {
 			var err error
 			if charts[qu.Name], err = pad(png, "chart of "+qu.Name); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
@@ -112,7 +157,7 @@ func Build(in Input) (*Document, error) {
 	if in.Mix != nil {
 		var err error
 		if in.Mix, err = pad(in.Mix, "stakeholder chart"); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	meetingCharts := map[string][]byte{}
@@ -122,32 +167,13 @@ func Build(in Input) (*Document, error) {
 			if png, ok := in.MeetingCharts[key]; ok {
 				var err error
 				if meetingCharts[key], err = pad(png, "chart of meeting "+key); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		}
 	}
 	in.MeetingCharts = meetingCharts
-	// The layout tracks pages itself, so the contents' page numbers settle
-	// without making a PDF: a first layout finds the headings, a second one
-	// places them with the contents in. The PDF is made with that outline;
-	// if the contents moved a heading after all, the layout runs again.
-	in.broken = map[lineKey][]string{}
-	d, err := buildOnce(in, nil, false, false)
-	if err != nil {
-		return nil, err
-	}
-	toc := d.Outline
-	for pass := 0; ; pass++ {
-		d, err := buildOnce(in, toc, true, pass >= 1)
-		if err != nil {
-			return nil, err
-		}
-		if pass >= 1 && sameOutline(d.Outline, toc) || pass == 4 {
-			return d, nil
-		}
-		toc = d.Outline
-	}
+	return nil
 }
 
 func sameOutline(a, b []Entry) bool {

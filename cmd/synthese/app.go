@@ -36,15 +36,17 @@ func exitCode(err error) int {
 // env is what every stage needs: where the project is, where outputs go,
 // the clock, and where to say what happened.
 type env struct {
-	project *pipeline.Project
-	dataDir string // "" for the embedded default
-	outDir  string
-	now     time.Time
-	stdout  io.Writer
-	stderr  io.Writer
-	quiet   bool
-	tally   *pipeline.Tally // the counts, when ingest ran in this process
-	tty     bool            // stderr is a terminal: progress bars are drawn
+	project  *pipeline.Project
+	dataDir  string // "" for the embedded default
+	outDir   string
+	now      time.Time
+	stdout   io.Writer
+	stderr   io.Writer
+	quiet    bool
+	tally    *pipeline.Tally // the counts, when ingest ran in this process
+	tty      bool            // stderr is a terminal: progress bars are drawn
+	pipeline bool            // run: the report starts while the charts are drawn
+	pending  *pendingCharts  // the charts being drawn (run)
 }
 
 func (e *env) logf(format string, a ...any) {
@@ -80,6 +82,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 				if err != nil {
 					return err
 				}
+				e.pipeline = len(steps) > 1
 				for _, step := range steps {
 					if err := step(e); err != nil {
 						return err

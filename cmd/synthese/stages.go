@@ -163,6 +163,9 @@ func participants(e *env, respondents *pipeline.Tally) error {
 
 func report(e *env) error {
 	p := e.project
+	if e.pending != nil {
+		defer e.pending.wait() // no chart left half-written, whatever happens here
+	}
 	rows, err := e.results()
 	if err != nil {
 		return err
@@ -179,23 +182,45 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	pngs := map[string][]byte{}
-	for _, qu := range p.ReportedQuestions() {
-		r, err := readFile(e.chartPath(qu.Name), "charts")
-		if err != nil {
+	// In run, the charts are still being drawn: the layout starts from
+	// their sizes and the drawn charts go in before the PDF is made.
+	chartsOf := func(in *reports.Input, final bool) error {
+		get := func(path string) ([]byte, error) {
+			if e.pending != nil {
+				return e.pending.get(path, final)
+			}
+			r, err := readFile(path, "charts")
+			if err != nil {
+				return nil, err
+			}
+			return readAll(r), nil
+		}
+		in.Charts, in.MeetingCharts = map[string][]byte{}, map[string][]byte{}
+		for _, qu := range p.ReportedQuestions() {
+			b, err := get(e.chartPath(qu.Name))
+			if err != nil {
+				return err
+			}
+			in.Charts[qu.Name] = b
+		}
+		var err error
+		if in.Mix, err = get(e.out("charts", "stakeholders.png")); err != nil {
 			return err
 		}
-		pngs[qu.Name] = readAll(r)
+		for _, m := range p.Meetings {
+			for _, lang := range p.Manifest.Languages {
+				if b, err := get(e.meetingChartPath(m.ID, lang)); err == nil {
+					in.MeetingCharts[m.ID+"/"+lang] = b
+				}
+			}
+		}
+		return nil
 	}
 	people, err := load(e.out("parquet", "participants.parquet"), "aggregate", pipeline.ReadPeople)
 	if err != nil {
 		return err
 	}
 	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
-	if err != nil {
-		return err
-	}
-	mix, err := readFile(e.out("charts", "stakeholders.png"), "charts")
 	if err != nil {
 		return err
 	}
@@ -207,21 +232,24 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	meetingCharts := map[string][]byte{}
-	for _, m := range p.Meetings {
-		for _, lang := range p.Manifest.Languages {
-			if r, err := readFile(e.meetingChartPath(m.ID, lang), "charts"); err == nil {
-				meetingCharts[m.ID+"/"+lang] = readAll(r)
-			}
-		}
-	}
 	narrative, _, err := p.Narrative()
 	if err != nil {
 		return err
 	}
-	doc, err := reports.Build(reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative, MeetingCharts: meetingCharts,
-		People: people, Participation: counts, Mix: readAll(mix), Cities: cities,
-		Charts: pngs, Date: e.now, Version: version})
+	in := reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
+		People: people, Participation: counts, Cities: cities, Date: e.now, Version: version}
+	if err := chartsOf(&in, false); err != nil {
+		return err
+	}
+	if e.pending != nil {
+		in.Final = func(in *reports.Input) error { return chartsOf(in, true) }
+	}
+	doc, err := reports.Build(in)
+	if e.pending != nil {
+		if werr := e.pending.wait(); err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -272,16 +300,16 @@ func drawCharts(e *env) error {
 	// their order (see reports.distinctWidth).
 	type job struct {
 		path string
-		draw func(*bytes.Buffer) error
+		draw func(io.Writer) error
 	}
 	var jobs []job
 	for _, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
 			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, Pad: len(jobs)}
-		jobs = append(jobs, job{e.chartPath(qu.Name), func(b *bytes.Buffer) error { return charts.Draw(b, spec) }})
+		jobs = append(jobs, job{e.chartPath(qu.Name), func(w io.Writer) error { return charts.Draw(w, spec) }})
 	}
 	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, Pad: len(jobs)}
-	jobs = append(jobs, job{e.out("charts", "stakeholders.png"), func(b *bytes.Buffer) error { return charts.DrawMix(b, mix) }})
+	jobs = append(jobs, job{e.out("charts", "stakeholders.png"), func(w io.Writer) error { return charts.DrawMix(w, mix) }})
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
@@ -292,33 +320,95 @@ func drawCharts(e *env) error {
 		for _, lang := range p.Manifest.Languages {
 			spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s, Rows: rows,
 				Languages: []string{lang}, Numbers: p.QuestionNumbers(), Pad: len(jobs)}
-			jobs = append(jobs, job{e.meetingChartPath(s.ID, lang), func(b *bytes.Buffer) error { return charts.DrawMeeting(b, spec) }})
+			jobs = append(jobs, job{e.meetingChartPath(s.ID, lang), func(w io.Writer) error { return charts.DrawMeeting(w, spec) }})
 		}
 	}
-	// Charts are independent: draw them on every core. Errors are reported
-	// in chart order, whichever finished first.
+	// Charts are independent: draw them on every core. In run, the report
+	// starts from their sizes while they are drawn (see pendingCharts).
+	pc := &pendingCharts{placeholders: map[string][]byte{}, drawn: map[string][]byte{}}
+	if e.pipeline {
+		for _, j := range jobs {
+			var m charts.Measure
+			if err := j.draw(&m); err != nil {
+				return fmt.Errorf("%s: %w", j.path, err)
+			}
+			pc.placeholders[j.path] = charts.PlaceholderPNG(m.Size)
+		}
+	}
 	errs := make([]error, len(jobs))
 	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = writeFile(jobs[i].path, jobs[i].draw)
-			}
-		}()
+	pc.wg.Add(1)
+	go func() {
+		defer pc.wg.Done()
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					var png []byte
+					errs[i] = writeFile(jobs[i].path, func(b *bytes.Buffer) error {
+						err := jobs[i].draw(b)
+						png = b.Bytes()
+						return err
+					})
+					pc.mu.Lock()
+					pc.drawn[jobs[i].path] = png
+					pc.mu.Unlock()
+				}
+			}()
+		}
+		for i := range jobs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		pc.err = errors.Join(errs...)
+	}()
+	if e.pipeline {
+		e.pending = pc
+		e.logf("charts: drawing %d charts in %s", len(jobs), e.out("charts"))
+		return nil
 	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := pc.wait(); err != nil {
 		return err
 	}
 	e.logf("charts: %d charts in %s", len(jobs), e.out("charts"))
 	return nil
+}
+
+// pendingCharts are charts being drawn: their sizes are known (as
+// placeholder PNG headers) before their pixels.
+type pendingCharts struct {
+	placeholders map[string][]byte
+	mu           sync.Mutex
+	drawn        map[string][]byte
+	wg           sync.WaitGroup
+	err          error
+}
+
+func (pc *pendingCharts) wait() error {
+	pc.wg.Wait()
+	return pc.err
+}
+
+// get returns a chart: its placeholder, or once drawn (final) its PNG.
+func (pc *pendingCharts) get(path string, final bool) ([]byte, error) {
+	if !final {
+		if b, ok := pc.placeholders[path]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("%s: no such chart", path)
+	}
+	if err := pc.wait(); err != nil {
+		return nil, err
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if b, ok := pc.drawn[path]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("%s: no such chart", path)
 }
 
 // meetingChartPath is where a meeting's chart goes.
