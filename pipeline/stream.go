@@ -233,7 +233,6 @@ type streamWorker struct {
 	scratch []byte
 	rowAns  []*cacheEntry
 	mask    []uint64
-	chosen  []int
 	weights map[string]float64
 	extra   []*cacheEntry // entries with a normalisation the cache had no room for
 	touched []*cacheEntry // entries counted in the current chunk
