@@ -719,8 +719,10 @@ func (s *streamFile) pass(merge func(*chunkOut) error) error {
 		if first != nil {
 			continue
 		}
-		if o.err == nil && o.start != prevEnd {
-			o = fix.run(k, prevEnd) // its speculative start was inside a quoted field
+		if o.start != prevEnd {
+			// Its speculative start was inside a quoted field (and what it
+			// read, an error included, means nothing): read it again.
+			o = fix.run(k, prevEnd)
 			if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
 				s.rw.encodeBody(o.group)
 			}
