@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -138,7 +141,9 @@ func ReadResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQu
 }
 
 // TallyResponsesParquet counts responses.parquet without holding its rows:
-// the aggregate stage's input when it runs on its own.
+// the aggregate stage's input when it runs on its own. Row groups are read
+// column by column, on every core, each into its own tally (counts and
+// exact sums add up in any order).
 func TallyResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQuestion string, weighted bool) (*Tally, error) {
 	f, err := parquet.OpenFile(r, size)
 	if err != nil {
@@ -149,77 +154,169 @@ func TallyResponsesParquet(r io.ReaderAt, size int64, q *Questionnaire, meetingQ
 		return nil, err
 	}
 	cols := f.Schema().Columns()
-	colQ := make([]int, len(cols)) // tally question of each column, -1 for the fixed ones
+	colIndex := map[string]int{}
 	for i, path := range cols {
-		colQ[i] = -1
-		if qi, ok := t.questionIdx[path[0]]; ok && path[0] != meetingQuestion {
-			colQ[i] = qi
-		}
+		colIndex[path[0]] = i
 	}
-	meetingQ := t.questionIdx[meetingQuestion]
-	codes := make([]map[string][]int, len(t.Questions)) // text -> choice positions, per question
-	for i := range codes {
-		codes[i] = map[string][]int{}
+	if _, ok := colIndex[colMeeting]; !ok {
+		return nil, fmt.Errorf("reading responses: no %s column", colMeeting)
 	}
-	lookup := func(qi int, text string) ([]int, error) {
-		if c, ok := codes[qi][text]; ok {
-			return c, nil
-		}
-		var c []int
-		for _, name := range strings.Fields(text) {
-			k, ok := t.Questions[qi].index[name]
-			if !ok {
-				return nil, fmt.Errorf("reading responses: %q is not a choice of %q", name, t.Questions[qi].Question.Name)
-			}
-			c = append(c, k)
-		}
-		codes[qi][text] = c
-		return c, nil
-	}
-	pr := parquet.NewReader(f)
-	defer pr.Close()
-	buf := make([]parquet.Row, 1024)
-	type answer struct {
-		q     int
-		codes []int
-	}
-	var answers []answer
-	for {
-		n, err := pr.ReadRows(buf)
-		for _, row := range buf[:n] {
-			m, w := -1, 1.0
-			answers = answers[:0]
-			for _, v := range row {
-				switch name := cols[v.Column()][0]; {
-				case name == colMeeting:
-					m = t.MeetingIndex(string(v.ByteArray()))
-				case name == colWeight:
-					w = v.Double()
-				case v.IsNull() || colQ[v.Column()] < 0:
-				default:
-					qi := colQ[v.Column()]
-					c, err := lookup(qi, string(v.ByteArray()))
-					if err != nil {
-						return nil, err
-					}
-					answers = append(answers, answer{qi, c})
+	groups := f.RowGroups()
+	next := make(chan int)
+	tallies := make([]*Tally, min(runtime.GOMAXPROCS(0), max(len(groups), 1)))
+	errs := make([]error, len(tallies))
+	var wg sync.WaitGroup
+	for w := range tallies {
+		tallies[w] = t.Empty()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tg := &groupTally{t: tallies[w], cols: cols, colIndex: colIndex, meetingQuestion: meetingQuestion, weighted: weighted}
+			for g := range next {
+				if errs[w] == nil {
+					errs[w] = tg.read(groups[g])
 				}
 			}
-			if m < 0 {
-				return nil, fmt.Errorf("reading responses: a row without a known meeting")
-			}
-			t.Respondents[m]++
-			t.Questions[meetingQ].add(m, []int{t.Questions[meetingQ].index[t.Meetings[m]]}, w, weighted)
-			for _, a := range answers {
-				t.Questions[a.q].add(m, a.codes, w, weighted)
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading responses: %w", err)
-		}
+		}()
+	}
+	for g := range groups {
+		next <- g
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("reading responses: %w", err)
+	}
+	for _, part := range tallies {
+		t.Merge(part)
 	}
 	return t, nil
+}
+
+// groupTally counts row groups of responses.parquet into t.
+type groupTally struct {
+	t               *Tally
+	cols            [][]string
+	colIndex        map[string]int
+	meetingQuestion string
+	weighted        bool
+	codes           map[[2]int][]int // (question, text id) -> choice positions
+	texts           []map[string]int // per question: text -> id
+	buf             []parquet.Value
+	meeting         []int
+	weight          []float64
+}
+
+// column reads one column chunk, calling fn with each row's value.
+func (g *groupTally) column(cc parquet.ColumnChunk, fn func(i int, v parquet.Value) error) error {
+	if g.buf == nil {
+		g.buf = make([]parquet.Value, 4096)
+	}
+	pages := cc.Pages()
+	defer pages.Close()
+	i := 0
+	for {
+		page, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		vr := page.Values()
+		for {
+			n, err := vr.ReadValues(g.buf)
+			for _, v := range g.buf[:n] {
+				if err := fn(i, v); err != nil {
+					return err
+				}
+				i++
+			}
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+		}
+		parquet.Release(page)
+	}
+}
+
+func (g *groupTally) read(rg parquet.RowGroup) error {
+	t := g.t
+	if g.texts == nil {
+		g.texts = make([]map[string]int, len(t.Questions))
+		for i := range g.texts {
+			g.texts[i] = map[string]int{}
+		}
+		g.codes = map[[2]int][]int{}
+	}
+	n := int(rg.NumRows())
+	chunks := rg.ColumnChunks()
+	g.meeting, g.weight = slices.Grow(g.meeting[:0], n)[:n], slices.Grow(g.weight[:0], n)[:n]
+	for i := range g.weight {
+		g.weight[i] = 1
+	}
+	last, lastM := "", -1
+	err := g.column(chunks[g.colIndex[colMeeting]], func(i int, v parquet.Value) error {
+		if id := v.ByteArray(); lastM < 0 || string(id) != last {
+			last, lastM = string(id), t.MeetingIndex(string(id))
+			if lastM < 0 {
+				return fmt.Errorf("%q is not a meeting", id)
+			}
+		}
+		g.meeting[i] = lastM
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if wc, ok := g.colIndex[colWeight]; ok {
+		if err := g.column(chunks[wc], func(i int, v parquet.Value) error { g.weight[i] = v.Double(); return nil }); err != nil {
+			return err
+		}
+	}
+	mq := t.questionIdx[g.meetingQuestion]
+	choice := make([][]int, len(t.Meetings)) // the meeting question's answer: the meeting
+	for m, id := range t.Meetings {
+		choice[m] = []int{t.Questions[mq].index[id]}
+	}
+	for i, m := range g.meeting {
+		t.Respondents[m]++
+		t.Questions[mq].add(m, choice[m], g.weight[i], g.weighted)
+	}
+	for c, path := range g.cols {
+		qi, ok := t.questionIdx[path[0]]
+		if !ok || path[0] == g.meetingQuestion {
+			continue
+		}
+		qt := t.Questions[qi]
+		texts := g.texts[qi]
+		err := g.column(chunks[c], func(i int, v parquet.Value) error {
+			if v.IsNull() {
+				return nil
+			}
+			id, ok := texts[string(v.ByteArray())]
+			if !ok {
+				var c []int
+				for _, name := range strings.Fields(string(v.ByteArray())) {
+					k, ok := qt.index[name]
+					if !ok {
+						return fmt.Errorf("%q is not a choice of %q", name, qt.Question.Name)
+					}
+					c = append(c, k)
+				}
+				id = len(texts)
+				texts[string(v.ByteArray())] = id
+				g.codes[[2]int{qi, id}] = c
+			}
+			qt.add(g.meeting[i], g.codes[[2]int{qi, id}], g.weight[i], g.weighted)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
