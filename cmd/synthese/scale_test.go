@@ -31,11 +31,21 @@ func TestGeneratedProjectRuns(t *testing.T) {
 	if code, _, stderr := run(t, nil, "count", "--quiet", "--data", a, "--out", counted); code != 0 {
 		t.Fatalf("count: exit %d: %s", code, stderr)
 	}
+	// The stages on their own: aggregate counts responses.parquet, not
+	// ingest's counts in memory.
+	staged := t.TempDir()
+	for _, stage := range []string{"ingest", "aggregate"} {
+		if code, _, stderr := run(t, nil, stage, "--quiet", "--data", a, "--out", staged); code != 0 {
+			t.Fatalf("%s: exit %d: %s", stage, code, stderr)
+		}
+	}
 	for _, f := range []string{"parquet/results.parquet", "parquet/tests.parquet", "quality.json"} {
 		x, _ := os.ReadFile(filepath.Join(out, f))
-		y, _ := os.ReadFile(filepath.Join(counted, f))
-		if len(x) == 0 || !bytes.Equal(x, y) {
-			t.Errorf("%s differs between run and count", f)
+		for _, other := range []string{counted, staged} {
+			y, _ := os.ReadFile(filepath.Join(other, f))
+			if len(x) == 0 || !bytes.Equal(x, y) {
+				t.Errorf("%s differs between run and %s", f, other)
+			}
 		}
 	}
 	q, err := os.Open(filepath.Join(out, "quality.json"))
