@@ -42,32 +42,11 @@ type scanned struct {
 // scanRecordAt reads the record starting at pos. atEOF says that buf ends
 // where the input does. It returns the position after the record.
 func scanRecordAt(buf []byte, pos int, atEOF bool, comma byte, rec *scanned) (int, scanStatus) {
-	rec.fields = rec.fields[:0]
-	rec.lines, rec.skip = 0, 0
 	n := len(buf)
-	// Empty lines ("\n", "\r\n", and a lone "\r" ending the input).
-	for pos < n {
-		switch {
-		case buf[pos] == '\n':
-			pos++
-		case buf[pos] == '\r' && pos+1 < n && buf[pos+1] == '\n':
-			pos += 2
-		case buf[pos] == '\r' && pos+1 == n:
-			if !atEOF {
-				return pos, scanMore
-			}
-			return n, scanEOF
-		default:
-			goto fields
-		}
-		rec.lines++
-		rec.skip++
+	pos, st := skipEmptyLines(buf, pos, atEOF, rec)
+	if st != scanRecord {
+		return pos, st
 	}
-	if atEOF {
-		return pos, scanEOF
-	}
-	return pos, scanMore
-fields:
 	p := pos
 	for {
 		if p < n && buf[p] == '"' {
@@ -160,6 +139,36 @@ fields:
 			p = k + 1
 		}
 	}
+}
+
+// skipEmptyLines resets rec and skips the empty lines at pos ("\n",
+// "\r\n", and a lone "\r" ending the input), counting them. It returns
+// scanRecord when a record starts at the position it returns.
+func skipEmptyLines(buf []byte, pos int, atEOF bool, rec *scanned) (int, scanStatus) {
+	rec.fields = rec.fields[:0]
+	rec.lines, rec.skip = 0, 0
+	n := len(buf)
+	for pos < n {
+		switch {
+		case buf[pos] == '\n':
+			pos++
+		case buf[pos] == '\r' && pos+1 < n && buf[pos+1] == '\n':
+			pos += 2
+		case buf[pos] == '\r' && pos+1 == n:
+			if !atEOF {
+				return pos, scanMore
+			}
+			return n, scanEOF
+		default:
+			return pos, scanRecord
+		}
+		rec.lines++
+		rec.skip++
+	}
+	if atEOF {
+		return pos, scanEOF
+	}
+	return pos, scanMore
 }
 
 var (
@@ -255,31 +264,11 @@ func (x *structural) reset() { x.pos, x.upto = x.pos[:0], 0 }
 // records, the same results. k is the position in x.pos of the first
 // entry at or after pos; it returns the one after the record.
 func scanRecordIndexed(buf []byte, x *structural, pos, k int, atEOF bool, comma byte, rec *scanned) (int, int, scanStatus) {
-	rec.fields = rec.fields[:0]
-	rec.lines, rec.skip = 0, 0
 	n := len(buf)
-	for pos < n {
-		switch {
-		case buf[pos] == '\n':
-			pos++
-		case buf[pos] == '\r' && pos+1 < n && buf[pos+1] == '\n':
-			pos += 2
-		case buf[pos] == '\r' && pos+1 == n:
-			if !atEOF {
-				return pos, k, scanMore
-			}
-			return n, k, scanEOF
-		default:
-			goto fields
-		}
-		rec.lines++
-		rec.skip++
+	pos, st := skipEmptyLines(buf, pos, atEOF, rec)
+	if st != scanRecord {
+		return pos, k, st
 	}
-	if atEOF {
-		return pos, k, scanEOF
-	}
-	return pos, k, scanMore
-fields:
 	ps := x.pos
 	for k < len(ps) && int(ps[k]) < pos {
 		k++

@@ -284,19 +284,26 @@ func (p *pqWriter) dictChunk(dict []string, codes []int32, optional bool) column
 		dbody = binary.LittleEndian.AppendUint32(dbody, uint32(len(s)))
 		dbody = append(dbody, s...)
 	}
-	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
-		c.begin(7)
-		c.i32(1, int32(len(dict)))
-		c.i32(2, encPlain)
-		c.end()
-	})
 	body := make([]byte, 0, 16+len(codes)/2)
 	if optional {
 		body = append(body, 0, 0, 0, 0) // length of the levels, set below
 		body = appendLevels(body, codes)
 		binary.LittleEndian.PutUint32(body, uint32(len(body)-4))
 	}
-	width := max(1, bits.Len(uint(max(len(dict)-1, 0))))
+	return p.dictionaryChunk(dbody, len(dict), body, codes)
+}
+
+// dictionaryChunk makes a column chunk of a dictionary page (its values
+// PLAIN in dbody) and a data page: body (the levels, if any) followed by
+// the non-null codes.
+func (p *pqWriter) dictionaryChunk(dbody []byte, n int, body []byte, codes []int32) columnChunk {
+	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
+		c.begin(7)
+		c.i32(1, int32(n))
+		c.i32(2, encPlain)
+		c.end()
+	})
+	width := max(1, bits.Len(uint(max(n-1, 0))))
 	body = append(body, byte(width))
 	body = appendCodes(body, codes, width)
 	data, un := p.page(pageData, body, func(c *compact) {
@@ -420,24 +427,7 @@ func (p *pqWriter) doubleDictChunk(vals []float64) columnChunk {
 	for _, v := range dict {
 		dbody = binary.LittleEndian.AppendUint64(dbody, math.Float64bits(v))
 	}
-	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
-		c.begin(7)
-		c.i32(1, int32(len(dict)))
-		c.i32(2, encPlain)
-		c.end()
-	})
-	width := max(1, bits.Len(uint(max(len(dict)-1, 0))))
-	body := appendCodes([]byte{byte(width)}, codes, width)
-	data, un := p.page(pageData, body, func(c *compact) {
-		c.begin(5)
-		c.i32(1, int32(len(codes)))
-		c.i32(2, encRLEDict)
-		c.i32(3, encRLE)
-		c.i32(4, encRLE)
-		c.end()
-	})
-	return columnChunk{pages: append(dpage, data...), dictLen: len(dpage), numValues: int64(len(codes)),
-		uncompressed: dun + un, encodings: []int32{encPlain, encRLE, encRLEDict}}
+	return p.dictionaryChunk(dbody, len(dict), nil, codes)
 }
 
 // deltaChunk encodes a required INT64 column with DELTA_BINARY_PACKED.
