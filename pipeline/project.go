@@ -230,12 +230,6 @@ func (p *Project) ReportedQuestions() []Question {
 	return out
 }
 
-// Aggregate counts respondents' answers with the manifest's meeting question
-// and small-cell threshold (see the package function Aggregate).
-func (p *Project) Aggregate(respondents []Respondent) ([]Result, error) {
-	return Aggregate(p.Questionnaire, p.Manifest.MeetingQuestion, respondents, p.Manifest.SmallCell, p.Manifest.WeightColumn != "")
-}
-
 // ParticipantRules reads the rule files named in the manifest (nil for
 // those it does not name).
 func (p *Project) ParticipantRules() (*OrgTypes, *Cities, *MergeRules, error) {
