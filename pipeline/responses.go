@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -636,7 +637,7 @@ func (p *plan) row(rec []string, line int, into *Responses) {
 			cellRejects = append(cellRejects, r)
 		}
 		if c.choice != "" {
-			if o.chosen {
+			if o.chosen && !slices.Contains(split[c.q.Name], c.choice) { // a choice's column may come twice
 				split[c.q.Name] = append(split[c.q.Name], c.choice)
 			}
 			continue

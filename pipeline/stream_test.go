@@ -174,6 +174,8 @@ func FuzzStreamMatchesReference(f *testing.F) {
 	}
 	f.Add([]byte("ville,q1\r\n\"oujda\",\"oui\"\r\n\r\n\"oujda\r\n\",oui\r"), uint8(1))
 	f.Add([]byte("Horodateur;ville;q1\n1;oujda;oui\n1;oujda;oui\n2;laayoune;\"o\"\"ui\"\n"), uint8(3))
+	// A choice's split column twice: the choice counts once.
+	f.Add([]byte("ville,q2/leviers,q2/leviers,q2/etat\noujda,1,1,0\nlaayoune,0,1,1\n"), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint8) {
 		fsys := fuzzProject(data)
 		p, err := LoadProject(fsys)
