@@ -768,7 +768,11 @@ func openStream(q *Questionnaire, name string, r io.ReaderAt, size int64, opt Re
 	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
 		text = 3
 	}
-	if !utf8.Valid(trimPartialRune(head[text:])) {
+	checked := head[text:]
+	if int64(len(head)) < size { // the head may end inside a character
+		checked = trimPartialRune(checked)
+	}
+	if !utf8.Valid(checked) {
 		return nil, errFallback
 	}
 	s.comma = byte(detectDelimiter(head[text:]))
