@@ -159,12 +159,7 @@ func Draw(w io.Writer, spec Spec) error {
 	for i, c := range cats {
 		axis[i] = c.T("axis_share")
 	}
-	p.X.Label.Text = bilingual(axis, spec.Languages)
-	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.X.Min, p.X.Max = 0, 100
-	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
+	percentAxis(p, bilingual(axis, spec.Languages), labelSize)
 	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)}})
 
 	n := len(spec.Scopes)
@@ -275,6 +270,17 @@ func legendLabel(labels, langs []string) string {
 		return strings.Join(out, "\n")
 	}
 	return bilingual(labels, langs)
+}
+
+// percentAxis sets a chart's x axis: 0 to 100 %, labelled, in the charts'
+// face; y tick labels at ySize.
+func percentAxis(p *plot.Plot, label string, ySize float64) {
+	p.X.Label.Text = label
+	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
+	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: vg.Length(ySize)}
+	p.X.Min, p.X.Max = 0, 100
+	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
 }
 
 func percentTicks() []plot.Tick {

@@ -79,12 +79,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	}
 	p.Title.Text = strings.Join(titleLines, "\n")
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
-	p.X.Label.Text = bilingual(axis, spec.Languages)
-	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize - 0.5}
-	p.X.Min, p.X.Max = 0, 100
-	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
+	percentAxis(p, bilingual(axis, spec.Languages), labelSize-0.5)
 	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)}})
 	names := make([]string, n)
 	var allXYs plotter.XYs

@@ -47,12 +47,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	}
 	p.Title.Text = bilingual(title, spec.Languages)
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
-	p.X.Label.Text = bilingual(axis, spec.Languages)
-	p.X.Label.TextStyle.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.X.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.Y.Tick.Label.Font = font.Font{Typeface: typeface, Size: labelSize}
-	p.X.Min, p.X.Max = 0, 100
-	p.X.Tick.Marker = plot.ConstantTicks(percentTicks())
+	percentAxis(p, bilingual(axis, spec.Languages), labelSize)
 	names := make([]string, n)
 	for i, s := range spec.Scopes {
 		labels := make([]string, len(spec.Languages))

@@ -157,7 +157,13 @@ func similarity(a, b string) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
-	// Three rolling rows of the distance matrix (i-2, i-1, i).
+	return 1 - float64(editDistance(ra, rb, true))/float64(max(len(ra), len(rb)))
+}
+
+// editDistance counts the insertions, deletions and substitutions (and,
+// with transpose, swaps of adjacent letters: the optimal string alignment
+// distance) that turn a into b, with three rolling rows of the matrix.
+func editDistance(ra, rb []rune, transpose bool) int {
 	var buf [3 * 64]int
 	n := len(rb) + 1
 	var rows []int
@@ -178,13 +184,13 @@ func similarity(a, b string) float64 {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+			if transpose && i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
 				cur[j] = min(cur[j], pp[j-2]+1)
 			}
 		}
 		pp, prev, cur = prev, cur, pp
 	}
-	return 1 - float64(prev[len(rb)])/float64(max(len(ra), len(rb)))
+	return prev[len(rb)]
 }
 
 // Thresholds of the name match: the surnames must be close, the first names

@@ -373,33 +373,41 @@ func appendCodes(b []byte, codes []int32, width int) []byte {
 		return b
 	}
 	groups := (n + 7) / 8
-	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
-	var acc uint64
-	nb := 0
+	bp := bitPacker{b: binary.AppendUvarint(b, uint64(groups)<<1|1)}
 	for _, c := range codes {
-		if c < 0 {
-			continue
-		}
-		acc |= uint64(c) << nb
-		nb += width
-		for nb >= 8 {
-			b = append(b, byte(acc))
-			acc >>= 8
-			nb -= 8
+		if c >= 0 {
+			bp.put(uint64(c), width)
 		}
 	}
 	for pad := groups*8 - n; pad > 0; pad-- { // zeros to the end of the last group
-		nb += width
-		for nb >= 8 {
-			b = append(b, byte(acc))
-			acc >>= 8
-			nb -= 8
-		}
+		bp.put(0, width)
 	}
-	if nb > 0 {
-		b = append(b, byte(acc))
+	return bp.flush()
+}
+
+// bitPacker appends values of a few bits, least significant bit first.
+type bitPacker struct {
+	b   []byte
+	acc uint64
+	nb  int
+}
+
+func (p *bitPacker) put(v uint64, width int) {
+	p.acc |= v << p.nb
+	p.nb += width
+	for p.nb >= 8 {
+		p.b = append(p.b, byte(p.acc))
+		p.acc >>= 8
+		p.nb -= 8
 	}
-	return b
+}
+
+// flush writes the last, partly filled byte.
+func (p *bitPacker) flush() []byte {
+	if p.nb > 0 {
+		p.b = append(p.b, byte(p.acc))
+	}
+	return p.b
 }
 
 // doubleDictChunk encodes a required DOUBLE column with a dictionary of
@@ -446,25 +454,15 @@ func (p *pqWriter) deltaChunk(vals []int64) columnChunk {
 
 // packBits appends n values (missing ones as 0) of width bits, LSB first.
 func packBits(b []byte, vals []uint32, width, n int) []byte {
-	var acc uint64
-	nb := 0
+	bp := bitPacker{b: b}
 	for i := 0; i < n; i++ {
 		var v uint64
 		if i < len(vals) {
 			v = uint64(vals[i])
 		}
-		acc |= v << nb
-		nb += width
-		for nb >= 8 {
-			b = append(b, byte(acc))
-			acc >>= 8
-			nb -= 8
-		}
+		bp.put(v, width)
 	}
-	if nb > 0 {
-		b = append(b, byte(acc))
-	}
-	return b
+	return bp.flush()
 }
 
 // appendDelta writes DELTA_BINARY_PACKED: blocks of 128 deltas in 4
