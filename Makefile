@@ -58,7 +58,7 @@ bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
 	cd bench/duckdb && CGO_ENABLED=1 $(GO) build -o ../../bin/duckdb-bench .
 
 FUZZTIME ?= 60s
-FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference FuzzScanIndexed
+FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference
 
 # Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:

@@ -167,6 +167,7 @@ func (p *Project) streamOf(src *source, into *Responses) (*streamFile, error) {
 	for _, name := range responseQuestions(p.Questionnaire, p.Manifest.MeetingQuestion) {
 		s.answerQ = append(s.answerQ, t.questionIdx[name])
 	}
+	s.fast = newFastPlan(s)
 	return s, nil
 }
 
@@ -203,6 +204,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 				res.Rejects = append(res.Rejects, r)
 			}
 			res.RowsRead += o.rowsRead
+			res.fastRows += o.fast
 			rows += o.rowsRead
 			res.Duplicates += o.dups
 			res.ExplicitMissing += o.missing

@@ -35,6 +35,10 @@ import (
 // tests make it small.
 var streamChunkSize int64 = 4 << 20
 
+// useFastRows lets the streaming reader take plain records on its fast
+// path (fastrow.go); tests turn it off to compare.
+var useFastRows = true
+
 // errFallback asks for the file to be read by the reference reader.
 var errFallback = errors.New("not for the streaming reader")
 
@@ -66,6 +70,7 @@ type streamFile struct {
 	hasTime   bool
 	closed    []bool         // by field: a closed question's column (checked through the cache)
 	free      chan *RowGroup // row groups written, to fill again
+	fast      *fastPlan      // nil: every record goes through row
 }
 
 // newGroup returns an empty row group, one already written when there is
@@ -111,53 +116,73 @@ type cacheEntry struct {
 	dictCode int32
 	q        int     // the question, in the tally
 	kept     []int64 // kept respondents who gave this answer, per meeting, in the current chunk
+	fast     []int64 // the same, of the records the fast path took
 	touched  bool    // kept is not all zero
 	invalid  bool    // the text is not UTF-8
+	plain    bool    // neither invalid nor rejected: the fast path takes it
 }
 
-// valueCache maps cell texts to entries: open addressing, the first 24
-// bytes of each text held in the slot, so a lookup compares three words
-// (and the rest of the text only when it is longer).
+// valueCache maps cell texts to entries: open addressing, each slot
+// holding the first 16 and the last 8 bytes of its text and its length, so
+// a lookup compares three words (and the whole text only when it is
+// longer than 24 bytes).
 type valueCache struct {
 	slots []cacheSlot
 	count int
 }
 
 type cacheSlot struct {
-	w [3]uint64 // the text's first 24 bytes, zero-padded
-	n int       // its length + 1; 0: empty
+	k keyWords
+	n int // the text's length + 1; 0: empty
 	e *cacheEntry
 }
 
+// keyWords are a text's bytes 0–8 and 8–16, zero-padded, and beyond 16
+// bytes its last eight.
+type keyWords struct{ first, mid, last uint64 }
+
 // cacheKey reads the words of a text and hashes them.
-func cacheKey(b []byte) (w [3]uint64, h uint64) {
+func cacheKey(b []byte) (keyWords, uint64) {
 	n := len(b)
-	le := binary.LittleEndian
-	// tail is the bytes of b from 8k to n (fewer than 8), read as the last
-	// eight bytes of b shifted: no copy.
-	tail := func(k int) uint64 { return le.Uint64(b[n-8:]) >> (8 * uint(8*k+8-n)) }
-	switch {
-	case n >= 24:
-		w[0], w[1], w[2] = le.Uint64(b), le.Uint64(b[8:]), le.Uint64(b[16:])
-	case n >= 16:
-		w[0], w[1], w[2] = le.Uint64(b), le.Uint64(b[8:]), tail(2)
-	case n >= 8:
-		w[0], w[1] = le.Uint64(b), tail(1)
-	default:
-		for i := n - 1; i >= 0; i-- {
-			w[0] = w[0]<<8 | uint64(b[i])
-		}
+	var pad [24]byte
+	copy(pad[:], b)
+	k := keyWords{first: binary.LittleEndian.Uint64(pad[:]), mid: binary.LittleEndian.Uint64(pad[8:])}
+	if n > 16 {
+		k.last = binary.LittleEndian.Uint64(b[n-8:])
 	}
-	h = uint64(len(b))*0x9e3779b97f4a7c15 ^ w[0]*0xff51afd7ed558ccd ^ bits.RotateLeft64(w[1]*0xc4ceb9fe1a85ec53, 21) ^ bits.RotateLeft64(w[2]*0x94d049bb133111eb, 42)
-	if len(b) > 24 {
-		h ^= binary.LittleEndian.Uint64(b[len(b)-8:]) * 0x2545f4914f6cdd1d
-	}
-	h ^= h >> 29
-	h *= 0xbf58476d1ce4e5b9
-	return w, h ^ h>>32
+	return k, mixKey(k, n)
 }
 
-func (vc *valueCache) find(b []byte, w [3]uint64, h uint64) (*cacheEntry, int) {
+// cacheKeyIn is cacheKey of buf[i:i+n], without a branch on the length
+// when buf holds 16 bytes from i (the bytes past the text are masked).
+func cacheKeyIn(buf []byte, i, n int) (keyWords, uint64) {
+	if i+16 > len(buf) {
+		return cacheKey(buf[i : i+n])
+	}
+	le := binary.LittleEndian
+	var lastMask uint64
+	if n > 16 {
+		lastMask = ^uint64(0)
+	}
+	k := keyWords{
+		first: le.Uint64(buf[i:]) & byteMask(n),
+		mid:   le.Uint64(buf[i+8:]) & byteMask(n-8),
+		last:  le.Uint64(buf[max(i+n-8, 0):]) & lastMask,
+	}
+	return k, mixKey(k, n)
+}
+
+// byteMask keeps the first v bytes of a word (none when v ≤ 0, all from 8).
+func byteMask(v int) uint64 { return uint64(1)<<(8*uint(min(max(v, 0), 8))) - 1 }
+
+// mixKey hashes a text's words and length.
+func mixKey(k keyWords, n int) uint64 {
+	h := (k.first ^ uint64(n)<<58) * 0x9e3779b97f4a7c15
+	h ^= bits.RotateLeft64(k.mid*0xc4ceb9fe1a85ec53, 21) ^ bits.RotateLeft64(k.last*0x94d049bb133111eb, 42)
+	return h ^ h>>32
+}
+
+func (vc *valueCache) find(b []byte, k keyWords, h uint64) (*cacheEntry, int) {
 	if vc.slots == nil {
 		vc.slots = make([]cacheSlot, 64)
 	}
@@ -167,7 +192,7 @@ func (vc *valueCache) find(b []byte, w [3]uint64, h uint64) (*cacheEntry, int) {
 		if sl.n == 0 {
 			return nil, i
 		}
-		if sl.n == len(b)+1 && sl.w == w && (len(b) <= 24 || sl.e.key == string(b)) {
+		if sl.k == k && sl.n == len(b)+1 && (len(b) <= 24 || sl.e.key == string(b)) {
 			return sl.e, i
 		}
 	}
@@ -186,9 +211,9 @@ func (vc *valueCache) add(e *cacheEntry) {
 			}
 		}
 	}
-	w, h := cacheKey([]byte(e.key))
-	_, i := vc.find([]byte(e.key), w, h)
-	vc.slots[i] = cacheSlot{w: w, n: len(e.key) + 1, e: e}
+	k, h := cacheKey([]byte(e.key))
+	_, i := vc.find([]byte(e.key), k, h)
+	vc.slots[i] = cacheSlot{k: k, n: len(e.key) + 1, e: e}
 	vc.count++
 }
 
@@ -213,6 +238,7 @@ type chunkOut struct {
 	err                     error
 	tally                   *Tally
 	rowsRead, dups, missing int
+	fast                    int // records the fast path took
 	kept                    int64
 	rejects                 []Reject // Line relative to the chunk's start
 	norm                    map[[3]string]int
@@ -232,16 +258,16 @@ type streamWorker struct {
 	rec     scanned
 	scratch []byte
 	rowAns  []*cacheEntry
+	rowE    []*cacheEntry // the fast path's entries, by closed column
 	mask    []uint64
 	weights map[string]float64
 	extra   []*cacheEntry // entries with a normalisation the cache had no room for
 	touched []*cacheEntry // entries counted in the current chunk
-	idx     structural
 }
 
 func (s *streamFile) newWorker() *streamWorker {
 	w := &streamWorker{s: s, caches: make([]valueCache, len(s.cols)), split: make([]map[uint64]*cacheEntry, len(s.tally.Questions)),
-		rowAns: make([]*cacheEntry, len(s.tally.Questions)), mask: make([]uint64, len(s.tally.Questions)), weights: map[string]float64{}}
+		rowAns: make([]*cacheEntry, len(s.tally.Questions)), rowE: make([]*cacheEntry, len(s.cols)), mask: make([]uint64, len(s.tally.Questions)), weights: map[string]float64{}}
 	return w
 }
 
@@ -320,19 +346,29 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		o.err = err
 		return o
 	}
-	w.idx.reset()
-	w.idx.extend(w.buf, s.comma)
-	pos, k, line := 0, 0, 0
+	pos, line := 0, 0
 	for start+int64(pos) < end {
+		if s.fast != nil && useFastRows {
+			next, ok, err := w.fastRow(o, pos, start+int64(pos), line+1)
+			if err != nil {
+				o.err = err
+				return o
+			}
+			if ok {
+				pos = next
+				line++
+				o.fast++
+				continue
+			}
+		}
 		atEOF := start+int64(len(w.buf)) >= s.size
-		next, nk, st := scanRecordIndexed(w.buf, &w.idx, pos, k, atEOF, s.comma, &w.rec)
+		next, st := scanRecordAt(w.buf, pos, atEOF, s.comma, &w.rec)
 		switch st {
 		case scanMore:
 			if w.buf, err = s.readAt(w.buf, start+int64(len(w.buf)), max(1<<20, len(w.buf))); err != nil {
 				o.err = err
 				return o
 			}
-			w.idx.extend(w.buf, s.comma)
 			continue
 		case scanError:
 			o.err = errFallback
@@ -348,13 +384,18 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 			return o
 		}
 		line += w.rec.lines
-		pos, k = next, nk
+		pos = next
 	}
 	w.flushTouched(o.tally)
 	o.end, o.lines = start+int64(pos), line
 	for _, c := range w.caches {
 		for _, sl := range c.slots {
-			if e := sl.e; e != nil && e.normHits > 0 {
+			e := sl.e
+			if e == nil {
+				continue
+			}
+			w.flushFast(o, e)
+			if e.normHits > 0 {
 				o.norm[e.o.normKey] += e.normHits
 				o.folded[e.o.normKey] = e.o.folded
 				e.normHits = 0
@@ -403,6 +444,7 @@ func (w *streamWorker) entry(ci int, b []byte) *cacheEntry {
 	sc := &w.s.cols[ci]
 	e := &cacheEntry{key: string(b), invalid: !utf8.Valid(b)}
 	e.o = w.s.plan.resolve(sc.c, e.key)
+	e.plain = !e.invalid && len(e.o.rejects) == 0
 	w.finish(e, sc.q)
 	if vc.count < maxCached {
 		vc.add(e)
@@ -423,6 +465,7 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 	e.dictGen = -1
 	e.q = q
 	e.kept = make([]int64, len(w.s.tally.Meetings))
+	e.fast = make([]int64, len(w.s.tally.Meetings))
 }
 
 // fullHash hashes every byte of b, eight at a time.

@@ -48,30 +48,6 @@ func BenchmarkStreamWithParquet(b *testing.B) {
 	}
 }
 
-// BenchmarkScanIndexed: the structural index and the record scanner alone.
-func BenchmarkScanIndexed(b *testing.B) {
-	var buf bytes.Buffer
-	if err := GenerateResponses(&buf, GenOptions{Rows: 50_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	data := buf.Bytes()
-	b.SetBytes(int64(len(data)))
-	var x structural
-	var rec scanned
-	for range b.N {
-		x.reset()
-		x.extend(data, ',')
-		pos, k := 0, 0
-		for {
-			next, nk, st := scanRecordIndexed(data, &x, pos, k, true, ',', &rec)
-			if st != scanRecord {
-				break
-			}
-			pos, k = next, nk
-		}
-	}
-}
-
 // BenchmarkCacheLookup: resolving a cell through a column's cache.
 func BenchmarkCacheLookup(b *testing.B) {
 	var vc valueCache
@@ -113,4 +89,35 @@ func BenchmarkResponsesWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkChunkOneCore: one worker reading one chunk of 50,000 generated
+// rows (4 MB), the hot loop of the counting pass on one core.
+func BenchmarkChunkOneCore(b *testing.B) {
+	p, _ := genProject(b, 1)
+	var buf bytes.Buffer
+	if err := GenerateResponses(&buf, GenOptions{Rows: 50_000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	var into Responses
+	s, err := p.streamOf(&source{name: "responses.csv", r: bytes.NewReader(data), size: int64(len(data))}, &into)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.collectFP = true
+	defer func(n int64) { streamChunkSize = n }(streamChunkSize)
+	streamChunkSize = int64(len(data))
+	s.chunks = 1
+	w := s.newWorker()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		o := w.run(0, -1)
+		if o.err != nil || o.kept != 50_000 {
+			b.Fatal(o.err, o.kept)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/50_000, "ns/row")
 }

@@ -194,28 +194,3 @@ func FuzzStreamMatchesReference(f *testing.F) {
 		sameIngest(t, p, stream, ref, spq, rpq)
 	})
 }
-
-// FuzzScanIndexed: the indexed record scanner reads exactly the records,
-// fields, lines and errors of the byte-by-byte one, on any input.
-func FuzzScanIndexed(f *testing.F) {
-	for _, s := range []string{"a,b\r\n\"c\"\"d\",\"e\nf\"\n\n\r\n", "x,\"y\r\n\",z\r", "\"a\"b,c\n", "a\"b\n", ",,\n\"\"\n", "\r"} {
-		f.Add([]byte(s), true)
-	}
-	f.Fuzz(func(t *testing.T, data []byte, atEOF bool) {
-		var x structural
-		x.extend(data, ',')
-		var a, b scanned
-		pa, pb, k := 0, 0, 0
-		for n := 0; n <= len(data)+1; n++ {
-			na, sa := scanRecordAt(data, pa, atEOF, ',', &a)
-			nb, nk, sb := scanRecordIndexed(data, &x, pb, k, atEOF, ',', &b)
-			if sa != sb || (sa == scanRecord && (na != nb || !reflect.DeepEqual(a, b))) {
-				t.Fatalf("at %d: byte scanner %v %d %+v; indexed %v %d %+v", pa, sa, na, a, sb, nb, b)
-			}
-			if sa != scanRecord {
-				return
-			}
-			pa, pb, k = na, nb, nk
-		}
-	})
-}
