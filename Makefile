@@ -11,6 +11,12 @@ BIN    := bin/synthese
 LANGUAGES ?=
 FLAGS  := --data $(DATA) --out $(OUT) $(if $(LANGUAGES),--languages $(LANGUAGES))
 
+# The streaming reader maps each chunk 32 bytes at a time with AVX2 when
+# the Go toolchain has the simd experiment (Go 1.26); without it, the same
+# code in plain Go (same outputs, tested both ways by make test).
+SIMD   := $(shell GOEXPERIMENT=simd $(GO) env GOEXPERIMENT 2>/dev/null)
+GOSIMD := $(if $(SIMD),GOEXPERIMENT=simd)
+
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
 
@@ -20,7 +26,7 @@ DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
 all: report
 
 $(BIN): $(GO_SOURCES)
-	$(GO) build -trimpath -o $@ ./cmd/synthese
+	$(GOSIMD) $(GO) build -trimpath -o $@ ./cmd/synthese
 
 # Each stage is a file target, so `make report` redoes only what changed.
 $(OUT)/parquet/responses.parquet: $(BIN) $(DATA_FILES)
@@ -42,6 +48,7 @@ report: $(OUT)/synthese.pdf
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	$(if $(SIMD),GOEXPERIMENT=simd $(GO) vet ./pipeline && GOEXPERIMENT=simd $(GO) test -count=1 ./pipeline ./cmd/...)
 
 # make bench: the figures of BENCHMARKS.md on a generated survey of
 # BENCH_ROWS responses (targets, and ratios to a byte scan and to DuckDB
@@ -52,7 +59,7 @@ BENCH_ROWS ?= 10000000
 BENCH_FLAGS ?=
 bench: $(BIN) bin/duckdb-bench
 	$(GO) run ./bench/run -rows $(BENCH_ROWS) $(BENCH_FLAGS)
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GOSIMD) $(GO) test -run '^$$' -bench . -benchmem ./...
 
 bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
 	cd bench/duckdb && CGO_ENABLED=1 $(GO) build -o ../../bin/duckdb-bench .
@@ -62,7 +69,7 @@ FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXR
 
 # Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
 fuzz:
-	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./pipeline || exit 1; done
+	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GOSIMD) $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./pipeline || exit 1; done
 
 # Tools some tests use to read the PDF back (CI installs them through .ci/run).
 deps:

@@ -94,17 +94,47 @@ const (
 // of those (no carry between bytes).
 func zeroBytes(x uint64) uint64 { return ^(((x & low7) + low7) | x) & hi8 }
 
-// load8 reads eight bytes of b from i; past its end, zeros (which match
-// no delimiter).
-func load8(b []byte, i int) uint64 {
-	if i+8 <= len(b) {
-		return binary.LittleEndian.Uint64(b[i:])
+// markStops sets bit i of stops[i/64] when buf[i] is the delimiter, a
+// quote or a newline: the bytes where a field may end. stops has room for
+// len(buf)/64+1 words.
+var markStops = markStopsSWAR
+
+// markStopsSWAR is markStops eight bytes at a time, in plain Go.
+func markStopsSWAR(buf []byte, comma byte, stops []uint64) {
+	mc, mq, mn := lo8*uint64(comma), lo8*uint64('"'), lo8*uint64('\n')
+	clear(stops)
+	i := 0
+	for ; i+8 <= len(buf); i += 8 {
+		x := binary.LittleEndian.Uint64(buf[i:])
+		m := zeroBytes(x^mc) | zeroBytes(x^mq) | zeroBytes(x^mn)
+		// One bit per byte: bit 7 of byte k moved to bit k.
+		stops[i>>6] |= ((m >> 7) * 0x0102040810204080 >> 56) << (i & 63)
 	}
-	var w uint64
-	for k := len(b) - 1; k >= i; k-- {
-		w = w<<8 | uint64(b[k])
+	for ; i < len(buf); i++ {
+		if c := buf[i]; c == comma || c == '"' || c == '\n' {
+			stops[i>>6] |= 1 << (i & 63)
+		}
 	}
-	return w
+}
+
+// stopWords is the number of words markStops fills for n bytes.
+func stopWords(n int) int { return n/64 + 1 }
+
+// nextStop returns the first position at or after from whose bit is set,
+// or -1.
+func nextStop(stops []uint64, from int) int {
+	wi := from >> 6
+	if wi >= len(stops) {
+		return -1
+	}
+	x := stops[wi] & (^uint64(0) << (from & 63))
+	for x == 0 {
+		if wi++; wi >= len(stops) {
+			return -1
+		}
+		x = stops[wi]
+	}
+	return wi<<6 + bits.TrailingZeros64(x)
 }
 
 // needsTrim reports whether b starts or ends with white space (as
@@ -133,10 +163,10 @@ func mayBeSpace(b []byte) bool { return len(bytes.TrimSpace(b)) != len(b) }
 func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next int, ok bool, err error) {
 	s, fp, buf := w.s, w.s.fast, w.buf
 	n := len(buf)
-	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' {
+	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != stopWords(n) {
 		return pos, false, nil
 	}
-	mc, mq, mn := lo8*uint64(s.comma), lo8*uint64('"'), lo8*uint64('\n')
+	st := w.stops
 	var id, when []byte
 	rowE := w.rowE
 	p := pos
@@ -144,17 +174,16 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	for f, role := range fp.role {
 		var b []byte
 		var start int
-		if p < n && buf[p] == '"' {
-			// Quoted: up to the closing quote, which must be followed by the
-			// delimiter or the end of the line.
+		if buf[p] == '"' {
+			// Quoted: up to the closing quote (delimiters on the way are
+			// text), which must be followed by the delimiter or the end of
+			// the line.
 			start = p + 1
-			for q := start; ; q += 8 {
-				if q >= n {
+			for {
+				if p = nextStop(st, p+1); p < 0 {
 					return pos, false, nil
 				}
-				x := load8(buf, q)
-				if m := zeroBytes(x^mq) | zeroBytes(x^mn); m != 0 {
-					p = q + bits.TrailingZeros64(m)>>3
+				if buf[p] != s.comma {
 					break
 				}
 			}
@@ -174,15 +203,8 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 		} else {
 			start = p
-			for q := p; ; q += 8 {
-				if q >= n {
-					return pos, false, nil
-				}
-				x := load8(buf, q)
-				if m := zeroBytes(x^mc) | zeroBytes(x^mn) | zeroBytes(x^mq); m != 0 {
-					p = q + bits.TrailingZeros64(m)>>3
-					break
-				}
+			if p = nextStop(st, p); p < 0 {
+				return pos, false, nil
 			}
 			b = buf[start:p]
 			switch c := buf[p]; {
@@ -195,6 +217,9 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 				return pos, false, nil
 			}
 			p++
+		}
+		if p >= n {
+			return pos, false, nil // the record may go on past the buffer
 		}
 		if role < 0 {
 			if !validUTF8(b) {
@@ -213,7 +238,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 		var k keyWords
 		var h uint64
-		if needsTrim(b) || start+16 > n {
+		if (len(b) > 0 && (b[0]-('!') > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b)) || start+16 > n {
 			b = trim(b)
 			k, h = cacheKey(b)
 		} else {
@@ -288,7 +313,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 						return pos, false, nil
 					}
 				} else {
-					o.fps = append(o.fps, fingerprint{h, off})
+					o.fps = append(o.fps, h)
 				}
 			}
 		}

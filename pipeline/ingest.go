@@ -225,10 +225,11 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 				}
 				s.recycle(g)
 			}
-			for _, f := range o.fps {
-				if err := spill.add(f.fp); err != nil {
+			if spill != nil {
+				if err := spill.addSorted(o.fps); err != nil {
 					return err
 				}
+				s.recycleFPs(o.fps)
 			}
 			lines += o.lines
 			if opt.Progress != nil {
@@ -301,13 +302,39 @@ type fpSpill struct {
 
 const spillHeld = 1 << 18 // fingerprints held in memory before a flush
 
-func (s *fpSpill) add(fp uint64) error {
-	part := fp >> 56
-	s.parts[part] = append(s.parts[part], fp)
-	if s.held++; s.held >= spillHeld {
+// addSorted adds fingerprints sorted by partition (sortByPartition).
+func (s *fpSpill) addSorted(fps []uint64) error {
+	for i := 0; i < len(fps); {
+		part := fps[i] >> 56
+		j := i + 1
+		for j < len(fps) && fps[j]>>56 == part {
+			j++
+		}
+		s.parts[part] = append(s.parts[part], fps[i:j]...)
+		i = j
+	}
+	if s.held += len(fps); s.held >= spillHeld {
 		return s.flush()
 	}
 	return nil
+}
+
+// sortByPartition orders fingerprints by their top byte (a counting
+// sort, done by the workers so that the merge only copies runs).
+func sortByPartition(fps, scratch []uint64) ([]uint64, []uint64) {
+	var count [257]int
+	for _, fp := range fps {
+		count[fp>>56+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	scratch = slices.Grow(scratch[:0], len(fps))[:len(fps)]
+	for _, fp := range fps {
+		scratch[count[fp>>56]] = fp
+		count[fp>>56]++
+	}
+	return scratch, fps
 }
 
 func (s *fpSpill) flush() error {

@@ -71,6 +71,15 @@ type streamFile struct {
 	closed    []bool         // by field: a closed question's column (checked through the cache)
 	free      chan *RowGroup // row groups written, to fill again
 	fast      *fastPlan      // nil: every record goes through row
+	freeFPs   chan []uint64  // fingerprint lists merged, to fill again
+}
+
+// recycleFPs hands a merged list of fingerprints back.
+func (s *streamFile) recycleFPs(fps []uint64) {
+	select {
+	case s.freeFPs <- fps[:0]:
+	default:
+	}
 }
 
 // newGroup returns an empty row group, one already written when there is
@@ -217,12 +226,6 @@ func (vc *valueCache) add(e *cacheEntry) {
 	vc.count++
 }
 
-// fingerprint is a kept row's submission key, hashed, and where the row is.
-type fingerprint struct {
-	fp  uint64
-	off int64
-}
-
 // candidate is a row whose fingerprint was seen twice: its exact key.
 type candidate struct {
 	key, value string
@@ -244,25 +247,27 @@ type chunkOut struct {
 	norm                    map[[3]string]int
 	folded                  map[[3]string]bool
 	group                   *RowGroup // Lines relative
-	fps                     []fingerprint
+	fps                     []uint64  // submission fingerprints (counting pass)
 	cands                   []candidate
 }
 
 // streamWorker is one goroutine's reusable state.
 type streamWorker struct {
-	s       *streamFile
-	caches  []valueCache
-	split   []map[uint64]*cacheEntry // per tally question read from split columns
-	gen     int
-	buf     []byte
-	rec     scanned
-	scratch []byte
-	rowAns  []*cacheEntry
-	rowE    []*cacheEntry // the fast path's entries, by closed column
-	mask    []uint64
-	weights map[string]float64
-	extra   []*cacheEntry // entries with a normalisation the cache had no room for
-	touched []*cacheEntry // entries counted in the current chunk
+	s         *streamFile
+	caches    []valueCache
+	split     []map[uint64]*cacheEntry // per tally question read from split columns
+	gen       int
+	buf       []byte
+	rec       scanned
+	scratch   []byte
+	rowAns    []*cacheEntry
+	rowE      []*cacheEntry // the fast path's entries, by closed column
+	stops     []uint64      // the fast path's map of buf (markStops)
+	fpScratch []uint64
+	mask      []uint64
+	weights   map[string]float64
+	extra     []*cacheEntry // entries with a normalisation the cache had no room for
+	touched   []*cacheEntry // entries counted in the current chunk
 }
 
 func (s *streamFile) newWorker() *streamWorker {
@@ -335,6 +340,12 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	}
 	o.start, o.end = start, start
 	o.tally = s.tally.Empty()
+	if s.collectFP {
+		select {
+		case o.fps = <-s.freeFPs:
+		default:
+		}
+	}
 	o.norm, o.folded = map[[3]string]int{}, map[[3]string]bool{}
 	w.gen++
 	o.group = s.newGroup()
@@ -346,6 +357,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		o.err = err
 		return o
 	}
+	w.markStops()
 	pos, line := 0, 0
 	for start+int64(pos) < end {
 		if s.fast != nil && useFastRows {
@@ -369,6 +381,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 				o.err = err
 				return o
 			}
+			w.markStops()
 			continue
 		case scanError:
 			o.err = errFallback
@@ -387,6 +400,9 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		pos = next
 	}
 	w.flushTouched(o.tally)
+	if len(o.fps) > 0 {
+		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch)
+	}
 	o.end, o.lines = start+int64(pos), line
 	for _, c := range w.caches {
 		for _, sl := range c.slots {
@@ -408,6 +424,15 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	}
 	w.extra = w.extra[:0]
 	return o
+}
+
+// markStops maps the buffer for the fast path.
+func (w *streamWorker) markStops() {
+	if w.s.fast == nil || !useFastRows {
+		return
+	}
+	w.stops = slices.Grow(w.stops[:0], stopWords(len(w.buf)))[:stopWords(len(w.buf))]
+	markStops(w.buf, w.s.comma, w.stops)
 }
 
 // field returns field i of the current record, trimmed ("" when absent).
@@ -615,7 +640,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 		if s.collectFP || s.suspects != nil {
 			if fp, ok := w.fingerprint(); ok {
 				if s.collectFP {
-					o.fps = append(o.fps, fingerprint{fp, off})
+					o.fps = append(o.fps, fp)
 				} else if s.suspects[fp] {
 					o.cands = append(o.cands, w.candidate(off, line))
 				}
@@ -790,7 +815,7 @@ func openStream(q *Questionnaire, name string, r io.ReaderAt, size int64, opt Re
 	if opt.Encoding != EncodingAuto && opt.Encoding != EncodingUTF8 {
 		return nil, errFallback
 	}
-	s := &streamFile{name: name, r: r, size: size, free: make(chan *RowGroup, 8)}
+	s := &streamFile{name: name, r: r, size: size, free: make(chan *RowGroup, 8), freeFPs: make(chan []uint64, 8)}
 	var head []byte
 	var err error
 	for n := 64 << 10; ; n *= 4 {
