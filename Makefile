@@ -18,7 +18,6 @@ SIMD   := $(shell GOEXPERIMENT=simd $(GO) env GOEXPERIMENT 2>/dev/null)
 GOSIMD := $(if $(SIMD),GOEXPERIMENT=simd)
 
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
-DATA_FILES := $(wildcard $(DATA)/*.yaml $(DATA)/*.csv)
 
 .PHONY: all report test bench fuzz deps check-duckdb clean
 .DELETE_ON_ERROR:
@@ -28,21 +27,48 @@ all: report
 $(BIN): $(GO_SOURCES)
 	$(GOSIMD) $(GO) build -trimpath -o $@ ./cmd/synthese
 
-# Each stage is a file target, so `make report` redoes only what changed.
-$(OUT)/parquet/responses.parquet: $(BIN) $(DATA_FILES)
+# Each stage is a file target depending on the project files it reads
+# (listed by `synthese deps` into $(OUT)/.deps.mk) and on the stage before
+# it: `make report` with nothing changed does nothing, and a changed file
+# redoes only the stages that read it and those after. Outputs whose bytes
+# come out the same keep their time, so the stages after them are spared.
+$(OUT)/.deps.mk: $(BIN) $(DATA)/synthese.yaml $(DATA)
+	@mkdir -p $(OUT)
+	@$(BIN) deps --data $(DATA) > $@.tmp && mv $@.tmp $@
+
+ifeq ($(filter clean deps test bench fuzz,$(MAKECMDGOALS)),)
+-include $(OUT)/.deps.mk
+endif
+
+# A stage's stamp records when it last ran; the stages after it depend on
+# its outputs, whose times change only when their bytes do. A stage with
+# an output gone runs again.
+S := $(OUT)/.stamps
+gone = $(if $(filter-out $(wildcard $(2)),$(2)),$(shell rm -f $(S)/$(1)))
+$(call gone,ingest,$(addprefix $(OUT)/,parquet/responses.parquet parquet/attendance.parquet quality.json rejects.csv))
+$(call gone,aggregate,$(addprefix $(OUT)/parquet/,results.parquet tests.parquet participation.parquet participants.parquet))
+$(call gone,charts,$(OUT)/charts/stakeholders.png)
+$(call gone,report,$(OUT)/synthese.pdf)
+$(S)/ingest: $(BIN) $(INGEST_INPUTS)
 	$(BIN) ingest $(FLAGS)
+	@mkdir -p $(S) && touch $@
+$(OUT)/parquet/responses.parquet $(OUT)/parquet/attendance.parquet $(OUT)/quality.json: $(S)/ingest ;
 
-$(OUT)/parquet/results.parquet: $(OUT)/parquet/responses.parquet
+$(S)/aggregate: $(BIN) $(OUT)/parquet/responses.parquet $(OUT)/parquet/attendance.parquet $(AGGREGATE_INPUTS)
 	$(BIN) aggregate $(FLAGS) --quiet
+	@touch $@
+$(OUT)/parquet/results.parquet $(OUT)/parquet/tests.parquet $(OUT)/parquet/participation.parquet $(OUT)/parquet/participants.parquet: $(S)/aggregate ;
 
-$(OUT)/charts/.done: $(OUT)/parquet/results.parquet
+$(S)/charts: $(BIN) $(OUT)/parquet/results.parquet $(OUT)/parquet/participation.parquet $(CHARTS_INPUTS)
 	$(BIN) charts $(FLAGS) --quiet
 	@touch $@
 
-$(OUT)/synthese.pdf: $(OUT)/charts/.done $(OUT)/parquet/results.parquet
+$(S)/report: $(BIN) $(S)/charts $(OUT)/parquet/results.parquet $(OUT)/parquet/tests.parquet $(OUT)/parquet/participants.parquet \
+		$(OUT)/parquet/participation.parquet $(OUT)/parquet/attendance.parquet $(OUT)/quality.json $(REPORT_INPUTS)
 	$(BIN) report $(FLAGS)
+	@touch $@
 
-report: $(OUT)/synthese.pdf
+report: $(S)/report
 	@echo "PDF: $(abspath $(OUT)/synthese.pdf)"
 
 test:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -46,6 +47,18 @@ type Manifest struct {
 	} `yaml:"participant_rules"`
 	// ParticipantNames: false leaves names out of the report's participants annex.
 	ParticipantNames *bool `yaml:"participant_names"`
+	// Date is the report's date (YYYY-MM-DD); SOURCE_DATE_EPOCH, when set,
+	// takes its place.
+	Date string `yaml:"date"`
+}
+
+// ReportDate is the manifest's date, or ok false.
+func (m *Manifest) ReportDate() (t time.Time, ok bool) {
+	if m.Date == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.DateOnly, m.Date)
+	return t, err == nil
 }
 
 // ShowNames reports whether the participants annex shows names.
@@ -79,6 +92,9 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 		return nil, bad("meetings is required")
 	case m.SmallCell < 0:
 		return nil, bad("small_cell must be 0 or more")
+	}
+	if _, ok := m.ReportDate(); m.Date != "" && !ok {
+		return nil, bad(fmt.Sprintf("date: %q is not a date; expected YYYY-MM-DD, such as 2020-12-15", m.Date))
 	}
 	if _, err := ParseEncoding(m.Encoding); err != nil {
 		return nil, bad(err.Error())

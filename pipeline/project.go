@@ -65,14 +65,33 @@ func LoadProject(fsys fs.FS, encoding ...Encoding) (*Project, error) {
 	if p.Meetings, err = ReadMeetings(m.Meetings, mt, ReadOptions{}); err != nil {
 		return nil, err
 	}
+	// The meeting question's choices may be left to the meetings file.
+	if len(p.Questionnaire.Lists[mq.List]) == 0 {
+		for _, mtg := range p.Meetings {
+			p.Questionnaire.Lists[mq.List] = append(p.Questionnaire.Lists[mq.List], Choice{Name: mtg.ID, Label: mtg.City})
+		}
+	}
+	if len(p.Questionnaire.Lists[mq.List]) == 0 {
+		return nil, &InputError{File: m.Meetings, Msg: fmt.Sprintf("no meetings: expected one row per meeting (meeting_id, city_fr, …), which also gives the choices of %q", mq.Name)}
+	}
+	if err := p.Questionnaire.checkLists(); err != nil {
+		return nil, err
+	}
 	byID := map[string]bool{}
 	for _, mtg := range p.Meetings {
 		byID[mtg.ID] = true
 	}
+	var missing []string
 	for _, c := range p.Questionnaire.Choices(mq) {
 		if !byID[c.Name] {
-			return nil, &InputError{File: m.Meetings, Msg: fmt.Sprintf("no row for meeting %q (a choice of %q in %s): expected a meeting_id %q", c.Name, mq.Name, m.Questionnaire.Choices, c.Name)}
+			missing = append(missing, strconv.Quote(c.Name))
 		}
+	}
+	switch {
+	case len(missing) == 1:
+		return nil, &InputError{File: m.Meetings, Msg: fmt.Sprintf("no row for meeting %s (a choice of %q in %s): expected a meeting_id %s", missing[0], mq.Name, m.Questionnaire.Choices, missing[0])}
+	case len(missing) > 1:
+		return nil, &InputError{File: m.Meetings, Msg: fmt.Sprintf("no rows for meetings %s (choices of %q in %s): expected a meeting_id for each", strings.Join(missing, ", "), mq.Name, m.Questionnaire.Choices)}
 	}
 	return p, nil
 }
@@ -85,7 +104,7 @@ func (p *Project) readQuestionnaire() (*Questionnaire, error) {
 			return nil, err
 		}
 		defer f.Close()
-		return ReadXLSForm(m.Questionnaire.XLSForm, f)
+		return readXLSForm(m.Questionnaire.XLSForm, f)
 	}
 	sv, err := open(p.FS, m.Questionnaire.Survey)
 	if err != nil {

@@ -59,6 +59,8 @@ type Questionnaire struct {
 	Languages       []string // codes, in the order of the survey sheet's columns
 	Questions       []Question
 	Lists           map[string][]Choice
+
+	choicesFile string // where the lists come from (messages)
 }
 
 // Question returns the question named name.
@@ -113,7 +115,7 @@ func labelLanguage(header, def string) (string, bool) {
 // settings sheets of an XLSForm saved as CSV (or each as a workbook whose
 // first sheet it is).
 func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader) (*Questionnaire, error) {
-	return readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, ReadOptions{})
+	return checked(readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, ReadOptions{}))
 }
 
 func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader, opt ReadOptions) (*Questionnaire, error) {
@@ -138,6 +140,10 @@ func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName strin
 // ReadXLSForm reads an XLSForm workbook with sheets survey, choices and
 // (optional) settings.
 func ReadXLSForm(file string, r io.Reader) (*Questionnaire, error) {
+	return checked(readXLSForm(file, r))
+}
+
+func readXLSForm(file string, r io.Reader) (*Questionnaire, error) {
 	ts, err := readTables(file, r, ReadOptions{})
 	if err != nil {
 		return nil, err
@@ -249,11 +255,30 @@ func questionnaireFromTables(sv, ch, st *table) (*Questionnaire, error) {
 		}
 		q.Lists[list] = append(q.Lists[list], c)
 	}
+	q.choicesFile = choicesName
+	return q, nil
+}
+
+// checkLists fails when a closed question's choice list is not defined.
+// (A project's meeting question may leave its list to the meetings file:
+// LoadProject fills it in first.)
+func (q *Questionnaire) checkLists() error {
 	for _, qu := range q.Questions {
 		if qu.Closed() && len(q.Lists[qu.List]) == 0 {
-			return nil, &InputError{File: choicesName,
-				Msg: fmt.Sprintf("question %q uses choice list %q, which %s does not define", qu.Name, qu.List, choicesName)}
+			return &InputError{File: q.choicesFile,
+				Msg: fmt.Sprintf("question %q uses choice list %q, which %s does not define", qu.Name, qu.List, q.choicesFile)}
 		}
+	}
+	return nil
+}
+
+// checked returns q after checkLists.
+func checked(q *Questionnaire, err error) (*Questionnaire, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := q.checkLists(); err != nil {
+		return nil, err
 	}
 	return q, nil
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -127,7 +128,12 @@ func (rw *ResponsesWriter) WriteGroup(g *RowGroup) error {
 }
 
 // Close writes the footer.
-func (rw *ResponsesWriter) Close() error { return rw.pw.close() }
+func (rw *ResponsesWriter) Close() error {
+	if d := currentInputDigest("responses"); d != "" {
+		rw.pw.meta = append(slices.Clip(rw.pw.meta), [2]string{InputDigestKey, d})
+	}
+	return rw.pw.close()
+}
 
 // responsesGroupRows is the size of the row groups the reference reader's
 // respondents are written in.

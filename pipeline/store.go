@@ -18,16 +18,20 @@ var Version = "dev"
 
 // writerOptions make Parquet output byte-identical for identical rows: the
 // creator is pinned (no build hash) and pages are zstd-compressed.
-func writerOptions() []parquet.WriterOption {
-	return []parquet.WriterOption{
+func writerOptions(file string) []parquet.WriterOption {
+	opts := []parquet.WriterOption{
 		parquet.CreatedBy("synthese", Version, ""),
 		parquet.Compression(&parquet.Zstd),
 	}
+	if d := currentInputDigest(file); d != "" {
+		opts = append(opts, parquet.KeyValueMetadata(InputDigestKey, d))
+	}
+	return opts
 }
 
 // writeRows writes rows of a struct type, in the given order.
 func writeRows[T any](w io.Writer, rows []T, what string) error {
-	pw := parquet.NewGenericWriter[T](w, writerOptions()...)
+	pw := parquet.NewGenericWriter[T](w, writerOptions(what)...)
 	if _, err := pw.Write(rows); err != nil {
 		return fmt.Errorf("writing %s: %w", what, err)
 	}

@@ -65,6 +65,7 @@ type Input struct {
 	Charts        map[string][]byte // question name -> PNG
 	Date          time.Time         // document date (SOURCE_DATE_EPOCH)
 	Version       string
+	InputDigest   string // of the inputs (pipeline.DigestOf): written in the document information
 
 	// Final, when set, is called once the layout is done and before the
 	// PDF is made: the charts given until then may be placeholders (PNG
@@ -217,7 +218,7 @@ func buildOnce(in Input, toc []Entry, withTOC, generate bool) (*Document, error)
 	if err != nil {
 		return nil, fmt.Errorf("generating the PDF: %w", err)
 	}
-	pdf, err := setLanguage(doc.GetBytes(), b.langs[0])
+	pdf, err := setLanguage(doc.GetBytes(), b.langs[0], in.InputDigest)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 )
 
 // version is written into the outputs (Parquet created_by, PDF producer).
-var version = "0.1.0"
+var version = "0.2.0"
 
 // usageError is a command-line mistake: exit status 2.
 type usageError struct{ msg string }
@@ -47,38 +48,68 @@ type env struct {
 	tty      bool            // stderr is a terminal: progress bars are drawn
 	pipeline bool            // run: the report starts while the charts are drawn
 	pending  *pendingCharts  // the charts being drawn (run)
+	inputs   func() ([]pipeline.FileDigest, error)
+	log      *logger
 }
 
+// logf says what happened (not with --quiet).
 func (e *env) logf(format string, a ...any) {
 	if !e.quiet {
-		fmt.Fprintf(e.stderr, format+"\n", a...)
+		e.log.print("info", fmt.Sprintf(format, a...))
 	}
+}
+
+// errf reports a problem (even with --quiet).
+func (e *env) errf(format string, a ...any) { e.log.print("error", fmt.Sprintf(format, a...)) }
+
+// dataName names the project folder in messages.
+func (e *env) dataName() string {
+	if e.dataDir == "" {
+		return "the embedded reference project"
+	}
+	return e.dataDir
 }
 
 func (e *env) out(parts ...string) string {
 	return filepath.Join(append([]string{e.outDir}, parts...)...)
 }
 
-func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
+// exitCodesHelp documents the exit statuses (in every command's help).
+const exitCodesHelp = `Exit status: 0 success; 1 failure (or, for check, a stale report);
+2 bad input or usage (a file, line and column are named, with what was expected).`
+
+func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *cli.App {
 	pipeline.Version = version
-	flags := []cli.Flag{
+	logFormat := &cli.StringFlag{Name: "log-format", Value: "text", Usage: "text, or json: one JSON object per line on stderr"}
+	projectFlags := []cli.Flag{
 		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName + " (default: the embedded reference project)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output folder"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
 		&cli.StringFlag{Name: "languages", Usage: "report languages, one or two of fr, ar, en, comma-separated (default: the manifest's)"},
 		&cli.StringFlag{Name: "encoding", Usage: "encoding of the response files: auto, utf-8, utf-16le, utf-16be, windows-1252 (default: the manifest's, else auto)"},
+		logFormat,
 	}
-	stage := func(name, usage string, steps ...func(*env) error) *cli.Command {
+	usageErr := func(name string) cli.OnUsageErrorFunc {
+		return func(_ *cli.Context, err error, _ bool) error {
+			return usageError{fmt.Sprintf("%s: %v (see synthese %s --help)", name, err, name)}
+		}
+	}
+	noArgs := func(c *cli.Context, name string) error {
+		if c.NArg() > 0 {
+			return usageError{fmt.Sprintf("%s takes no arguments, got %q (use --data DIR for a project folder)", name, c.Args().First())}
+		}
+		return nil
+	}
+	stage := func(name, usage, examples string, steps ...func(*env) error) *cli.Command {
 		return &cli.Command{
-			Name: name, Usage: usage, Flags: flags,
-			OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-				return usageError{fmt.Sprintf("%s: %v (see synthese %s --help)", name, err, name)}
-			},
+			Name: name, Usage: usage, Flags: projectFlags, OnUsageError: usageErr(name),
+			Description: "Examples:\n" + examples + "\n\nOutputs go to --out (default out/), each written whole or not at all, with\n" +
+				"out/manifest.json: the SHA-256 of every input and output.\n\n" + exitCodesHelp,
 			Action: func(c *cli.Context) error {
-				if c.NArg() > 0 {
-					return usageError{fmt.Sprintf("%s takes no arguments, got %q (use --data DIR for a project folder)", name, c.Args().First())}
+				if err := noArgs(c, name); err != nil {
+					return err
 				}
-				e, err := newEnv(c, stdout, stderr, getenv)
+				e, err := newEnv(c, stdout, stderr, getenv, lg)
 				if err != nil {
 					return err
 				}
@@ -88,29 +119,80 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 						return err
 					}
 				}
-				return nil
+				return e.writeManifest()
 			},
 		}
 	}
+	checkFlags := append(slices.Clip(projectFlags), &cli.StringFlag{Name: "report", Usage: "a report (PDF) to check, such as a committed one (default: the run in --out)"})
+	validateFlags := append(slices.Clip(projectFlags), &cli.BoolFlag{Name: "allow-rejects", Usage: "rows and cells to reject are listed but do not fail the check"})
 	return &cli.App{
-		Name:      "synthese",
-		Usage:     "turn survey exports and participant lists into Parquet tables, charts and a bilingual PDF synthesis",
-		Version:   version,
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Name:  "synthese",
+		Usage: "turn survey exports and participant lists into Parquet tables, charts and a bilingual PDF synthesis",
+		Description: "Start a project with `synthese init DIR`, check it with `synthese validate --data DIR`,\n" +
+			"make the report with `synthese run --data DIR` (or `make report DATA=DIR`).\n\n" + exitCodesHelp,
+		Version:              version,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		EnableBashCompletion: true,
+		Flags:                []cli.Flag{logFormat},
 		// Errors are printed once, by Main, with their exit status.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError{err.Error()}
+			return usageError{err.Error() + " (see synthese --help)"}
 		},
 		Commands: []*cli.Command{
-			stage("run", "do every stage: ingest, aggregate, charts, report", ingest, aggregate, drawCharts, report),
-			stage("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export", count),
-			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv", ingest),
-			stage("aggregate", "count answers per meeting and overall; write results.parquet", aggregate),
-			stage("charts", "draw one PNG per closed question from results.parquet", drawCharts),
-			stage("report", "typeset synthese.pdf from results.parquet and the charts", report),
+			stage("run", "do every stage: ingest, aggregate, charts, report",
+				"  synthese run                                  the embedded reference project into out/\n"+
+					"  synthese run --data surveys/2025 --out build  your project\n"+
+					"  SOURCE_DATE_EPOCH=1700000000 synthese run -d surveys/2025   a fixed document date",
+				ingest, aggregate, drawCharts, report),
+			stage("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export",
+				"  synthese count --data national-2026 --out first-look", count),
+			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv",
+				"  synthese ingest --data surveys/2025            then aggregate, charts, report (what make report does)", ingest),
+			stage("aggregate", "count answers per meeting and overall; write results.parquet",
+				"  synthese aggregate --data surveys/2025         after ingest", aggregate),
+			stage("charts", "draw one PNG per closed question from results.parquet",
+				"  synthese charts --data surveys/2025            after aggregate", drawCharts),
+			stage("report", "typeset synthese.pdf from results.parquet and the charts",
+				"  synthese report --data surveys/2025 --languages fr,en   after charts", report),
+			{
+				Name: "check", Usage: "exit 1, naming what differs, when the report is stale against its data (a CI gate)",
+				Flags: checkFlags, OnUsageError: usageErr("check"),
+				Description: "Compares the inputs (and options) the report was made from, as out/manifest.json and the\n" +
+					"report's own metadata record them, with the project folder as it is now; and the outputs with\n" +
+					"the manifest's digests.\n\nExamples:\n" +
+					"  synthese check --data surveys/2025 --out build\n" +
+					"  synthese check --data data --report docs/synthese.pdf    a committed report\n\n" + exitCodesHelp,
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c, "check"); err != nil {
+						return err
+					}
+					e, err := newEnv(c, stdout, stderr, getenv, lg)
+					if err != nil {
+						return err
+					}
+					return check(e, c.String("report"))
+				},
+			},
+			{
+				Name: "validate", Usage: "check a project folder (manifest, questionnaire, meetings, headers, values) without making a report; print every problem",
+				Flags: validateFlags, OnUsageError: usageErr("validate"),
+				Description: "Examples:\n" +
+					"  synthese validate --data surveys/2025\n" +
+					"  synthese validate --data surveys/2025 --allow-rejects   fail only on what stops a report\n\n" +
+					"Each problem is printed as file:line:column: what is wrong and what was expected.\n\n" + exitCodesHelp,
+				Action: func(c *cli.Context) error {
+					if err := noArgs(c, "validate"); err != nil {
+						return err
+					}
+					return validate(c, stdout, lg)
+				},
+			},
+			initCommand(stdout),
 			genCommand(stderr),
+			completionCommand(stdout),
+			depsCommand(stdout),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -121,27 +203,17 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string) *cli.App {
 	}
 }
 
-func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string) (*env, error) {
-	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet")}
-	e.tty = !e.quiet && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
+func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string, lg *logger) (*env, error) {
+	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet"), log: lg}
+	e.tty = !e.quiet && !lg.json && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
 	var fsys fs.FS = data.FS
 	if dir := c.String("data"); dir != "" {
 		st, err := os.Stat(dir)
 		if err != nil || !st.IsDir() {
-			return nil, usageError{fmt.Sprintf("--data %s: not a folder", dir)}
+			return nil, usageError{fmt.Sprintf("--data %s: not a folder (start one with `synthese init %s`)", dir, dir)}
 		}
 		e.dataDir = dir
 		fsys = os.DirFS(dir)
-	}
-	// SOURCE_DATE_EPOCH fixes the document date (reproducible builds); without
-	// it the date is fixed too, so identical inputs give identical files.
-	e.now = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
-		sec, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return nil, usageError{fmt.Sprintf("SOURCE_DATE_EPOCH=%q: expected seconds since 1970", s)}
-		}
-		e.now = time.Unix(sec, 0).UTC()
 	}
 	enc, err := pipeline.ParseEncoding(c.String("encoding"))
 	if err != nil {
@@ -157,6 +229,23 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 		}
 	}
 	e.project = p
+	// The document date: SOURCE_DATE_EPOCH (reproducible builds), else the
+	// manifest's date, else a fixed one: identical inputs give identical
+	// files on any day.
+	e.now = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if d, ok := p.Manifest.ReportDate(); ok {
+		e.now = d
+	}
+	if s := getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, usageError{fmt.Sprintf("SOURCE_DATE_EPOCH=%q: expected seconds since 1970", s)}
+		}
+		e.now = time.Unix(sec, 0).UTC()
+	}
+	if err := e.startProvenance(fsys); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
@@ -189,7 +278,7 @@ func genCommand(stderr io.Writer) *cli.Command {
 			if err := pipeline.GenerateProject(dir, opt); err != nil {
 				return err
 			}
-			fmt.Fprintf(stderr, "gen: %d responses, %d cities, %d questions in %s\n", opt.Rows, opt.Cities, opt.Questions, dir)
+			fmt.Fprintf(stderr, "gen: %d responses, %d cities, %d questions in %s (next: synthese run --data %s)\n", opt.Rows, opt.Cities, opt.Questions, dir, dir)
 			return nil
 		},
 	}

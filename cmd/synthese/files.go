@@ -10,11 +10,15 @@ import (
 
 // writeFile writes path atomically: the content goes to a temporary file in
 // the same folder, which replaces path only once complete, so a failure never
-// leaves a partial output.
+// leaves a partial output. A file whose content is already that is left
+// alone (its time too: make then knows that nothing after it needs redoing).
 func writeFile(path string, write func(*bytes.Buffer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
+		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -79,10 +83,16 @@ func (a *atomicFile) reset() (io.Writer, error) {
 	return a.f, nil
 }
 
-// commit puts the file in place.
+// commit puts the file in place (unless the file there has the same
+// content: it is then left alone, as writeFile does).
 func (a *atomicFile) commit() error {
 	if err := a.f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", a.path, err)
+	}
+	if sameContent(a.f.Name(), a.path) {
+		os.Remove(a.f.Name())
+		a.f = nil
+		return nil
 	}
 	if err := os.Chmod(a.f.Name(), 0o644); err != nil {
 		return err
@@ -99,5 +109,35 @@ func (a *atomicFile) abort() {
 	if a.f != nil {
 		a.f.Close()
 		os.Remove(a.f.Name())
+	}
+}
+
+// sameContent reports whether two files hold the same bytes.
+func sameContent(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	if err1 != nil || err2 != nil || sa.Size() != sb.Size() {
+		return false
+	}
+	fa, err := os.Open(a)
+	if err != nil {
+		return false
+	}
+	defer fa.Close()
+	fb, err := os.Open(b)
+	if err != nil {
+		return false
+	}
+	defer fb.Close()
+	ba, bb := make([]byte, 1<<20), make([]byte, 1<<20)
+	for {
+		na, ea := io.ReadFull(fa, ba)
+		nb, _ := io.ReadFull(fb, bb)
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false
+		}
+		if ea != nil {
+			return true
+		}
 	}
 }

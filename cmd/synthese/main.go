@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -48,10 +47,16 @@ const (
 // Main runs the command line and returns the exit status; tests call it
 // in-process.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	app := newApp(stdout, stderr, getenv)
-	if err := app.RunContext(ctx, args); err != nil {
-		fmt.Fprintln(stderr, "synthese:", err)
-		return exitCode(err)
+	lg := &logger{w: stderr}
+	format, err := logFormatOf(args)
+	lg.json = format == "json"
+	if err == nil {
+		err = newApp(stdout, stderr, getenv, lg).RunContext(ctx, args)
+	}
+	if err != nil {
+		code := exitCode(err)
+		lg.failed(err, code)
+		return code
 	}
 	return exitOK
 }

@@ -238,6 +238,9 @@ func report(e *env) error {
 	}
 	in := reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
 		People: people, Participation: counts, Cities: cities, Date: e.now, Version: version}
+	if in.InputDigest, err = e.digest(); err != nil { // the report stage's
+		return err
+	}
 	if err := chartsOf(&in, false); err != nil {
 		return err
 	}

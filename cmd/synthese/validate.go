@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/synthese-project/synthese/data"
+	"github.com/synthese-project/synthese/pipeline"
+)
+
+// validate checks a project folder and prints every problem: the errors
+// that stop a report, then the rows and cells a run would reject.
+func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
+	var fsys fs.FS = data.FS
+	name := "the embedded reference project"
+	if dir := c.String("data"); dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageError{fmt.Sprintf("--data %s: not a folder (start one with `synthese init %s`)", dir, dir)}
+		}
+		fsys, name = os.DirFS(dir), dir
+	}
+	enc, err := pipeline.ParseEncoding(c.String("encoding"))
+	if err != nil {
+		return usageError{"--encoding: " + err.Error()}
+	}
+	v := pipeline.Validate(fsys, enc)
+	for _, err := range v.Errors {
+		lg.print("error", "validate: "+err.Error())
+	}
+	level := "error"
+	if c.Bool("allow-rejects") {
+		level = "warning"
+	}
+	for _, r := range v.Rejects {
+		lg.print(level, "validate: "+rejectLine(r))
+	}
+	switch {
+	case len(v.Errors) > 0:
+		return &pipeline.InputError{File: name, Msg: fmt.Sprintf("%d error(s) stop a report, and %d row(s) or cell(s) would be rejected; fix the files named above, then run synthese validate again", len(v.Errors), len(v.Rejects))}
+	case len(v.Rejects) > 0 && !c.Bool("allow-rejects"):
+		return &pipeline.InputError{File: name, Msg: fmt.Sprintf("%d row(s) or cell(s) would be rejected (listed above; a run writes them to rejects.csv); fix them, or accept them with --allow-rejects", len(v.Rejects))}
+	}
+	if !c.Bool("quiet") {
+		fmt.Fprintf(stdout, "validate: %s: ready for a report: %d response rows read, %d respondents kept, %d participant list rows, %d rejects\n",
+			name, v.RowsRead, v.Kept, v.ListRows, len(v.Rejects))
+	}
+	return nil
+}
+
+// rejectLine is a reject as file:line: what and why.
+func rejectLine(r pipeline.Reject) string {
+	s := fmt.Sprintf("%s:%d: ", r.File, r.Line)
+	if r.Column != "" {
+		s += fmt.Sprintf("column %q: ", r.Column)
+	}
+	if r.Value != "" {
+		s += fmt.Sprintf("%q: ", r.Value)
+	}
+	return s + r.Reason
+}
