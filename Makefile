@@ -19,7 +19,7 @@ GOSIMD := $(if $(SIMD),GOEXPERIMENT=simd)
 
 GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go' -not -name '*_test.go' 2>/dev/null) go.mod go.sum
 
-.PHONY: all report test bench fuzz deps check-duckdb clean
+.PHONY: all report test bench fuzz deps check-duckdb check-workflow clean
 .DELETE_ON_ERROR:
 
 all: report
@@ -36,7 +36,7 @@ $(OUT)/.deps.mk: $(BIN) $(DATA)/synthese.yaml $(DATA)
 	@mkdir -p $(OUT)
 	@$(BIN) deps --data $(DATA) > $@.tmp && mv $@.tmp $@
 
-ifeq ($(filter clean deps test bench fuzz,$(MAKECMDGOALS)),)
+ifeq ($(filter clean deps test bench fuzz check-workflow,$(MAKECMDGOALS)),)
 -include $(OUT)/.deps.mk
 endif
 
@@ -71,7 +71,7 @@ $(S)/report: $(BIN) $(S)/charts $(OUT)/parquet/results.parquet $(OUT)/parquet/te
 report: $(S)/report
 	@echo "PDF: $(abspath $(OUT)/synthese.pdf)"
 
-test:
+test: check-workflow
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 	$(if $(SIMD),GOEXPERIMENT=simd $(GO) vet ./pipeline && GOEXPERIMENT=simd $(GO) test -count=1 ./pipeline ./cmd/...)
@@ -106,6 +106,13 @@ deps:
 check-duckdb: $(OUT)/parquet/results.parquet
 	cd .ci/duckdb && npm install --no-audit --no-fund --silent
 	node .ci/duckdb/check.mjs $(OUT)/parquet/results.parquet $(DATA)/published.csv
+
+# The CI workflow, validated by GitHub's own workflow parser (npm): the
+# repository's workflows must pass, a broken one must not.
+check-workflow:
+	@cd .ci/workflow && npm install --no-audit --no-fund --silent >/dev/null
+	node .ci/workflow/check.mjs .github/workflows/*.yml
+	@if node .ci/workflow/check.mjs .ci/workflow/invalid.yml >/dev/null 2>&1; then echo "check-workflow: a broken workflow passed the check"; exit 1; fi
 
 clean:
 	rm -rf $(OUT) bin

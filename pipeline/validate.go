@@ -74,6 +74,28 @@ func Validate(fsys fs.FS, encoding ...Encoding) *Validation {
 		v.RowsRead += res.RowsRead
 		v.Kept += int(res.Kept)
 	}
+	// The participant lists and the narrative, each on its own too.
+	if lists, err := p.expand("participants", p.Manifest.Participants); err != nil {
+		add(err)
+	} else {
+		for _, name := range lists {
+			f, err := open(p.FS, name)
+			if err != nil {
+				add(err)
+				continue
+			}
+			rows, rejects, err := ReadAttendance(name, f, p.Meetings, ReadOptions{})
+			f.Close()
+			add(err)
+			v.Rejects = append(v.Rejects, rejects...)
+			v.ListRows += len(rows)
+		}
+	}
+	if _, rejects, err := p.Narrative(); err != nil {
+		add(err)
+	} else {
+		v.Rejects = append(v.Rejects, rejects...)
+	}
 	return v
 }
 

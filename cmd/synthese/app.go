@@ -255,8 +255,9 @@ func genCommand(stderr io.Writer) *cli.Command {
 		Name:      "gen",
 		Usage:     "write a generated survey project folder (reference questionnaire, any size), for benchmarks and trials",
 		ArgsUsage: "DIR",
-		Description: "Example: synthese gen --rows 1000000 --cities 25 /tmp/big && synthese run --data /tmp/big --out /tmp/big-out\n" +
-			"The same options and seed always give the same bytes.",
+		Description: "Examples:\n  synthese gen --rows 1000000 --cities 25 /tmp/big && synthese run --data /tmp/big --out /tmp/big-out\n" +
+			"  synthese gen --rows 10000000 --questions 30 /tmp/national\n\n" +
+			"The same options and seed always give the same bytes.\n\n" + exitCodesHelp,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "rows", Value: 1000, Usage: "responses to write"},
 			&cli.IntFlag{Name: "cities", Value: 25, Usage: "meetings (cities)"},
