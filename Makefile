@@ -28,22 +28,29 @@ $(BIN): $(GO_SOURCES)
 	$(GOSIMD) $(GO) build -trimpath -o $@ ./cmd/synthese
 
 # Each stage is a file target depending on the project files it reads
-# (listed by `synthese deps` into $(OUT)/.deps.mk) and on the stage before
+# (listed by `synthese deps`) and on the stage before
 # it: `make report` with nothing changed does nothing, and a changed file
 # redoes only the stages that read it and those after. Outputs whose bytes
 # come out the same keep their time, so the stages after them are spared.
-$(OUT)/.deps.mk: $(BIN) $(DATA)/synthese.yaml $(DATA)
-	@mkdir -p $(OUT)
+# The stamps and the list of inputs are for one project folder and
+# languages: another DATA or LANGUAGES into the same OUT redoes every stage.
+S := $(OUT)/.stamps
+KEY := $(abspath $(DATA)) $(LANGUAGES)
+
+$(S)/deps.mk: $(BIN) $(DATA)/synthese.yaml $(DATA)
+	@mkdir -p $(S)
 	@$(BIN) deps --data $(DATA) > $@.tmp && mv $@.tmp $@
 
 ifeq ($(filter clean deps test bench fuzz check-workflow,$(MAKECMDGOALS)),)
--include $(OUT)/.deps.mk
+ifneq ($(shell cat $(S)/key 2>/dev/null),$(KEY))
+$(shell rm -rf $(S) && mkdir -p $(S) && echo '$(KEY)' > $(S)/key)
+endif
+-include $(S)/deps.mk
 endif
 
 # A stage's stamp records when it last ran; the stages after it depend on
 # its outputs, whose times change only when their bytes do. A stage with
 # an output gone runs again.
-S := $(OUT)/.stamps
 gone = $(if $(filter-out $(wildcard $(2)),$(2)),$(shell rm -f $(S)/$(1)))
 $(call gone,ingest,$(addprefix $(OUT)/,parquet/responses.parquet parquet/attendance.parquet quality.json rejects.csv))
 $(call gone,aggregate,$(addprefix $(OUT)/parquet/,results.parquet tests.parquet participation.parquet participants.parquet))

@@ -23,9 +23,13 @@ func TestMakeIsIncremental(t *testing.T) {
 	if err := os.CopyFS(data, os.DirFS(filepath.Join(root, "data"))); err != nil {
 		t.Fatal(err)
 	}
-	mk := func() string {
+	mk := func(dataDir ...string) string {
 		t.Helper()
-		cmd := exec.Command("make", "-C", root, "--no-print-directory", "report", "DATA="+data, "OUT="+out)
+		d := data
+		if len(dataDir) > 0 {
+			d = dataDir[0]
+		}
+		cmd := exec.Command("make", "-C", root, "--no-print-directory", "report", "DATA="+d, "OUT="+out)
 		cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1608768000")
 		b, err := cmd.CombinedOutput()
 		if err != nil {
@@ -77,5 +81,21 @@ func TestMakeIsIncremental(t *testing.T) {
 	}
 	if p := filepath.Join(out, "synthese.pdf"); now[p].Equal(before[p]) {
 		t.Error("the PDF was not remade after its inputs changed")
+	}
+	// Another project into the same output folder, then back: every stage
+	// runs each time, and the outputs are the first project's again.
+	other := filepath.Join(dir, "other")
+	if err := os.CopyFS(other, os.DirFS(data)); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(other, "recommendations.csv"), []byte("meeting_id,group,kind,text_fr\n"), 0o644)
+	for _, d := range []string{other, data} {
+		if log := mk(d); !ran(log, "ingest") || !ran(log, "report") {
+			t.Fatalf("make report DATA=%s into the same OUT did not redo every stage:\n%s", d, log)
+		}
+	}
+	check := exec.Command(filepath.Join(root, "bin", "synthese"), "check", "--data", data, "--out", out)
+	if b, err := check.CombinedOutput(); err != nil {
+		t.Fatalf("after switching back, the outputs are not the project's: %v\n%s", err, b)
 	}
 }
