@@ -153,6 +153,12 @@ func (p *Project) StageDigests(inputs []FileDigest) (map[string]string, error) {
 
 // DigestFiles hashes files of fsys, on every core.
 func DigestFiles(fsys fs.FS, paths []string) ([]FileDigest, error) {
+	return DigestFilesKnown(fsys, paths, nil)
+}
+
+// DigestFilesKnown is DigestFiles taking the digests known gives (a cache
+// the caller trusts) instead of reading those files.
+func DigestFilesKnown(fsys fs.FS, paths []string, known func(path string) (FileDigest, bool)) ([]FileDigest, error) {
 	out := make([]FileDigest, len(paths))
 	errs := make([]error, len(paths))
 	next := make(chan int)
@@ -162,6 +168,12 @@ func DigestFiles(fsys fs.FS, paths []string) ([]FileDigest, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if known != nil {
+					if d, ok := known(paths[i]); ok {
+						out[i] = d
+						continue
+					}
+				}
 				out[i], errs[i] = digestFile(fsys, paths[i])
 			}
 		}()

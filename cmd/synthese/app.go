@@ -37,19 +37,20 @@ func exitCode(err error) int {
 // env is what every stage needs: where the project is, where outputs go,
 // the clock, and where to say what happened.
 type env struct {
-	project  *pipeline.Project
-	dataDir  string // "" for the embedded default
-	outDir   string
-	now      time.Time
-	stdout   io.Writer
-	stderr   io.Writer
-	quiet    bool
-	tally    *pipeline.Tally // the counts, when ingest ran in this process
-	tty      bool            // stderr is a terminal: progress bars are drawn
-	pipeline bool            // run: the report starts while the charts are drawn
-	pending  *pendingCharts  // the charts being drawn (run)
-	inputs   func() ([]pipeline.FileDigest, error)
-	log      *logger
+	project     *pipeline.Project
+	dataDir     string // "" for the embedded default
+	outDir      string
+	now         time.Time
+	stdout      io.Writer
+	stderr      io.Writer
+	quiet       bool
+	tally       *pipeline.Tally // the counts, when ingest ran in this process
+	tty         bool            // stderr is a terminal: progress bars are drawn
+	pipeline    bool            // run: the report starts while the charts are drawn
+	pending     *pendingCharts  // the charts being drawn (run)
+	inputs      func() ([]pipeline.FileDigest, error)
+	digestCache *digestCache // the inputs' digests by size and time (see digestcache.go)
+	log         *logger
 }
 
 // logf says what happened (not with --quiet).

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 	"gopkg.in/yaml.v3"
@@ -351,5 +352,64 @@ func TestWorkflowMakesTheReport(t *testing.T) {
 		if !strings.Contains(artifacts, want) {
 			t.Errorf("the workflow does not keep %s", want)
 		}
+	}
+}
+
+// TestDigestCache: an input unchanged since it was hashed (same size and
+// time, hashed well after its last change) is not read again; a changed
+// one, or one hashed just after a change, is.
+func TestDigestCache(t *testing.T) {
+	proj, out := copyProject(t), t.TempDir()
+	old := time.Now().Add(-time.Hour)
+	entries, _ := os.ReadDir(proj)
+	for _, e := range entries {
+		os.Chtimes(filepath.Join(proj, e.Name()), old, old)
+	}
+	runQ := func() runManifest {
+		t.Helper()
+		if code, _, stderr := run(t, nil, "count", "-q", "--data", proj, "--out", out); code != 0 {
+			t.Fatalf("count: exit %d: %s", code, stderr)
+		}
+		return readManifest(t, out)
+	}
+	shaOf := func(m runManifest, path string) string {
+		for _, f := range m.Inputs {
+			if f.Path == path {
+				return f.SHA256
+			}
+		}
+		return ""
+	}
+	truth := sha(t, filepath.Join(proj, "responses.csv"))
+	if got := shaOf(runQ(), "responses.csv"); got != truth {
+		t.Fatalf("first run: %s, want %s", got, truth)
+	}
+	// Plant a wrong digest in the cache: a run that trusts it shows it.
+	cachePath := filepath.Join(out, ".cache", "digests.json")
+	abs, _ := filepath.Abs(filepath.Join(proj, "responses.csv"))
+	c := openDigestCache(out)
+	e := c.Entries[abs]
+	if e.SHA256 != truth {
+		t.Fatalf("the cache holds %+v for responses.csv", e)
+	}
+	e.SHA256 = strings.Repeat("0", 64)
+	c.Entries[abs] = e
+	os.WriteFile(cachePath, must(json.Marshal(c)), 0o644)
+	if got := shaOf(runQ(), "responses.csv"); got != e.SHA256 {
+		t.Fatalf("the cached digest of an unchanged file was not used: %s", got)
+	}
+	// Changed content (and time): hashed again.
+	b := must(os.ReadFile(filepath.Join(proj, "responses.csv")))
+	os.WriteFile(filepath.Join(proj, "responses.csv"), append(b, '\n'), 0o644)
+	if got, want := shaOf(runQ(), "responses.csv"), sha(t, filepath.Join(proj, "responses.csv")); got != want {
+		t.Fatalf("a changed file's digest came from the cache: %s, want %s", got, want)
+	}
+	// Just modified when hashed: not trusted next time.
+	e = openDigestCache(out).Entries[abs]
+	e.SHA256 = strings.Repeat("1", 64)
+	c.Entries[abs] = e
+	os.WriteFile(cachePath, must(json.Marshal(c)), 0o644)
+	if got := shaOf(runQ(), "responses.csv"); got == e.SHA256 {
+		t.Fatal("a digest taken within two seconds of the file's change was trusted")
 	}
 }

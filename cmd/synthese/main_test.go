@@ -22,11 +22,15 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 	return code, out.String(), errb.String()
 }
 
-// hashes returns the SHA-256 of every file under dir.
+// hashes returns the SHA-256 of every output under dir (not the tool's
+// and make's bookkeeping: the hidden .cache and .stamps folders).
 func hashes(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
+		}
 		if err != nil || d.IsDir() {
 			return err
 		}

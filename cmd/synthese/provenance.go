@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -43,7 +44,19 @@ func (e *env) startProvenance(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	e.inputs = sync.OnceValues(func() ([]pipeline.FileDigest, error) { return pipeline.DigestFiles(fsys, files) })
+	e.inputs = sync.OnceValues(func() ([]pipeline.FileDigest, error) {
+		if e.dataDir == "" { // the embedded project: small
+			return pipeline.DigestFiles(fsys, files)
+		}
+		cache := openDigestCache(e.outDir)
+		start := time.Now()
+		d, err := pipeline.DigestFilesKnown(fsys, files, func(path string) (pipeline.FileDigest, bool) { return cache.lookup(e.dataDir, path) })
+		if err == nil {
+			cache.remember(e.dataDir, d, start)
+			e.digestCache = cache
+		}
+		return d, err
+	})
 	go e.inputs()
 	pipeline.SetInputDigest(func(file string) string {
 		d, _ := e.stageDigests()
@@ -112,6 +125,11 @@ func (e *env) writeManifest() error {
 	stages, err := e.project.StageDigests(in)
 	if err != nil {
 		return err
+	}
+	if e.digestCache != nil {
+		if err := e.digestCache.save(); err != nil {
+			return err
+		}
 	}
 	m := runManifest{Tool: "synthese", Version: version, InputDigest: stages[pipeline.StageReport], Stages: stages,
 		Options: e.project.Options(), Inputs: in, Outputs: outs}
