@@ -246,18 +246,16 @@ func Draw(w io.Writer, spec Spec) error {
 	titleH := vg.Length(len(title)) * vg.Points(titleSize*1.25)
 	plotH := titleH + vg.Length(n)*vg.Points(band) + vg.Points(48)
 	legendH := vg.Length(len(choices))*vg.Points((legendSize*1.25*float64(legendLines)+2.5)) + vg.Points(8)
-	if m, ok := w.(*Measure); ok {
-		m.Size = pixelSize(Width, plotH+legendH, spec.Pad)
-		return nil
-	}
-	img := newCanvas(Width, plotH+legendH)
-	dc := draw.New(img)
-	top := draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4))
-	p.Draw(top)
-	bottom := draw.Crop(dc, vg.Points(8), 0, 0, -(plotH))
-	legend.Top, legend.Left = true, true
-	legend.Draw(bottom)
-	return writePNG(w, img, spec.Pad)
+	return finish(w, pixelSize(Width, plotH+legendH, spec.Pad), func(w io.Writer) error {
+		img := newCanvas(Width, plotH+legendH)
+		dc := draw.New(img)
+		top := draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4))
+		p.Draw(top)
+		bottom := draw.Crop(dc, vg.Points(8), 0, 0, -(plotH))
+		legend.Top, legend.Left = true, true
+		legend.Draw(bottom)
+		return writePNG(w, img, spec.Pad)
+	})
 }
 
 func legendLabel(labels, langs []string) string {

@@ -178,4 +178,16 @@ func TestMeasureIsTheDrawnSize(t *testing.T) {
 	if err != nil || ph.Width != drawn.Width || ph.Height != drawn.Height {
 		t.Fatalf("placeholder: %v %v", ph, err)
 	}
+	// The measured layout, rendered, is the chart Draw makes.
+	var rendered bytes.Buffer
+	if err := m.Render(&rendered); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(rendered.Bytes(), buf.Bytes()) {
+		t.Fatal("Render of a measured chart differs from Draw")
+	}
+	var unmeasured Measure
+	if err := unmeasured.Render(&rendered); err == nil {
+		t.Fatal("Render without a measure: no error")
+	}
 }

@@ -117,13 +117,11 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 	h := vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(len(titleLines))*vg.Points(titleSize*1.25)
-	if m, ok := w.(*Measure); ok {
-		m.Size = pixelSize(Width, h, spec.Pad)
-		return nil
-	}
-	img := newCanvas(Width, h)
-	p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
-	return writePNG(w, img, spec.Pad)
+	return finish(w, pixelSize(Width, h, spec.Pad), func(w io.Writer) error {
+		img := newCanvas(Width, h)
+		p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
+		return writePNG(w, img, spec.Pad)
+	})
 }
 
 // shorten cuts a label longer than max characters at a word boundary and

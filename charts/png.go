@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/crc32"
 	"image"
 	"io"
@@ -130,11 +131,33 @@ func (c *chunkWriter) flush() error {
 }
 
 // Measure is a writer that charts are not drawn into: a Draw function given
-// one sets the size in pixels the chart would have, and returns at once.
-// The report lays pages out from chart sizes while the charts are drawn.
-type Measure struct{ Size image.Point }
+// one lays the chart out, sets the size in pixels it will have, and returns
+// without drawing; Render then draws it (once, from any goroutine). The
+// report lays pages out from chart sizes while the charts are drawn.
+type Measure struct {
+	Size   image.Point
+	render func(io.Writer) error
+}
 
 func (m *Measure) Write([]byte) (int, error) { return 0, io.ErrShortWrite }
+
+// Render writes the measured chart as a PNG, as the Draw function would have.
+func (m *Measure) Render(w io.Writer) error {
+	if m.render == nil {
+		return errors.New("charts: Render before a Draw function measured the chart")
+	}
+	return m.render(w)
+}
+
+// finish ends a Draw function: given a Measure, the chart's size and what
+// draws it; else the PNG, drawn now.
+func finish(w io.Writer, size image.Point, render func(io.Writer) error) error {
+	if m, ok := w.(*Measure); ok {
+		m.Size, m.render = size, render
+		return nil
+	}
+	return render(w)
+}
 
 // pixelSize is the size of a chart of w × h points, pad columns added.
 func pixelSize(w, h vg.Length, pad int) image.Point {

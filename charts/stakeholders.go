@@ -94,26 +94,24 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	rows := (len(entries) + 1) / 2
 	plotH := vg.Length(n)*vg.Points(24) + vg.Points(60)
 	legendH := vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
-	if m, ok := w.(*Measure); ok {
-		m.Size = pixelSize(Width, plotH+legendH, spec.Pad)
-		return nil
-	}
-	img := newCanvas(Width, plotH+legendH)
-	dc := draw.New(img)
-	p.Draw(draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4)))
-	// Two legend columns under the plot.
-	for col := 0; col < 2; col++ {
-		l := plot.NewLegend()
-		l.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
-		l.Padding = vg.Points(2)
-		l.Top, l.Left = true, true
-		for i := col * rows; i < min(len(entries), (col+1)*rows); i++ {
-			l.Add(entries[i].text, entries[i].thumb)
+	return finish(w, pixelSize(Width, plotH+legendH, spec.Pad), func(w io.Writer) error {
+		img := newCanvas(Width, plotH+legendH)
+		dc := draw.New(img)
+		p.Draw(draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4)))
+		// Two legend columns under the plot.
+		for col := 0; col < 2; col++ {
+			l := plot.NewLegend()
+			l.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
+			l.Padding = vg.Points(2)
+			l.Top, l.Left = true, true
+			for i := col * rows; i < min(len(entries), (col+1)*rows); i++ {
+				l.Add(entries[i].text, entries[i].thumb)
+			}
+			left := vg.Points(8) + vg.Length(col)*Width/2
+			l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -plotH))
 		}
-		left := vg.Points(8) + vg.Length(col)*Width/2
-		l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -plotH))
-	}
-	return writePNG(w, img, spec.Pad)
+		return writePNG(w, img, spec.Pad)
+	})
 }
 
 // orgPalette gives each organisation type one colour in every chart.

@@ -329,44 +329,43 @@ func drawCharts(e *env) error {
 	// Charts are independent: draw them on every core. In run, the report
 	// starts from their sizes while they are drawn (see pendingCharts).
 	pc := &pendingCharts{placeholders: map[string][]byte{}, drawn: map[string][]byte{}}
+	// In run, each chart is laid out first (on every core): the report
+	// starts from the sizes, and the layouts are then drawn as they are.
+	var measured []charts.Measure
 	if e.pipeline {
-		for _, j := range jobs {
-			var m charts.Measure
-			if err := j.draw(&m); err != nil {
-				return fmt.Errorf("%s: %w", j.path, err)
+		measured = make([]charts.Measure, len(jobs))
+		if err := onEveryCore(len(jobs), func(i int) error {
+			if err := jobs[i].draw(&measured[i]); err != nil {
+				return fmt.Errorf("%s: %w", jobs[i].path, err)
 			}
-			pc.placeholders[j.path] = charts.PlaceholderPNG(m.Size)
+			return nil
+		}); err != nil {
+			return err
+		}
+		for i, j := range jobs {
+			pc.placeholders[j.path] = charts.PlaceholderPNG(measured[i].Size)
 		}
 	}
-	errs := make([]error, len(jobs))
-	next := make(chan int)
 	pc.wg.Add(1)
 	go func() {
 		defer pc.wg.Done()
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					var png []byte
-					errs[i] = writeFile(jobs[i].path, func(b *bytes.Buffer) error {
-						err := jobs[i].draw(b)
-						png = b.Bytes()
-						return err
-					})
-					pc.mu.Lock()
-					pc.drawn[jobs[i].path] = png
-					pc.mu.Unlock()
+		pc.err = onEveryCore(len(jobs), func(i int) error {
+			var png []byte
+			err := writeFile(jobs[i].path, func(b *bytes.Buffer) error {
+				var err error
+				if measured != nil {
+					err = measured[i].Render(b)
+				} else {
+					err = jobs[i].draw(b)
 				}
-			}()
-		}
-		for i := range jobs {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		pc.err = errors.Join(errs...)
+				png = b.Bytes()
+				return err
+			})
+			pc.mu.Lock()
+			pc.drawn[jobs[i].path] = png
+			pc.mu.Unlock()
+			return err
+		})
 	}()
 	if e.pipeline {
 		e.pending = pc
@@ -444,4 +443,27 @@ func load[T any](path, stage string, read func(io.ReaderAt, int64) (T, error)) (
 		return zero, err
 	}
 	return read(r, r.Size())
+}
+
+// onEveryCore calls f(0) … f(n-1) on every core and returns the first
+// error (by index).
+func onEveryCore(n int, f func(int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
