@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -139,23 +140,42 @@ func nextStop(stops []uint64, from int) int {
 
 // needsTrim reports whether b starts or ends with white space (as
 // bytes.TrimSpace sees it), looking at the first and last bytes and
-// decoding a character only when it may be a space beyond ASCII.
+// decoding a character only when its first byte may begin a space beyond
+// ASCII (U+0085, U+00A0, U+1680, U+2000–U+3000 begin with C2, E1, E2, E3).
 func needsTrim(b []byte) bool {
 	n := len(b)
 	if n == 0 {
 		return false
 	}
-	if c := b[0]; c <= ' ' || (c >= utf8.RuneSelf && mayBeSpace(b)) {
+	if c := b[0]; c <= ' ' || (spaceLead(c) && unicode.IsSpace(first(b))) {
 		return true
 	}
-	if c := b[n-1]; c <= ' ' || (c >= utf8.RuneSelf && mayBeSpace(b[max(0, n-4):])) {
+	if c := b[n-1]; c <= ' ' || (c >= utf8.RuneSelf && unicode.IsSpace(lastSpaceCandidate(b))) {
 		return true
 	}
 	return false
 }
 
-// mayBeSpace is the slow check: does b's trimmed form differ from b.
-func mayBeSpace(b []byte) bool { return len(bytes.TrimSpace(b)) != len(b) }
+func spaceLead(c byte) bool { return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 }
+
+func first(b []byte) rune {
+	r, _ := utf8.DecodeRune(b)
+	return r
+}
+
+// lastSpaceCandidate is b's last character when its first byte may begin
+// a space, else a letter.
+func lastSpaceCandidate(b []byte) rune {
+	i := len(b) - 1
+	for i > 0 && len(b)-i < 4 && b[i]&0xC0 == 0x80 {
+		i--
+	}
+	if !spaceLead(b[i]) {
+		return 'a'
+	}
+	r, _ := utf8.DecodeLastRune(b)
+	return r
+}
 
 // fastRow reads the record at pos of the chunk's buffer (at offset off in
 // the file, on line) if it is plain, and returns the position after it;

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -103,5 +104,23 @@ func TestFastRowsMatchReference(t *testing.T) {
 				t.Fatalf("fast path took %d of %d records", r.fastRows, r.RowsRead)
 			}
 		})
+	}
+}
+
+// needsTrim says when bytes.TrimSpace would change a text: never no when
+// it would; yes when it would not only for a text that starts or ends with
+// a control character (a cheap test; the caller then trims for nothing).
+func TestNeedsTrim(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	parts := []string{"a", "é", " ", "\t", "\u00a0", "\u0085", "\u2003", "\u3000", "\u1680", "\u202f", "ب", "\xc2", "\xe2\x80", "\x80", "x\x1c", "\u200b", "€", "Ā"}
+	for range 20000 {
+		var b []byte
+		for range r.IntN(5) {
+			b = append(b, parts[r.IntN(len(parts))]...)
+		}
+		got, want := needsTrim(b), len(bytes.TrimSpace(b)) != len(b)
+		if got != want && !(got && (b[0] < ' ' || b[len(b)-1] < ' ')) {
+			t.Fatalf("needsTrim(%q) = %v, TrimSpace changes it: %v", b, got, want)
+		}
 	}
 }
