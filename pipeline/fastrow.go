@@ -258,19 +258,11 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 		var k keyWords
 		var h uint64
-		if (len(b) > 0 && (b[0]-('!') > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b)) || start+16 > n {
-			b = trim(b)
+		if len(b) > 0 && (b[0]-'!' > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b) {
+			b = bytes.TrimSpace(b)
 			k, h = cacheKey(b)
 		} else {
-			// cacheKeyIn, inline.
-			var lastMask uint64
-			if len(b) > 16 {
-				lastMask = ^uint64(0)
-			}
-			k.first = binary.LittleEndian.Uint64(buf[start:]) & byteMask(len(b))
-			k.mid = binary.LittleEndian.Uint64(buf[start+8:]) & byteMask(len(b)-8)
-			k.last = binary.LittleEndian.Uint64(buf[max(start+len(b)-8, 0):]) & lastMask
-			h = mixKey(k, len(b))
+			k, h = cacheKeyIn(buf, start, len(b))
 		}
 		var e *cacheEntry
 		if slots := w.caches[role].slots; len(slots) > 0 {

@@ -35,10 +35,6 @@ import (
 // tests make it small.
 var streamChunkSize int64 = 4 << 20
 
-// useFastRows lets the streaming reader take plain records on its fast
-// path (fastrow.go); tests turn it off to compare.
-var useFastRows = true
-
 // errFallback asks for the file to be read by the reference reader.
 var errFallback = errors.New("not for the streaming reader")
 
@@ -360,7 +356,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	w.markStops()
 	pos, line := 0, 0
 	for start+int64(pos) < end {
-		if s.fast != nil && useFastRows {
+		if s.fast != nil {
 			next, ok, err := w.fastRow(o, pos, start+int64(pos), line+1)
 			if err != nil {
 				o.err = err
@@ -428,7 +424,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 
 // markStops maps the buffer for the fast path.
 func (w *streamWorker) markStops() {
-	if w.s.fast == nil || !useFastRows {
+	if w.s.fast == nil {
 		return
 	}
 	w.stops = slices.Grow(w.stops[:0], stopWords(len(w.buf)))[:stopWords(len(w.buf))]
