@@ -36,7 +36,7 @@ func open(fsys fs.FS, name string) (fs.File, error) {
 func LoadProject(fsys fs.FS, encoding ...Encoding) (*Project, error) {
 	mf, err := fsys.Open(ManifestName)
 	if err != nil {
-		return nil, &InputError{File: ManifestName, Msg: "no manifest in the project folder", Err: err}
+		return nil, &InputError{File: ManifestName, Msg: "no manifest in the project folder (start a project with `synthese init DIR`)", Err: err}
 	}
 	defer mf.Close()
 	m, err := ReadManifest(ManifestName, mf)
