@@ -207,19 +207,11 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string, lg *logger) (*env, error) {
 	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet"), log: lg}
 	e.tty = !e.quiet && !lg.json && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
-	var fsys fs.FS = data.FS
-	if dir := c.String("data"); dir != "" {
-		st, err := os.Stat(dir)
-		if err != nil || !st.IsDir() {
-			return nil, usageError{fmt.Sprintf("--data %s: not a folder (start one with `synthese init %s`)", dir, dir)}
-		}
-		e.dataDir = dir
-		fsys = os.DirFS(dir)
-	}
-	enc, err := pipeline.ParseEncoding(c.String("encoding"))
+	fsys, dir, enc, err := projectFlags(c)
 	if err != nil {
-		return nil, usageError{"--encoding: " + err.Error()}
+		return nil, err
 	}
+	e.dataDir = dir
 	p, err := pipeline.LoadProject(fsys, enc)
 	if err != nil {
 		return nil, err
@@ -248,6 +240,24 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 		return nil, err
 	}
 	return e, nil
+}
+
+// projectFlags reads --data (a folder, or "" for the embedded reference
+// project) and --encoding.
+func projectFlags(c *cli.Context) (fs.FS, string, pipeline.Encoding, error) {
+	var fsys fs.FS = data.FS
+	dir := c.String("data")
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, "", "", usageError{fmt.Sprintf("--data %s: not a folder (start one with `synthese init %s`)", dir, dir)}
+		}
+		fsys = os.DirFS(dir)
+	}
+	enc, err := pipeline.ParseEncoding(c.String("encoding"))
+	if err != nil {
+		return nil, "", "", usageError{"--encoding: " + err.Error()}
+	}
+	return fsys, dir, enc, nil
 }
 
 // genCommand writes a generated survey project (benchmarks, tests, demos).

@@ -42,14 +42,21 @@ func readManifest(t *testing.T, out string) runManifest {
 	return m
 }
 
+// ranProject runs a copy of the reference project into a new folder.
+func ranProject(t *testing.T) (proj, out string) {
+	t.Helper()
+	proj, out = copyProject(t), t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	return proj, out
+}
+
 // TestProvenanceManifest: out/manifest.json lists every input the manifest
 // names and every output, with their true SHA-256; the Parquet files and
 // the PDF carry their stage's input digest.
 func TestProvenanceManifest(t *testing.T) {
-	proj, out := copyProject(t), t.TempDir()
-	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
+	proj, out := ranProject(t)
 	m := readManifest(t, out)
 	var inputs []string
 	for _, f := range m.Inputs {
@@ -101,10 +108,7 @@ func TestProvenanceManifest(t *testing.T) {
 // file when an input changes, the stage when an output comes from other
 // inputs, and the output when one was edited; --report checks a PDF.
 func TestCheck(t *testing.T) {
-	proj, out := copyProject(t), t.TempDir()
-	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
+	proj, out := ranProject(t)
 	check := func(args ...string) (int, string) {
 		code, stdout, stderr := run(t, nil, append([]string{"check", "--data", proj, "--out", out}, args...)...)
 		return code, stdout + stderr

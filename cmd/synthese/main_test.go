@@ -104,10 +104,7 @@ func copyProject(t *testing.T) string {
 // TestBadInputExitsTwoAndChangesNothing: a fatal input problem names the
 // file, line and what was expected, exits 2, and leaves outputs as they were.
 func TestBadInputExitsTwoAndChangesNothing(t *testing.T) {
-	proj, out := copyProject(t), t.TempDir()
-	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out); code != 0 {
-		t.Fatalf("good run: exit %d: %s", code, stderr)
-	}
+	proj, out := ranProject(t)
 	before := hashes(t, out)
 
 	// The meeting column is renamed to something that is neither the

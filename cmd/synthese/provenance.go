@@ -289,7 +289,7 @@ func depsCommand(stdout io.Writer) *cli.Command {
 		Name:        "deps",
 		Usage:       "print the project files each stage reads, as make variables (the Makefile includes them)",
 		Flags:       []cli.Flag{&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName, Required: true}},
-		Description: "Example:\n  synthese deps --data data > out/.deps.mk\n\n" + exitCodesHelp,
+		Description: "Example:\n  synthese deps --data data > out/.stamps/deps.mk\n\n" + exitCodesHelp,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{fmt.Sprintf("deps: %v (see synthese deps --help)", err)}
 		},

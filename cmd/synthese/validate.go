@@ -1,32 +1,23 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/synthese-project/synthese/data"
 	"github.com/synthese-project/synthese/pipeline"
 )
 
 // validate checks a project folder and prints every problem: the errors
 // that stop a report, then the rows and cells a run would reject.
 func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
-	var fsys fs.FS = data.FS
-	name := "the embedded reference project"
-	if dir := c.String("data"); dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return usageError{fmt.Sprintf("--data %s: not a folder (start one with `synthese init %s`)", dir, dir)}
-		}
-		fsys, name = os.DirFS(dir), dir
-	}
-	enc, err := pipeline.ParseEncoding(c.String("encoding"))
+	fsys, dir, enc, err := projectFlags(c)
 	if err != nil {
-		return usageError{"--encoding: " + err.Error()}
+		return err
 	}
+	name := cmp.Or(dir, "the embedded reference project")
 	v := pipeline.Validate(fsys, enc)
 	for _, err := range v.Errors {
 		lg.print("error", "validate: "+err.Error())
