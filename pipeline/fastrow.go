@@ -8,11 +8,13 @@ import (
 	"unicode/utf8"
 )
 
-// The fast path of the streaming reader: one record read field by field,
-// eight bytes at a time, each closed cell looked up in its column's cache
-// as soon as its end is found, and counted per answer text without a
-// branch for what the counting pass derives at the chunk's end (rows read,
-// kept, respondents per meeting, explicit non-answers, normalisations).
+// The fast path of the streaming reader: one record read field by field
+// through the chunk's map of delimiters, quotes and newlines; closed cells
+// side by side (a span) looked up at once by their bytes in the span's
+// cache, a lone closed cell in its column's cache; counted per span or
+// answer text without a branch for what the counting pass derives at the
+// chunk's end (rows read, kept, respondents per meeting, explicit
+// non-answers, normalisations).
 //
 // It takes only the plain records: as many fields as the header, no
 // quoted newline, no escaped quote, a meeting recognised, no cell to
@@ -33,7 +35,8 @@ const (
 // cannot (weights, split choice columns, a column read twice).
 type fastPlan struct {
 	role      []int // by field
-	byQ       []int // closed columns in tally order (for fingerprints)
+	segs      []fastSeg
+	spans     int
 	meetingCi int
 	ansCi     []int // by responses.parquet answer column: its closed column, or -1
 }
@@ -74,15 +77,44 @@ func newFastPlan(s *streamFile) *fastPlan {
 		}
 		fp.role[m.col] = m.role
 	}
-	for _, ci := range colOfQ {
-		if ci >= 0 {
-			fp.byQ = append(fp.byQ, ci)
+	// Closed cells side by side make a span while their combinations stay
+	// few; a span of one cell is looked up alone.
+	for f := 0; f < len(fp.role); {
+		sg := fastSeg{first: f, last: f, span: -1}
+		if fp.role[f] >= 0 {
+			combos := cardinality(s, fp.role[f])
+			for sg.last+1 < len(fp.role) && fp.role[sg.last+1] >= 0 {
+				c := cardinality(s, fp.role[sg.last+1])
+				if combos*c > spanBudget {
+					break
+				}
+				combos *= c
+				sg.last++
+			}
+			if sg.last > sg.first {
+				sg.span = fp.spans
+				fp.spans++
+			}
 		}
+		fp.segs = append(fp.segs, sg)
+		f = sg.last + 1
 	}
 	for _, q := range s.answerQ {
 		fp.ansCi = append(fp.ansCi, colOfQ[q])
 	}
 	return fp
+}
+
+// cardinality is the number of texts closed column ci is expected to
+// hold: its choices (any set of them for a multiple choice, up to 64),
+// a blank and one variant.
+func cardinality(s *streamFile, ci int) int {
+	sc := s.cols[ci]
+	n := len(s.tally.Questions[sc.q].Choices)
+	if sc.c.q.Type == SelectMultiple {
+		return 1<<min(n, 6) + 2
+	}
+	return n + 2
 }
 
 const (
@@ -177,6 +209,103 @@ func lastSpaceCandidate(b []byte) rune {
 	return r
 }
 
+// walk reads field f of a plain record from p: its text is buf[start:end]
+// (between the quotes of a quoted field; a CR before the record's newline
+// left out) and the next field begins at next. ok is false when the
+// record is not plain there: a newline or an escaped quote inside quotes,
+// a field count other than the header's, or the buffer's end.
+func (w *streamWorker) walk(p, f int) (start, end, next int, ok bool) {
+	buf, st, comma := w.buf, w.stops, w.s.comma
+	n := len(buf)
+	last := len(w.s.fast.role) - 1
+	if buf[p] == '"' {
+		// Up to the closing quote (delimiters on the way are text), which
+		// must be followed by the delimiter or the end of the line.
+		start = p + 1
+		for {
+			if p = nextStop(st, p+1); p < 0 {
+				return 0, 0, 0, false
+			}
+			if buf[p] != comma {
+				break
+			}
+		}
+		if buf[p] != '"' || p+1 >= n {
+			return 0, 0, 0, false
+		}
+		end = p
+		switch c := buf[p+1]; {
+		case c == comma && f < last, c == '\n' && f == last:
+			next = p + 2
+		case c == '\r' && f == last && p+2 < n && buf[p+2] == '\n':
+			next = p + 3
+		default:
+			return 0, 0, 0, false
+		}
+	} else {
+		start = p
+		if p = nextStop(st, p); p < 0 {
+			return 0, 0, 0, false
+		}
+		end = p
+		switch c := buf[p]; {
+		case c == comma && f < last:
+		case c == '\n' && f == last:
+			if end > start && buf[end-1] == '\r' {
+				end--
+			}
+		default:
+			return 0, 0, 0, false
+		}
+		next = p + 1
+	}
+	return start, end, next, next < n
+}
+
+// closedEntry is the entry of closed column ci's cell buf[start:end], or
+// nil when the record must go to row (a cell to reject or that the cache
+// has no room for; err when the text is not UTF-8).
+func (w *streamWorker) closedEntry(ci, start, end int) (*cacheEntry, error) {
+	buf := w.buf
+	b := buf[start:end]
+	var k keyWords
+	var h uint64
+	if len(b) > 0 && (b[0]-'!' > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b) {
+		b = bytes.TrimSpace(b)
+		k, h = cacheKey(b)
+	} else {
+		k, h = cacheKeyIn(buf, start, len(b))
+	}
+	vc := &w.caches[ci]
+	var e *cacheEntry
+	if slots := vc.slots; len(slots) > 0 {
+		mask := len(slots) - 1
+		for i := int(h) & mask; ; i = (i + 1) & mask {
+			sl := &slots[i]
+			if sl.k == k && sl.n == len(b)+1 && (len(b) <= 24 || sl.e.key == string(b)) {
+				e = sl.e
+				break
+			}
+			if sl.n == 0 {
+				break
+			}
+		}
+	}
+	if e == nil {
+		if vc.count >= maxCached {
+			return nil, nil
+		}
+		e = w.entry(ci, b)
+	}
+	if !e.plain {
+		if e.invalid {
+			return nil, errFallback
+		}
+		return nil, nil
+	}
+	return e, nil
+}
+
 // fastRow reads the record at pos of the chunk's buffer (at offset off in
 // the file, on line) if it is plain, and returns the position after it;
 // ok is false when it is not (nothing was counted: row reads it).
@@ -186,117 +315,89 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != stopWords(n) {
 		return pos, false, nil
 	}
-	st := w.stops
 	var id, when []byte
-	rowE := w.rowE
+	rowE, inc := w.rowE, w.inc[:0]
+	var meet *cacheEntry
+	var parts uint64 // the answers' share of the fingerprint
 	p := pos
-	last := len(fp.role) - 1
-	for f, role := range fp.role {
-		var b []byte
-		var start int
-		if buf[p] == '"' {
-			// Quoted: up to the closing quote (delimiters on the way are
-			// text), which must be followed by the delimiter or the end of
-			// the line.
-			start = p + 1
-			for {
-				if p = nextStop(st, p+1); p < 0 {
-					return pos, false, nil
-				}
-				if buf[p] != s.comma {
-					break
-				}
-			}
-			if buf[p] != '"' || p+1 >= n {
-				return pos, false, nil // a newline inside quotes, or the buffer's end
-			}
-			b = buf[start:p]
-			switch c := buf[p+1]; {
-			case c == s.comma && f < last:
-				p += 2
-			case c == '\n' && f == last:
-				p += 2
-			case c == '\r' && f == last && p+2 < n && buf[p+2] == '\n':
-				p += 3
-			default:
+	for _, sg := range fp.segs {
+		if sg.span < 0 {
+			role := fp.role[sg.first]
+			start, end, nx, ok := w.walk(p, sg.first)
+			if !ok {
 				return pos, false, nil
 			}
-		} else {
-			start = p
-			if p = nextStop(st, p); p < 0 {
-				return pos, false, nil
-			}
-			b = buf[start:p]
-			switch c := buf[p]; {
-			case c == s.comma && f < last:
-			case c == '\n' && f == last:
-				if len(b) > 0 && b[len(b)-1] == '\r' {
-					b = b[:len(b)-1]
+			p = nx
+			if role < 0 {
+				b := buf[start:end]
+				if !validUTF8(b) {
+					return pos, false, errFallback
 				}
-			default:
-				return pos, false, nil
+				if role != roleOther && needsTrim(b) {
+					b = bytes.TrimSpace(b)
+				}
+				switch role {
+				case roleTime:
+					when = b
+				case roleID:
+					id = b
+				}
+				continue
 			}
-			p++
-		}
-		if p >= n {
-			return pos, false, nil // the record may go on past the buffer
-		}
-		if role < 0 {
-			if !validUTF8(b) {
-				return pos, false, errFallback
+			e, err := w.closedEntry(role, start, end)
+			if e == nil {
+				return pos, false, err
 			}
-			if role != roleOther && needsTrim(b) {
-				b = bytes.TrimSpace(b)
-			}
-			switch role {
-			case roleTime:
-				when = b
-			case roleID:
-				id = b
+			rowE[role] = e
+			inc = append(inc, e.fast)
+			parts += e.fpc
+			if role == fp.meetingCi {
+				meet = e
 			}
 			continue
 		}
-		var k keyWords
-		var h uint64
-		if len(b) > 0 && (b[0]-'!' > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b) {
-			b = bytes.TrimSpace(b)
-			k, h = cacheKey(b)
-		} else {
-			k, h = cacheKeyIn(buf, start, len(b))
-		}
-		var e *cacheEntry
-		if slots := w.caches[role].slots; len(slots) > 0 {
-			mask := len(slots) - 1
-			for i := int(h) & mask; ; i = (i + 1) & mask {
-				sl := &slots[i]
-				if sl.k == k && sl.n == len(b)+1 && (len(b) <= 24 || sl.e.key == string(b)) {
-					e = sl.e
-					break
-				}
-				if sl.n == 0 {
-					break
-				}
-			}
-		}
-		if e == nil {
-			if w.caches[role].count >= maxCached {
+		// Closed cells side by side, looked up at once by their bytes.
+		start := p
+		for f := sg.first; f <= sg.last; f++ {
+			_, _, nx, ok := w.walk(p, f)
+			if !ok {
 				return pos, false, nil
 			}
-			e = w.entry(role, b)
+			p = nx
 		}
-		if !e.plain {
-			if e.invalid {
-				return pos, false, errFallback
+		se, err := w.spanEntry(sg, start, p)
+		if se == nil {
+			return pos, false, err
+		}
+		if se.fields == nil {
+			// No room for this combination: counted cell by cell.
+			for f, q := sg.first, start; f <= sg.last; f++ {
+				s0, e0, nx, _ := w.walk(q, f)
+				e, _ := w.closedEntry(fp.role[f], s0, e0)
+				rowE[fp.role[f]] = e
+				inc = append(inc, e.fast)
+				parts += e.fpc
+				if fp.role[f] == fp.meetingCi {
+					meet = e
+				}
+				q = nx
 			}
-			return pos, false, nil
+			continue
 		}
-		rowE[role] = e
+		if s.rw != nil {
+			copy(rowE[fp.role[sg.first]:], se.fields)
+		}
+		inc = append(inc, se.fast)
+		parts += se.fpc
+		if se.meet != nil {
+			meet = se.meet
+		}
 	}
-	me := rowE[fp.meetingCi]
-	if len(me.codes) == 0 {
+	w.inc = inc
+	if len(meet.codes) == 0 {
 		return pos, false, nil
 	}
-	m := int(me.codes[0])
+	m := int(meet.codes[0])
 	if s.hasID || s.hasTime {
 		if len(s.skip) > 0 {
 			if _, dup := s.skip[off]; dup {
@@ -304,22 +405,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 		}
 		if s.collectFP || s.suspects != nil {
-			var h uint64
-			ok := true
-			if len(id) > 0 {
-				h = fullHash(id) ^ 0x6964
-			} else if len(when) > 0 {
-				h = fullHash(when)
-				for _, ci := range fp.byQ {
-					if e := rowE[ci]; len(e.o.names) > 0 {
-						h = bits.RotateLeft64((h^e.hash)*0x94d049bb133111eb, 27)
-					}
-				}
-				h ^= h >> 31
-			} else {
-				ok = false
-			}
-			if ok {
+			if h, ok := fingerprintOf(id, when, parts); ok {
 				if s.suspects != nil {
 					if s.suspects[h] {
 						return pos, false, nil
@@ -330,8 +416,8 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 		}
 	}
-	for _, e := range rowE {
-		e.fast[m]++
+	for _, c := range inc {
+		c[m]++
 	}
 	if s.rw != nil {
 		g := o.group
@@ -353,6 +439,145 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 	}
 	return p, true, nil
+}
+
+// fastSeg is what the fast path reads at once: a field, or closed cells
+// side by side (span ≥ 0: their cache).
+type fastSeg struct {
+	first, last int // fields
+	span        int
+}
+
+// spanBudget bounds the answer combinations a span is expected to meet
+// (product of its columns' choices, blank and a variant each), so that
+// its cache stays small; maxSpanCached is its cache's room (tests make it
+// small: past it, the cells are counted one by one).
+const spanBudget = 4096
+
+var maxSpanCached = 1 << 13
+
+// spanOf is a span's cells as one text: their entries, counted together.
+type spanOf struct {
+	key    string
+	hash   uint64
+	fields []*cacheEntry // nil: not cached (no room), count cell by cell
+	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
+	fpc    uint64        // the cells' share of the fingerprint
+	fast   []int64       // records counted with this span, by meeting
+}
+
+type spanCache struct {
+	slots []*spanOf
+	count int
+}
+
+// noRoom is the entry of a combination the span cache has no room for.
+var noRoom = &spanOf{}
+
+// spanHash hashes buf[start:end] eight bytes at a time (the last word
+// overlapping the one before; a short text masked). buf holds eight
+// bytes from start.
+func spanHash(buf []byte, start, end int) uint64 {
+	le := binary.LittleEndian
+	n := end - start
+	h := uint64(n)*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
+	i := start
+	for ; i+8 < end; i += 8 {
+		h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
+	}
+	if n >= 8 {
+		h ^= le.Uint64(buf[end-8:])
+	} else {
+		h ^= le.Uint64(buf[start:]) & byteMask(n)
+	}
+	h *= 0xc4ceb9fe1a85ec53
+	return h ^ h>>29
+}
+
+// spanEntry finds the span sg's cells, buf[start:end] (delimiters and
+// the record's end included), in its cache, or resolves them cell by
+// cell and keeps them. nil: the record goes to row.
+func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
+	buf := w.buf
+	if start+8 > len(buf) {
+		return nil, nil
+	}
+	h := spanHash(buf, start, end)
+	sc := &w.spans[sg.span]
+	if slots := sc.slots; len(slots) > 0 {
+		mask := len(slots) - 1
+		for i := int(h) & mask; ; i = (i + 1) & mask {
+			se := slots[i]
+			if se == nil {
+				break
+			}
+			if se.hash == h && se.key == string(buf[start:end]) {
+				return se, nil
+			}
+		}
+	}
+	fp := w.s.fast
+	se := &spanOf{hash: h}
+	for f, p := sg.first, start; f <= sg.last; f++ {
+		s0, e0, nx, _ := w.walk(p, f)
+		e, err := w.closedEntry(fp.role[f], s0, e0)
+		if e == nil {
+			return nil, err
+		}
+		se.fields = append(se.fields, e)
+		se.fpc += e.fpc
+		if fp.role[f] == fp.meetingCi {
+			se.meet = e
+		}
+		p = nx
+	}
+	if sc.count >= maxSpanCached {
+		return noRoom, nil
+	}
+	se.key = string(buf[start:end])
+	se.fast = make([]int64, len(w.s.tally.Meetings))
+	sc.add(se)
+	return se, nil
+}
+
+func (sc *spanCache) add(se *spanOf) {
+	if 2*(sc.count+1) > len(sc.slots) {
+		old := sc.slots
+		sc.slots, sc.count = make([]*spanOf, max(64, 2*len(old))), 0
+		for _, o := range old {
+			if o != nil {
+				sc.add(o)
+			}
+		}
+	}
+	mask := len(sc.slots) - 1
+	i := int(se.hash) & mask
+	for sc.slots[i] != nil {
+		i = (i + 1) & mask
+	}
+	sc.slots[i] = se
+	sc.count++
+}
+
+// flushSpans hands what was counted per span to its cells' entries
+// (before flushFast).
+func (w *streamWorker) flushSpans() {
+	for _, sc := range w.spans {
+		for _, se := range sc.slots {
+			if se == nil {
+				continue
+			}
+			for m, c := range se.fast {
+				if c == 0 {
+					continue
+				}
+				for _, e := range se.fields {
+					e.fast[m] += c
+				}
+				se.fast[m] = 0
+			}
+		}
+	}
 }
 
 // flushFast adds what the fast path counted in the chunk: every record it

@@ -88,8 +88,14 @@ func TestFastRowsMatchReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, chunk := range []int64{1 << 20, 4096, 333} {
-		t.Run(fmt.Sprint(chunk), func(t *testing.T) {
+	defer func(n int) { maxSpanCached = n }(maxSpanCached)
+	for _, c := range []struct {
+		chunk int64
+		room  int // of a span's cache
+	}{{1 << 20, maxSpanCached}, {4096, maxSpanCached}, {333, maxSpanCached}, {1 << 20, 3}} {
+		chunk := c.chunk
+		maxSpanCached = c.room
+		t.Run(fmt.Sprint(chunk, "/", c.room), func(t *testing.T) {
 			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
 			if serr != nil || rerr != nil {
 				t.Fatalf("stream: %v; reference: %v", serr, rerr)

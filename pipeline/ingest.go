@@ -377,7 +377,7 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var fps []uint64
+			var fps, set []uint64
 			var buf []byte
 			for i := range next {
 				fps = append(fps[:0], s.parts[i]...)
@@ -393,17 +393,32 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 						fps = append(fps, binary.LittleEndian.Uint64(buf[k:]))
 					}
 				}
-				// A hash set of the partition: an equal value met again is a suspect.
+				// A hash set of the partition (0 marks an empty slot; a
+				// fingerprint 0 is counted apart): an equal value met again
+				// is a suspect. The set is kept from one partition to the next.
 				size := 64
 				for size < 2*len(fps) {
 					size *= 2
 				}
-				set := make([]uint64, size)
-				used := make([]bool, size)
+				if len(set) < size {
+					set = make([]uint64, size)
+				} else {
+					set = set[:size]
+					clear(set)
+				}
+				zeros := 0
 				for _, fp := range fps {
-					for k := int(fp) & (size - 1); ; k = (k + 1) & (size - 1) {
-						if !used[k] {
-							used[k], set[k] = true, fp
+					if fp == 0 {
+						if zeros++; zeros == 2 {
+							mu.Lock()
+							out[0] = true
+							mu.Unlock()
+						}
+						continue
+					}
+					for k := int(fp>>8) & (size - 1); ; k = (k + 1) & (size - 1) {
+						if set[k] == 0 {
+							set[k] = fp
 							break
 						}
 						if set[k] == fp {

@@ -115,7 +115,8 @@ type cacheEntry struct {
 	o        outcome
 	codes    []int  // positions of o.names in the choice list
 	joined   string // o.names joined by spaces
-	hash     uint64 // of joined, for submission fingerprints
+	hash     uint64 // of joined and the question
+	fpc      uint64 // its share of a submission fingerprint (fingerprintOf)
 	normHits int    // uses in the current chunk, when o.norm
 	dictGen  int    // chunk whose dictionary holds joined
 	dictCode int32
@@ -258,6 +259,8 @@ type streamWorker struct {
 	scratch   []byte
 	rowAns    []*cacheEntry
 	rowE      []*cacheEntry // the fast path's entries, by closed column
+	inc       [][]int64     // the fast path's counters of the record
+	spans     []spanCache   // the fast path's, by span
 	stops     []uint64      // the fast path's map of buf (markStops)
 	fpScratch []uint64
 	mask      []uint64
@@ -269,6 +272,9 @@ type streamWorker struct {
 func (s *streamFile) newWorker() *streamWorker {
 	w := &streamWorker{s: s, caches: make([]valueCache, len(s.cols)), split: make([]map[uint64]*cacheEntry, len(s.tally.Questions)),
 		rowAns: make([]*cacheEntry, len(s.tally.Questions)), rowE: make([]*cacheEntry, len(s.cols)), mask: make([]uint64, len(s.tally.Questions)), weights: map[string]float64{}}
+	if s.fast != nil {
+		w.spans = make([]spanCache, s.fast.spans)
+	}
 	return w
 }
 
@@ -396,6 +402,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		pos = next
 	}
 	w.flushTouched(o.tally)
+	w.flushSpans()
 	if len(o.fps) > 0 {
 		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch)
 	}
@@ -483,6 +490,9 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 	}
 	e.joined = strings.Join(e.o.names, " ")
 	e.hash = fullHash([]byte(e.joined)) ^ uint64(q+1)*0x9e3779b97f4a7c15
+	if len(e.o.names) > 0 {
+		e.fpc = mix64(e.hash)
+	}
 	e.dictGen = -1
 	e.q = q
 	e.kept = make([]int64, len(w.s.tally.Meetings))
@@ -712,17 +722,33 @@ func (w *streamWorker) fingerprint() (uint64, bool) {
 	if id := w.field(p.idCol); len(id) > 0 {
 		return fullHash(id) ^ 0x6964, true
 	}
-	when := w.field(p.timeCol)
+	var parts uint64
+	for _, e := range w.rowAns {
+		if e != nil {
+			parts += e.fpc
+		}
+	}
+	return fingerprintOf(nil, w.field(p.timeCol), parts)
+}
+
+// fingerprintOf hashes a submission key: the respondent's id, else the
+// time with the answers (parts: the sum of their entries' fpc, so that
+// cells read together can give their share at once).
+func fingerprintOf(id, when []byte, parts uint64) (uint64, bool) {
+	if len(id) > 0 {
+		return fullHash(id) ^ 0x6964, true
+	}
 	if len(when) == 0 {
 		return 0, false
 	}
-	h := fullHash(when)
-	for _, e := range w.rowAns {
-		if e != nil {
-			h = bits.RotateLeft64((h^e.hash)*0x94d049bb133111eb, 27)
-		}
-	}
-	return h ^ h>>31, true
+	return mix64(fullHash(when) + parts), true
+}
+
+// mix64 scrambles the bits of x (the SplitMix64 finaliser).
+func mix64(x uint64) uint64 {
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // candidate spells out the row's submission key exactly.
