@@ -8,6 +8,9 @@ import (
 	"hash/crc32"
 	"image"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
 
 	"git.sr.ht/~sbinet/gg"
 	"github.com/klauspost/compress/zlib"
@@ -22,11 +25,14 @@ import (
 // the fastest deflate level: charts are flat colours in horizontal bands,
 // where Up does about as well as trying every filter, at a fraction of the
 // cost of image/png's adaptive choice.
+//
+// It is the canvas's last use: its pixels go back to the pool.
 func writePNG(w io.Writer, c *vgimg.Canvas, pad int) error {
 	img, ok := c.Image().(*image.RGBA)
 	if !ok {
 		panic("charts: vgimg canvas is not RGBA")
 	}
+	defer pixels.put(img.Pix)
 	b := img.Bounds()
 	width, height := b.Dx()+pad, b.Dy()
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -177,14 +183,54 @@ func PlaceholderPNG(size image.Point) []byte {
 	return b.Bytes()
 }
 
+// pixels are the pixel buffers of charts drawn, to draw others on (a
+// sync.Pool would drop them at each collection, and the run collects
+// often).
+var pixels pixelPool
+
+type pixelPool struct {
+	mu   sync.Mutex
+	free [][]byte
+}
+
+// get returns a buffer of n bytes, the largest free one when it is big
+// enough.
+func (p *pixelPool) get(n int) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, b := range p.free {
+		if cap(b) >= n {
+			p.free = append(p.free[:i], p.free[i+1:]...)
+			return b[:n]
+		}
+	}
+	return make([]byte, n)
+}
+
+// put keeps b for another chart, one buffer a core at most (the smallest
+// is dropped).
+func (p *pixelPool) put(b []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, b)
+	slices.SortFunc(p.free, func(a, b []byte) int { return cap(b) - cap(a) })
+	if len(p.free) > runtime.GOMAXPROCS(0) {
+		p.free = p.free[:runtime.GOMAXPROCS(0)]
+	}
+}
+
 // newCanvas is a white canvas of w × h points at the charts' resolution.
 // Its drawing context places text glyphs, already rasterised at that
 // resolution, without resampling (nearest neighbour): the same pixels as
 // gg's default bilinear transform for glyphs on whole pixels, at a fraction
 // of its cost.
+//
+// Its pixels come from a pool (vgimg paints every one white first): fresh
+// memory for each chart cost more, in page faults, than the drawing.
 func newCanvas(w, h vg.Length) *vgimg.Canvas {
 	px := pixelSize(w, h, 0)
-	img := image.NewRGBA(image.Rect(0, 0, px.X, px.Y))
+	n := 4 * px.X * px.Y
+	img := &image.RGBA{Pix: pixels.get(n), Stride: 4 * px.X, Rect: image.Rect(0, 0, px.X, px.Y)}
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetInterpolator(xdraw.NearestNeighbor)
 	ctx.SetLineCapButt()

@@ -315,6 +315,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != stopWords(n) {
 		return pos, false, nil
 	}
+	st, comma, last := w.stops, s.comma, len(fp.role)-1
 	var id, when []byte
 	rowE, inc := w.rowE, w.inc[:0]
 	var meet *cacheEntry
@@ -359,6 +360,13 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		// Closed cells side by side, looked up at once by their bytes.
 		start := p
 		for f := sg.first; f <= sg.last; f++ {
+			// An unquoted cell followed by the delimiter, without a call.
+			if buf[p] != '"' && f < last {
+				if q := nextStop(st, p); q >= 0 && buf[q] == comma && q+1 < n {
+					p = q + 1
+					continue
+				}
+			}
 			_, _, nx, ok := w.walk(p, f)
 			if !ok {
 				return pos, false, nil
@@ -458,17 +466,27 @@ var maxSpanCached = 1 << 13
 
 // spanOf is a span's cells as one text: their entries, counted together.
 type spanOf struct {
-	key    string
-	hash   uint64
 	fields []*cacheEntry // nil: not cached (no room), count cell by cell
 	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
 	fpc    uint64        // the cells' share of the fingerprint
 	fast   []int64       // records counted with this span, by meeting
 }
 
+// spanCache maps a span's bytes to its entry: open addressing, each slot
+// holding the text's hash and where the text is in keys (so that a lookup
+// reads the slot and the text, side by side with the others').
 type spanCache struct {
-	slots []*spanOf
-	count int
+	slots   []spanSlot
+	keys    []byte
+	count   int
+	entries []spanOf // room for the next entries
+	counts  []int64  // room for their counters
+}
+
+type spanSlot struct {
+	hash   uint64
+	off, n uint32 // the text: keys[off:off+n]
+	e      *spanOf
 }
 
 // noRoom is the entry of a combination the span cache has no room for.
@@ -507,55 +525,68 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	if slots := sc.slots; len(slots) > 0 {
 		mask := len(slots) - 1
 		for i := int(h) & mask; ; i = (i + 1) & mask {
-			se := slots[i]
-			if se == nil {
+			sl := &slots[i]
+			if sl.e == nil {
 				break
 			}
-			if se.hash == h && se.key == string(buf[start:end]) {
-				return se, nil
+			if sl.hash == h && int(sl.n) == end-start && string(sc.keys[sl.off:sl.off+sl.n]) == string(buf[start:end]) {
+				return sl.e, nil
 			}
 		}
 	}
 	fp := w.s.fast
-	se := &spanOf{hash: h}
+	var fields []*cacheEntry
+	var meet *cacheEntry
+	var fpc uint64
 	for f, p := sg.first, start; f <= sg.last; f++ {
 		s0, e0, nx, _ := w.walk(p, f)
 		e, err := w.closedEntry(fp.role[f], s0, e0)
 		if e == nil {
 			return nil, err
 		}
-		se.fields = append(se.fields, e)
-		se.fpc += e.fpc
+		fields = append(fields, e)
+		fpc += e.fpc
 		if fp.role[f] == fp.meetingCi {
-			se.meet = e
+			meet = e
 		}
 		p = nx
 	}
 	if sc.count >= maxSpanCached {
 		return noRoom, nil
 	}
-	se.key = string(buf[start:end])
-	se.fast = make([]int64, len(w.s.tally.Meetings))
-	sc.add(se)
+	// Entries and counters are taken from blocks, near one another.
+	if len(sc.entries) == 0 {
+		sc.entries = make([]spanOf, 64)
+	}
+	meetings := len(w.s.tally.Meetings)
+	if len(sc.counts) < meetings {
+		sc.counts = make([]int64, max(64*meetings, 1024))
+	}
+	se := &sc.entries[0]
+	sc.entries = sc.entries[1:]
+	*se = spanOf{fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:meetings:meetings]}
+	sc.counts = sc.counts[meetings:]
+	sc.add(spanSlot{hash: h, off: uint32(len(sc.keys)), n: uint32(end - start), e: se})
+	sc.keys = append(sc.keys, buf[start:end]...)
 	return se, nil
 }
 
-func (sc *spanCache) add(se *spanOf) {
+func (sc *spanCache) add(sl spanSlot) {
 	if 2*(sc.count+1) > len(sc.slots) {
 		old := sc.slots
-		sc.slots, sc.count = make([]*spanOf, max(64, 2*len(old))), 0
+		sc.slots, sc.count = make([]spanSlot, max(64, 2*len(old))), 0
 		for _, o := range old {
-			if o != nil {
+			if o.e != nil {
 				sc.add(o)
 			}
 		}
 	}
 	mask := len(sc.slots) - 1
-	i := int(se.hash) & mask
-	for sc.slots[i] != nil {
+	i := int(sl.hash) & mask
+	for sc.slots[i].e != nil {
 		i = (i + 1) & mask
 	}
-	sc.slots[i] = se
+	sc.slots[i] = sl
 	sc.count++
 }
 
@@ -563,7 +594,8 @@ func (sc *spanCache) add(se *spanOf) {
 // (before flushFast).
 func (w *streamWorker) flushSpans() {
 	for _, sc := range w.spans {
-		for _, se := range sc.slots {
+		for _, sl := range sc.slots {
+			se := sl.e
 			if se == nil {
 				continue
 			}

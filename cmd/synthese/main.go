@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 )
@@ -28,6 +29,17 @@ func main() {
 				defer pprof.StopCPUProfile()
 			}
 		}
+	}
+	// SYNTHESE_MEMPROFILE=file writes where memory was allocated (fresh
+	// memory is dear on a VM: each new page is a fault).
+	if path := os.Getenv("SYNTHESE_MEMPROFILE"); path != "" {
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
 	}
 	code := Main(ctx, os.Args, os.Stdout, os.Stderr, os.Getenv)
 	stop()

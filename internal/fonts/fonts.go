@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavusansbold"
@@ -88,39 +89,64 @@ func Font(st Style) *sfnt.Font {
 // WidthMM returns the advance width in millimetres of s set at size points,
 // without kerning (gofpdf does not kern either).
 func WidthMM(s string, st Style, size float64) float64 {
-	f := Font(st)
-	var buf sfnt.Buffer
-	upem := float64(f.UnitsPerEm())
-	ppem := fixed.I(int(upem)) // measure in font units
 	var total fixed.Int26_6
 	for _, r := range s {
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil {
-			continue
-		}
-		adv, err := f.GlyphAdvance(&buf, gi, ppem, font.HintingNone)
-		if err != nil {
-			continue
-		}
+		adv, _ := glyph(st, r)
 		total += adv
 	}
+	upem := float64(Font(st).UnitsPerEm())
 	units := float64(total) / 64
 	return units / upem * size * 25.4 / 72
 }
 
 // Missing returns the runes of s that the face has no glyph for.
 func Missing(s string, st Style) []rune {
-	f := Font(st)
-	var buf sfnt.Buffer
 	var out []rune
 	for _, r := range s {
 		if r == '\n' || r == '\t' {
 			continue
 		}
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil || gi == 0 {
+		if _, ok := glyph(st, r); !ok {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// metrics remembers, per face and character below U+10000, its advance in
+// font units and whether the face has a glyph for it: the layout measures
+// the same few hundred characters hundreds of thousands of times.
+var metrics [len(faces)][1 << 16]atomic.Int32
+
+// glyph returns r's advance in font units (26.6; nothing when the face
+// cannot map r) and whether the face has a glyph for it.
+func glyph(st Style, r rune) (fixed.Int26_6, bool) {
+	var slot *atomic.Int32
+	if r >= 0 && r < 1<<16 {
+		slot = &metrics[st][r]
+		// Stored as advance<<1 | has glyph, plus one (zero: not known yet).
+		if v := slot.Load(); v != 0 {
+			v--
+			return fixed.Int26_6(v >> 1), v&1 == 1
+		}
+	}
+	f := Font(st)
+	var buf sfnt.Buffer
+	var adv fixed.Int26_6
+	gi, err := f.GlyphIndex(&buf, r)
+	if err == nil {
+		// The advance of glyph 0 (.notdef) when r has none, as gofpdf sets it.
+		if a, err := f.GlyphAdvance(&buf, gi, fixed.I(int(f.UnitsPerEm())), font.HintingNone); err == nil {
+			adv = a
+		}
+	}
+	ok := err == nil && gi != 0
+	if slot != nil {
+		v := int32(adv) << 1
+		if ok {
+			v |= 1
+		}
+		slot.Store(v + 1)
+	}
+	return adv, ok
 }
