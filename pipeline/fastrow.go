@@ -80,10 +80,12 @@ func newFastPlan(s *streamFile) *fastPlan {
 	// Closed cells side by side make a span while their combinations stay
 	// few; a span of one cell is looked up alone.
 	for f := 0; f < len(fp.role); {
-		sg := fastSeg{first: f, last: f, span: -1}
+		sg := fastSeg{first: f, last: f, span: -1, end: s.comma}
 		if fp.role[f] >= 0 {
 			combos := cardinality(s, fp.role[f])
-			for sg.last+1 < len(fp.role) && fp.role[sg.last+1] >= 0 {
+			// (Their columns follow one another too: a span's entries
+			// are copied to the record's in one go.)
+			for sg.last+1 < len(fp.role) && fp.role[sg.last+1] == fp.role[sg.last]+1 {
 				c := cardinality(s, fp.role[sg.last+1])
 				if combos*c > spanBudget {
 					break
@@ -95,6 +97,9 @@ func newFastPlan(s *streamFile) *fastPlan {
 				sg.span = fp.spans
 				fp.spans++
 			}
+		}
+		if sg.last == len(fp.role)-1 {
+			sg.end = '\n'
 		}
 		fp.segs = append(fp.segs, sg)
 		f = sg.last + 1
@@ -127,47 +132,83 @@ const (
 // of those (no carry between bytes).
 func zeroBytes(x uint64) uint64 { return ^(((x & low7) + low7) | x) & hi8 }
 
-// markStops sets bit i of stops[i/64] when buf[i] is the delimiter, a
-// quote or a newline: the bytes where a field may end. stops has room for
-// len(buf)/64+1 words.
+// markStops maps buf for the fast path, 64 bytes a pair of words: in
+// maps[2k], bit i is set when buf[64k+i] is the delimiter, a quote or a
+// newline (where a field may end); in maps[2k+1], when it is a quote.
+// maps has 2*stopWords(len(buf)) words.
 var markStops = markStopsSWAR
 
 // markStopsSWAR is markStops eight bytes at a time, in plain Go.
-func markStopsSWAR(buf []byte, comma byte, stops []uint64) {
+func markStopsSWAR(buf []byte, comma byte, maps []uint64) {
 	mc, mq, mn := lo8*uint64(comma), lo8*uint64('"'), lo8*uint64('\n')
-	clear(stops)
+	clear(maps)
 	i := 0
 	for ; i+8 <= len(buf); i += 8 {
 		x := binary.LittleEndian.Uint64(buf[i:])
-		m := zeroBytes(x^mc) | zeroBytes(x^mq) | zeroBytes(x^mn)
+		q := zeroBytes(x ^ mq)
+		m := zeroBytes(x^mc) | q | zeroBytes(x^mn)
 		// One bit per byte: bit 7 of byte k moved to bit k.
-		stops[i>>6] |= ((m >> 7) * 0x0102040810204080 >> 56) << (i & 63)
+		maps[i>>6<<1] |= ((m >> 7) * 0x0102040810204080 >> 56) << (i & 63)
+		maps[i>>6<<1+1] |= ((q >> 7) * 0x0102040810204080 >> 56) << (i & 63)
 	}
 	for ; i < len(buf); i++ {
 		if c := buf[i]; c == comma || c == '"' || c == '\n' {
-			stops[i>>6] |= 1 << (i & 63)
+			maps[i>>6<<1] |= 1 << (i & 63)
+			if c == '"' {
+				maps[i>>6<<1+1] |= 1 << (i & 63)
+			}
 		}
 	}
 }
 
-// stopWords is the number of words markStops fills for n bytes.
-func stopWords(n int) int { return n/64 + 1 }
+// stopWords is the number of pairs of words markStops fills for n bytes
+// (one spare: a window of 64 bits read at any position has its next word).
+func stopWords(n int) int { return n/64 + 2 }
 
-// nextStop returns the first position at or after from whose bit is set,
-// or -1.
-func nextStop(stops []uint64, from int) int {
-	wi := from >> 6
-	if wi >= len(stops) {
+// nextStop returns the first position at or after from whose stop bit is
+// set, or -1.
+func nextStop(maps []uint64, from int) int {
+	wi := from >> 6 << 1
+	if wi >= len(maps) {
 		return -1
 	}
-	x := stops[wi] & (^uint64(0) << (from & 63))
+	x := maps[wi] & (^uint64(0) << (from & 63))
 	for x == 0 {
-		if wi++; wi >= len(stops) {
+		if wi += 2; wi >= len(maps) {
 			return -1
 		}
-		x = stops[wi]
+		x = maps[wi]
 	}
-	return wi<<6 + bits.TrailingZeros64(x)
+	return wi<<5 + bits.TrailingZeros64(x)
+}
+
+// spanEnd returns the position of the k-th delimiter or newline outside
+// quotes from p (a field's start, so outside quotes), within 64 bytes; -1
+// when there is none. A quote toggles between outside and inside (an
+// escaped quote toggles twice): the parity of the quotes before a byte
+// says which side it is on.
+func spanEnd(maps []uint64, p, k int) int {
+	wi, b := p>>6<<1, uint(p&63)
+	if wi+3 >= len(maps) {
+		return -1
+	}
+	stops := maps[wi]>>b | maps[wi+2]<<(64-b)
+	quotes := maps[wi+1]>>b | maps[wi+3]<<(64-b)
+	inside := quotes // bit i: an odd number of quotes at or before i
+	inside ^= inside << 1
+	inside ^= inside << 2
+	inside ^= inside << 4
+	inside ^= inside << 8
+	inside ^= inside << 16
+	inside ^= inside << 32
+	x := stops &^ quotes &^ inside
+	for ; k > 1; k-- {
+		x &= x - 1
+	}
+	if x == 0 {
+		return -1
+	}
+	return p + bits.TrailingZeros64(x)
 }
 
 // needsTrim reports whether b starts or ends with white space (as
@@ -312,10 +353,10 @@ func (w *streamWorker) closedEntry(ci, start, end int) (*cacheEntry, error) {
 func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next int, ok bool, err error) {
 	s, fp, buf := w.s, w.s.fast, w.buf
 	n := len(buf)
-	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != stopWords(n) {
+	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != 2*stopWords(n) {
 		return pos, false, nil
 	}
-	st, comma, last := w.stops, s.comma, len(fp.role)-1
+	st := w.stops
 	var id, when []byte
 	rowE, inc := w.rowE, w.inc[:0]
 	var meet *cacheEntry
@@ -324,14 +365,24 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	for _, sg := range fp.segs {
 		if sg.span < 0 {
 			role := fp.role[sg.first]
-			start, end, nx, ok := w.walk(p, sg.first)
-			if !ok {
-				return pos, false, nil
+			var start, end int
+			if q := nextStop(st, p); buf[p] != '"' && q >= 0 && buf[q] == sg.end && q+1 < n {
+				start, end = p, q // unquoted, without a call
+				if sg.end == '\n' && end > start && buf[end-1] == '\r' {
+					end--
+				}
+				p = q + 1
+			} else {
+				var nx int
+				var ok bool
+				if start, end, nx, ok = w.walk(p, sg.first); !ok {
+					return pos, false, nil
+				}
+				p = nx
 			}
-			p = nx
 			if role < 0 {
 				b := buf[start:end]
-				if !validUTF8(b) {
+				if !asciiText(b) && !validUTF8(b) {
 					return pos, false, errFallback
 				}
 				if role != roleOther && needsTrim(b) {
@@ -357,22 +408,15 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 			continue
 		}
-		// Closed cells side by side, looked up at once by their bytes.
+		// Closed cells side by side, looked up at once by their bytes
+		// (their end found through the map; the cells are read one by one
+		// only when the span is not known yet).
 		start := p
-		for f := sg.first; f <= sg.last; f++ {
-			// An unquoted cell followed by the delimiter, without a call.
-			if buf[p] != '"' && f < last {
-				if q := nextStop(st, p); q >= 0 && buf[q] == comma && q+1 < n {
-					p = q + 1
-					continue
-				}
-			}
-			_, _, nx, ok := w.walk(p, f)
-			if !ok {
-				return pos, false, nil
-			}
-			p = nx
+		e := spanEnd(st, p, sg.last-sg.first+1)
+		if e < 0 || e+1 >= n || buf[e] != sg.end {
+			return pos, false, nil
 		}
+		p = e + 1
 		se, err := w.spanEntry(sg, start, p)
 		if se == nil {
 			return pos, false, err
@@ -454,6 +498,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 type fastSeg struct {
 	first, last int // fields
 	span        int
+	end         byte // the byte after a span: the delimiter, or a newline
 }
 
 // spanBudget bounds the answer combinations a span is expected to meet
@@ -477,7 +522,7 @@ type spanOf struct {
 // reads the slot and the text, side by side with the others').
 type spanCache struct {
 	slots   []spanSlot
-	keys    []byte
+	keys    []byte // each text, followed by zeros up to 48 bytes
 	count   int
 	entries []spanOf // room for the next entries
 	counts  []int64  // room for their counters
@@ -492,24 +537,85 @@ type spanSlot struct {
 // noRoom is the entry of a combination the span cache has no room for.
 var noRoom = &spanOf{}
 
-// spanHash hashes buf[start:end] eight bytes at a time (the last word
-// overlapping the one before; a short text masked). buf holds eight
-// bytes from start.
+// spanWords is the length up to which a span's text is hashed and
+// compared as six masked words, without a branch on its length.
+const spanWords = 6
+
+// spanMasks[n] keeps the first n bytes of six words.
+var spanMasks = func() (m [8*spanWords + 1][spanWords]uint64) {
+	for n := range m {
+		for i := range spanWords {
+			m[n][i] = byteMask(n - 8*i)
+		}
+	}
+	return m
+}()
+
+var spanMuls = [spanWords]uint64{0x9e3779b97f4a7c15, 0xc4ceb9fe1a85ec53, 0xff51afd7ed558ccd, 0x94d049bb133111eb, 0xbf58476d1ce4e5b9, 0xd6e8feb86659fd93}
+
+// spanHash hashes buf[start:end]: up to 48 bytes as six masked words
+// multiplied side by side, longer texts eight bytes at a time.
 func spanHash(buf []byte, start, end int) uint64 {
 	le := binary.LittleEndian
 	n := end - start
-	h := uint64(n)*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
-	i := start
-	for ; i+8 < end; i += 8 {
-		h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
-	}
-	if n >= 8 {
-		h ^= le.Uint64(buf[end-8:])
+	var h uint64
+	if n <= 8*spanWords {
+		var b []byte
+		if start+8*spanWords <= len(buf) {
+			b = buf[start : start+8*spanWords]
+		} else {
+			// Near the buffer's end: the same words, from a copy.
+			var pad [8 * spanWords]byte
+			copy(pad[:], buf[start:end])
+			b = pad[:]
+		}
+		m := &spanMasks[n]
+		h = (le.Uint64(b)&m[0])*spanMuls[0] ^ bits.RotateLeft64((le.Uint64(b[8:])&m[1])*spanMuls[1], 11) ^
+			bits.RotateLeft64((le.Uint64(b[16:])&m[2])*spanMuls[2], 22) ^ bits.RotateLeft64((le.Uint64(b[24:])&m[3])*spanMuls[3], 33) ^
+			bits.RotateLeft64((le.Uint64(b[32:])&m[4])*spanMuls[4], 44) ^ bits.RotateLeft64((le.Uint64(b[40:])&m[5])*spanMuls[5], 55)
 	} else {
-		h ^= le.Uint64(buf[start:]) & byteMask(n)
+		for i := start; i+8 < end; i += 8 {
+			h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
+		}
+		h ^= le.Uint64(buf[end-8:])
 	}
+	h ^= uint64(n) << 56
 	h *= 0xc4ceb9fe1a85ec53
 	return h ^ h>>29
+}
+
+// asciiText reports whether b is ASCII, reading the six words from its
+// start at once when b's array holds them (else: false, let validUTF8
+// say).
+func asciiText(b []byte) bool {
+	n := len(b)
+	if n > 8*spanWords || cap(b) < 8*spanWords {
+		return false
+	}
+	le := binary.LittleEndian
+	m := &spanMasks[n]
+	w := b[:8*spanWords]
+	return (le.Uint64(w)&m[0]|le.Uint64(w[8:])&m[1]|le.Uint64(w[16:])&m[2]|
+		le.Uint64(w[24:])&m[3]|le.Uint64(w[32:])&m[4]|le.Uint64(w[40:])&m[5])&hi8 == 0
+}
+
+// textHash is spanHash of b (reading past its end when its array holds
+// the words: the same hash).
+func textHash(b []byte) uint64 { return spanHash(b[:cap(b)], 0, len(b)) }
+
+// spanEqual reports whether k[:n] (k holds 48 bytes) and buf[start:start+n]
+// are the same text: as six masked words when buf holds 48 bytes from start.
+func spanEqual(k, buf []byte, start, n int) bool {
+	le := binary.LittleEndian
+	if n <= 8*spanWords && start+8*spanWords <= len(buf) {
+		m := &spanMasks[n]
+		b := buf[start : start+8*spanWords]
+		k := k[:8*spanWords]
+		return (le.Uint64(k)^le.Uint64(b))&m[0]|(le.Uint64(k[8:])^le.Uint64(b[8:]))&m[1]|
+			(le.Uint64(k[16:])^le.Uint64(b[16:]))&m[2]|(le.Uint64(k[24:])^le.Uint64(b[24:]))&m[3]|
+			(le.Uint64(k[32:])^le.Uint64(b[32:]))&m[4]|(le.Uint64(k[40:])^le.Uint64(b[40:]))&m[5] == 0
+	}
+	return string(k[:n]) == string(buf[start:start+n])
 }
 
 // spanEntry finds the span sg's cells, buf[start:end] (delimiters and
@@ -517,9 +623,6 @@ func spanHash(buf []byte, start, end int) uint64 {
 // cell and keeps them. nil: the record goes to row.
 func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	buf := w.buf
-	if start+8 > len(buf) {
-		return nil, nil
-	}
 	h := spanHash(buf, start, end)
 	sc := &w.spans[sg.span]
 	if slots := sc.slots; len(slots) > 0 {
@@ -529,7 +632,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 			if sl.e == nil {
 				break
 			}
-			if sl.hash == h && int(sl.n) == end-start && string(sc.keys[sl.off:sl.off+sl.n]) == string(buf[start:end]) {
+			if sl.hash == h && int(sl.n) == end-start && spanEqual(sc.keys[sl.off:], buf, start, end-start) {
 				return sl.e, nil
 			}
 		}
@@ -538,8 +641,12 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	var fields []*cacheEntry
 	var meet *cacheEntry
 	var fpc uint64
-	for f, p := sg.first, start; f <= sg.last; f++ {
-		s0, e0, nx, _ := w.walk(p, f)
+	p := start
+	for f := sg.first; f <= sg.last; f++ {
+		s0, e0, nx, ok := w.walk(p, f)
+		if !ok {
+			return nil, nil
+		}
 		e, err := w.closedEntry(fp.role[f], s0, e0)
 		if e == nil {
 			return nil, err
@@ -550,6 +657,9 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 			meet = e
 		}
 		p = nx
+	}
+	if p != end {
+		return nil, nil // the cells are not where the map says: odd quoting
 	}
 	if sc.count >= maxSpanCached {
 		return noRoom, nil
@@ -568,6 +678,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	sc.counts = sc.counts[meetings:]
 	sc.add(spanSlot{hash: h, off: uint32(len(sc.keys)), n: uint32(end - start), e: se})
 	sc.keys = append(sc.keys, buf[start:end]...)
+	sc.keys = append(sc.keys, make([]byte, max(0, 8*spanWords-(end-start)))...)
 	return se, nil
 }
 

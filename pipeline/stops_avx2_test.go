@@ -17,7 +17,7 @@ func TestStopsAVX2IsSWAR(t *testing.T) {
 			buf[i] = "ab,;\"\n\r\xc3"[r.IntN(8)]
 		}
 		comma := ",;"[r.IntN(2)]
-		a, b := make([]uint64, stopWords(len(buf))), make([]uint64, stopWords(len(buf)))
+		a, b := make([]uint64, 2*stopWords(len(buf))), make([]uint64, 2*stopWords(len(buf)))
 		for i := range a { // stale words must be overwritten
 			a[i], b[i] = ^uint64(0), ^uint64(0)
 		}

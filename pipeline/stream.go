@@ -434,7 +434,8 @@ func (w *streamWorker) markStops() {
 	if w.s.fast == nil {
 		return
 	}
-	w.stops = slices.Grow(w.stops[:0], stopWords(len(w.buf)))[:stopWords(len(w.buf))]
+	n := 2 * stopWords(len(w.buf))
+	w.stops = slices.Grow(w.stops[:0], n)[:n]
 	markStops(w.buf, w.s.comma, w.stops)
 }
 
@@ -499,19 +500,23 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 	e.fast = make([]int64, len(w.s.tally.Meetings))
 }
 
-// fullHash hashes every byte of b, eight at a time.
+// fullHash hashes every byte of b, eight at a time (the last word
+// overlapping the one before).
 func fullHash(b []byte) uint64 {
-	h := uint64(len(b))*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
-	for len(b) >= 8 {
-		h = bits.RotateLeft64((h^binary.LittleEndian.Uint64(b))*0xff51afd7ed558ccd, 31)
-		b = b[8:]
+	le := binary.LittleEndian
+	n := len(b)
+	h := uint64(n)*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
+	if n < 8 {
+		var w uint64
+		for i, c := range b {
+			w |= uint64(c) << (8 * i)
+		}
+		return mix64(h ^ w)
 	}
-	for _, c := range b {
-		h = (h ^ uint64(c)) * 0x100000001b3
+	for i := 0; i+8 < n; i += 8 {
+		h = bits.RotateLeft64((h^le.Uint64(b[i:]))*0xff51afd7ed558ccd, 31)
 	}
-	h ^= h >> 33
-	h *= 0xc4ceb9fe1a85ec53
-	return h ^ h>>29
+	return mix64(h ^ le.Uint64(b[n-8:]))
 }
 
 // trim is bytes.TrimSpace, quicker when there is nothing to trim.
@@ -719,16 +724,13 @@ func (w *streamWorker) flushTouched(t *Tally) {
 // fingerprint hashes the row's submission key (see submissionKey).
 func (w *streamWorker) fingerprint() (uint64, bool) {
 	p := w.s.plan
-	if id := w.field(p.idCol); len(id) > 0 {
-		return fullHash(id) ^ 0x6964, true
-	}
 	var parts uint64
 	for _, e := range w.rowAns {
 		if e != nil {
 			parts += e.fpc
 		}
 	}
-	return fingerprintOf(nil, w.field(p.timeCol), parts)
+	return fingerprintOf(w.field(p.idCol), w.field(p.timeCol), parts)
 }
 
 // fingerprintOf hashes a submission key: the respondent's id, else the
@@ -736,12 +738,12 @@ func (w *streamWorker) fingerprint() (uint64, bool) {
 // cells read together can give their share at once).
 func fingerprintOf(id, when []byte, parts uint64) (uint64, bool) {
 	if len(id) > 0 {
-		return fullHash(id) ^ 0x6964, true
+		return textHash(id) ^ 0x6964, true
 	}
 	if len(when) == 0 {
 		return 0, false
 	}
-	return mix64(fullHash(when) + parts), true
+	return mix64(textHash(when) + parts), true
 }
 
 // mix64 scrambles the bits of x (the SplitMix64 finaliser).

@@ -9,7 +9,7 @@ import (
 )
 
 // genProject writes a generated project of n rows into a temporary folder.
-func genProject(b *testing.B, n int) (*Project, int64) {
+func genProject(b testing.TB, n int) (*Project, int64) {
 	b.Helper()
 	dir := b.TempDir()
 	if err := GenerateProject(dir, GenOptions{Rows: n, Seed: 1}); err != nil {
