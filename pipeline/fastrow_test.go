@@ -137,15 +137,7 @@ func TestNeedsTrim(t *testing.T) {
 func TestStopsAndSpanEnd(t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 9))
 	for range 3000 {
-		buf := make([]byte, r.IntN(300))
-		for i := range buf {
-			buf[i] = "ab,;\"\n\r\xc3"[r.IntN(8)]
-		}
-		comma := ",;"[r.IntN(2)]
-		maps := make([]uint64, 2*stopWords(len(buf)))
-		for i := range maps {
-			maps[i] = ^uint64(0) // stale words must be overwritten
-		}
+		buf, comma, maps := randomCSV(r, 300)
 		markStopsSWAR(buf, comma, maps)
 		for i, c := range buf {
 			stop := maps[i>>6<<1]>>(i&63)&1 == 1
@@ -213,4 +205,18 @@ func TestSpanHashAndEqual(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomCSV returns up to n bytes dense in delimiters, quotes and line
+// ends, a delimiter, and room for their map, filled with stale bits.
+func randomCSV(r *rand.Rand, n int) ([]byte, byte, []uint64) {
+	buf := make([]byte, r.IntN(n))
+	for i := range buf {
+		buf[i] = "ab,;\"\n\r\xc3"[r.IntN(8)]
+	}
+	maps := make([]uint64, 2*stopWords(len(buf)))
+	for i := range maps {
+		maps[i] = ^uint64(0) // stale words must be overwritten
+	}
+	return buf, ",;"[r.IntN(2)], maps
 }

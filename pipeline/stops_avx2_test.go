@@ -12,15 +12,8 @@ import (
 func TestStopsAVX2IsSWAR(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 500 {
-		buf := make([]byte, r.IntN(700))
-		for i := range buf {
-			buf[i] = "ab,;\"\n\r\xc3"[r.IntN(8)]
-		}
-		comma := ",;"[r.IntN(2)]
-		a, b := make([]uint64, 2*stopWords(len(buf))), make([]uint64, 2*stopWords(len(buf)))
-		for i := range a { // stale words must be overwritten
-			a[i], b[i] = ^uint64(0), ^uint64(0)
-		}
+		buf, comma, a := randomCSV(r, 700)
+		b := slices.Clone(a)
 		markStopsAVX2(buf, comma, a)
 		markStopsSWAR(buf, comma, b)
 		if !slices.Equal(a, b) {
