@@ -360,6 +360,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	var id, when []byte
 	rowE, inc := w.rowE, w.inc[:0]
 	var meet *cacheEntry
+	var one *int64   // the counter of the span holding the meeting
 	var parts uint64 // the answers' share of the fingerprint
 	p := pos
 	for _, sg := range fp.segs {
@@ -439,10 +440,11 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		if s.rw != nil {
 			copy(rowE[fp.role[sg.first]:], se.fields)
 		}
-		inc = append(inc, se.fast)
 		parts += se.fpc
 		if se.meet != nil {
-			meet = se.meet
+			meet, one = se.meet, &se.fast[0]
+		} else {
+			inc = append(inc, se.fast)
 		}
 	}
 	w.inc = inc
@@ -470,6 +472,9 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	}
 	for _, c := range inc {
 		c[m]++
+	}
+	if one != nil {
+		*one++
 	}
 	if s.rw != nil {
 		g := o.group
@@ -514,7 +519,7 @@ type spanOf struct {
 	fields []*cacheEntry // nil: not cached (no room), count cell by cell
 	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
 	fpc    uint64        // the cells' share of the fingerprint
-	fast   []int64       // records counted with this span, by meeting
+	fast   []int64       // records counted with this span, by meeting (one counter when it holds the meeting)
 }
 
 // spanCache maps a span's bytes to its entry: open addressing, each slot
@@ -674,8 +679,13 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	}
 	se := &sc.entries[0]
 	sc.entries = sc.entries[1:]
-	*se = spanOf{fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:meetings:meetings]}
-	sc.counts = sc.counts[meetings:]
+	// A span holding the meeting counts its records in one counter.
+	k := meetings
+	if meet != nil {
+		k = 1
+	}
+	*se = spanOf{fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:k:k]}
+	sc.counts = sc.counts[k:]
 	sc.add(spanSlot{hash: h, off: uint32(len(sc.keys)), n: uint32(end - start), e: se})
 	sc.keys = append(sc.keys, buf[start:end]...)
 	sc.keys = append(sc.keys, make([]byte, max(0, 8*spanWords-(end-start)))...)
@@ -710,14 +720,18 @@ func (w *streamWorker) flushSpans() {
 			if se == nil {
 				continue
 			}
-			for m, c := range se.fast {
+			for i, c := range se.fast {
 				if c == 0 {
 					continue
+				}
+				m := i
+				if se.meet != nil {
+					m = int(se.meet.codes[0])
 				}
 				for _, e := range se.fields {
 					e.fast[m] += c
 				}
-				se.fast[m] = 0
+				se.fast[i] = 0
 			}
 		}
 	}
