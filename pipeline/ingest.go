@@ -300,7 +300,9 @@ type fpSpill struct {
 	held   int
 }
 
-const spillHeld = 1 << 18 // fingerprints held in memory before a flush
+// spillHeld is the number of fingerprints held in memory before a flush
+// (tests make it small).
+var spillHeld = 1 << 18
 
 // addSorted adds fingerprints sorted by partition (sortByPartition).
 func (s *fpSpill) addSorted(fps []uint64) error {

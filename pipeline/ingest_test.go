@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -253,5 +255,60 @@ func TestPlainLabelIsTheDefaultLanguage(t *testing.T) {
 	qu, _ := q.Question("q1")
 	if q.DefaultLanguage != "und" || qu.Label.In("fr", q.DefaultLanguage) != "Question" || q.ChoiceLabel(qu, "y", "ar") != "Yes" {
 		t.Errorf("default %q, label %v, choice %q", q.DefaultLanguage, qu.Label, q.ChoiceLabel(qu, "y", "ar"))
+	}
+}
+
+// The spill finds exactly the fingerprints added more than once, whether
+// they stay in memory or go through the file in many flushes, every
+// partition and group of partitions touched.
+func TestSpillFindsRepeats(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 13))
+	for _, held := range []int{1 << 18, 1000, 37} {
+		t.Run(fmt.Sprint(held), func(t *testing.T) {
+			defer func(n int) { spillHeld = n }(spillHeld)
+			spillHeld = held
+			s := &fpSpill{}
+			defer s.close()
+			seen, want := map[uint64]int{}, map[uint64]bool{}
+			var scratch []uint64
+			for range 40 {
+				fps := make([]uint64, r.IntN(700))
+				for i := range fps {
+					switch r.IntN(10) {
+					case 0: // one seen before
+						for fp := range seen {
+							fps[i] = fp
+							break
+						}
+					case 1:
+						fps[i] = 0
+					default:
+						fps[i] = r.Uint64()
+					}
+					if seen[fps[i]]++; seen[fps[i]] == 2 {
+						want[fps[i]] = true
+					}
+				}
+				fps, scratch = sortByPartition(fps, scratch)
+				if err := s.addSorted(fps); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.suspects()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) || len(want) < 100 {
+				t.Fatalf("%d suspects, want %d (of %d fingerprints)", len(got), len(want), len(seen))
+			}
+			for fp := range want {
+				if !got[fp] {
+					t.Fatalf("%x repeated, not found", fp)
+				}
+			}
+			if held < 1000 && s.f == nil {
+				t.Fatal("nothing went through the file")
+			}
+		})
 	}
 }
