@@ -514,29 +514,28 @@ const spanBudget = 4096
 
 var maxSpanCached = 1 << 13
 
-// spanOf is a span's cells as one text: their entries, counted together.
+// spanOf is a span's cells as one text: its bytes (up to 48 in key, zero
+// padded, with its hash: what a lookup compares, at the entry's start),
+// the cells' entries, counted together.
 type spanOf struct {
-	fields []*cacheEntry // nil: not cached (no room), count cell by cell
-	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
+	hash   uint64
+	key    [8 * spanWords]byte
+	n      int
+	long   string        // the text, when longer than key
 	fpc    uint64        // the cells' share of the fingerprint
+	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
 	fast   []int64       // records counted with this span, by meeting (one counter when it holds the meeting)
+	fields []*cacheEntry // nil: not cached (no room), count cell by cell
 }
 
-// spanCache maps a span's bytes to its entry: open addressing, each slot
-// holding the text's hash and where the text is in keys (so that a lookup
-// reads the slot and the text, side by side with the others').
+// spanCache maps a span's bytes to its entry: open addressing on a table
+// of pointers (small enough to stay in the first-level cache), the
+// entries taken from blocks, near one another.
 type spanCache struct {
-	slots   []spanSlot
-	keys    []byte // each text, followed by zeros up to 48 bytes
+	slots   []*spanOf
 	count   int
 	entries []spanOf // room for the next entries
 	counts  []int64  // room for their counters
-}
-
-type spanSlot struct {
-	hash   uint64
-	off, n uint32 // the text: keys[off:off+n]
-	e      *spanOf
 }
 
 // noRoom is the entry of a combination the span cache has no room for.
@@ -630,15 +629,18 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	buf := w.buf
 	h := spanHash(buf, start, end)
 	sc := &w.spans[sg.span]
+	n := end - start
 	if slots := sc.slots; len(slots) > 0 {
 		mask := len(slots) - 1
 		for i := int(h) & mask; ; i = (i + 1) & mask {
-			sl := &slots[i]
-			if sl.e == nil {
+			se := slots[i]
+			if se == nil {
 				break
 			}
-			if sl.hash == h && int(sl.n) == end-start && spanEqual(sc.keys[sl.off:], buf, start, end-start) {
-				return sl.e, nil
+			if se.hash == h && se.n == n {
+				if n <= len(se.key) && spanEqual(se.key[:], buf, start, n) || n > len(se.key) && se.long == string(buf[start:end]) {
+					return se, nil
+				}
 			}
 		}
 	}
@@ -684,30 +686,33 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	if meet != nil {
 		k = 1
 	}
-	*se = spanOf{fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:k:k]}
+	*se = spanOf{hash: h, n: n, fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:k:k]}
 	sc.counts = sc.counts[k:]
-	sc.add(spanSlot{hash: h, off: uint32(len(sc.keys)), n: uint32(end - start), e: se})
-	sc.keys = append(sc.keys, buf[start:end]...)
-	sc.keys = append(sc.keys, make([]byte, max(0, 8*spanWords-(end-start)))...)
+	if n > len(se.key) {
+		se.long = string(buf[start:end])
+	} else {
+		copy(se.key[:], buf[start:end])
+	}
+	sc.add(se)
 	return se, nil
 }
 
-func (sc *spanCache) add(sl spanSlot) {
+func (sc *spanCache) add(se *spanOf) {
 	if 2*(sc.count+1) > len(sc.slots) {
 		old := sc.slots
-		sc.slots, sc.count = make([]spanSlot, max(64, 2*len(old))), 0
+		sc.slots, sc.count = make([]*spanOf, max(64, 2*len(old))), 0
 		for _, o := range old {
-			if o.e != nil {
+			if o != nil {
 				sc.add(o)
 			}
 		}
 	}
 	mask := len(sc.slots) - 1
-	i := int(sl.hash) & mask
-	for sc.slots[i].e != nil {
+	i := int(se.hash) & mask
+	for sc.slots[i] != nil {
 		i = (i + 1) & mask
 	}
-	sc.slots[i] = sl
+	sc.slots[i] = se
 	sc.count++
 }
 
@@ -715,8 +720,7 @@ func (sc *spanCache) add(sl spanSlot) {
 // (before flushFast).
 func (w *streamWorker) flushSpans() {
 	for _, sc := range w.spans {
-		for _, sl := range sc.slots {
-			se := sl.e
+		for _, se := range sc.slots {
 			if se == nil {
 				continue
 			}
