@@ -411,7 +411,15 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 		// Closed cells side by side, looked up at once by their bytes
 		// (their end found through the map; the cells are read one by one
-		// only when the span is not known yet).
+		// only when the span is not known yet, or when this span meets
+		// too many combinations to be worth keeping).
+		if w.spans[sg.span].off {
+			var ok bool
+			if p, inc, ok, err = w.cells(sg, p, inc, &parts, &meet); !ok {
+				return pos, false, err
+			}
+			continue
+		}
 		start := p
 		e := spanEnd(st, p, sg.last-sg.first+1)
 		if e < 0 || e+1 >= n || buf[e] != sg.end {
@@ -424,17 +432,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 		if se.fields == nil {
 			// No room for this combination: counted cell by cell.
-			for f, q := sg.first, start; f <= sg.last; f++ {
-				s0, e0, nx, _ := w.walk(q, f)
-				e, _ := w.closedEntry(fp.role[f], s0, e0)
-				rowE[fp.role[f]] = e
-				inc = append(inc, e.fast)
-				parts += e.fpc
-				if fp.role[f] == fp.meetingCi {
-					meet = e
-				}
-				q = nx
-			}
+			_, inc, _, _ = w.cells(sg, start, inc, &parts, &meet)
 			continue
 		}
 		if s.rw != nil {
@@ -498,6 +496,32 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	return p, true, nil
 }
 
+// cells reads a span's cells one by one from p: their entries go to the
+// record's (rowE), their counters to inc, their share of the fingerprint
+// to parts; ok is false when the record is not plain there.
+func (w *streamWorker) cells(sg fastSeg, p int, inc [][]int64, parts *uint64, meet **cacheEntry) (next int, _ [][]int64, ok bool, err error) {
+	fp := w.s.fast
+	for f := sg.first; f <= sg.last; f++ {
+		start, end, nx, ok := w.walk(p, f)
+		if !ok {
+			return 0, inc, false, nil
+		}
+		ci := fp.role[f]
+		e, err := w.closedEntry(ci, start, end)
+		if e == nil {
+			return 0, inc, false, err
+		}
+		w.rowE[ci] = e
+		inc = append(inc, e.fast)
+		*parts += e.fpc
+		if ci == fp.meetingCi {
+			*meet = e
+		}
+		p = nx
+	}
+	return p, inc, true, nil
+}
+
 // fastSeg is what the fast path reads at once: a field, or closed cells
 // side by side (span ≥ 0: their cache).
 type fastSeg struct {
@@ -512,7 +536,11 @@ type fastSeg struct {
 // small: past it, the cells are counted one by one).
 const spanBudget = 4096
 
-var maxSpanCached = 1 << 13
+var maxSpanCached = 1 << 11
+
+// spanWindow is the number of lookups after which a full span cache is
+// judged (tests make it small).
+var spanWindow = 1 << 14
 
 // spanOf is a span's cells as one text: its bytes (up to 48 in key, zero
 // padded, with its hash: what a lookup compares, at the entry's start),
@@ -532,10 +560,14 @@ type spanOf struct {
 // of pointers (small enough to stay in the first-level cache), the
 // entries taken from blocks, near one another.
 type spanCache struct {
-	slots   []*spanOf
-	count   int
-	entries []spanOf // room for the next entries
-	counts  []int64  // room for their counters
+	slots []*spanOf
+	count int
+	// Once full, a cache that misses one lookup in eight is switched off
+	// (off: the span's cells are read one by one).
+	looks, misses int
+	off           bool
+	entries       []spanOf // room for the next entries
+	counts        []int64  // room for their counters
 }
 
 // noRoom is the entry of a combination the span cache has no room for.
@@ -630,6 +662,10 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	h := spanHash(buf, start, end)
 	sc := &w.spans[sg.span]
 	n := end - start
+	if sc.looks++; sc.looks == spanWindow {
+		sc.off = sc.count >= maxSpanCached && sc.misses > sc.looks/8
+		sc.looks, sc.misses = 0, 0
+	}
 	if slots := sc.slots; len(slots) > 0 {
 		mask := len(slots) - 1
 		for i := int(h) & mask; ; i = (i + 1) & mask {
@@ -669,6 +705,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 		return nil, nil // the cells are not where the map says: odd quoting
 	}
 	if sc.count >= maxSpanCached {
+		sc.misses++
 		return noRoom, nil
 	}
 	// Entries and counters are taken from blocks, near one another.

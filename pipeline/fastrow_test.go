@@ -88,14 +88,15 @@ func TestFastRowsMatchReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int) { maxSpanCached = n }(maxSpanCached)
+	defer func(n, w int) { maxSpanCached, spanWindow = n, w }(maxSpanCached, spanWindow)
 	for _, c := range []struct {
-		chunk int64
-		room  int // of a span's cache
-	}{{1 << 20, maxSpanCached}, {4096, maxSpanCached}, {333, maxSpanCached}, {1 << 20, 3}} {
+		chunk        int64
+		room, window int // of a span's cache
+	}{{1 << 20, maxSpanCached, spanWindow}, {4096, maxSpanCached, spanWindow}, {333, maxSpanCached, spanWindow},
+		{1 << 20, 3, spanWindow}, {1 << 20, 3, 64}} {
 		chunk := c.chunk
-		maxSpanCached = c.room
-		t.Run(fmt.Sprint(chunk, "/", c.room), func(t *testing.T) {
+		maxSpanCached, spanWindow = c.room, c.window
+		t.Run(fmt.Sprint(chunk, "/", c.room, "/", c.window), func(t *testing.T) {
 			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
 			if serr != nil || rerr != nil {
 				t.Fatalf("stream: %v; reference: %v", serr, rerr)

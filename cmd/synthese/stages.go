@@ -19,7 +19,7 @@ func ingest(e *env) error { return readInputs(e, true) }
 
 // ingestMemoryLimit is the heap the garbage collector aims to stay under
 // while responses are read.
-const ingestMemoryLimit = 40 << 20
+const ingestMemoryLimit = 36 << 20
 
 // count reads the responses into counts only: results.parquet and
 // tests.parquet straight from the export, without responses.parquet,
