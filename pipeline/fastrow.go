@@ -606,9 +606,10 @@ func spanHash(buf []byte, start, end int) uint64 {
 			b = pad[:]
 		}
 		m := &spanMasks[n]
-		h = (le.Uint64(b)&m[0])*spanMuls[0] ^ bits.RotateLeft64((le.Uint64(b[8:])&m[1])*spanMuls[1], 11) ^
-			bits.RotateLeft64((le.Uint64(b[16:])&m[2])*spanMuls[2], 22) ^ bits.RotateLeft64((le.Uint64(b[24:])&m[3])*spanMuls[3], 33) ^
-			bits.RotateLeft64((le.Uint64(b[32:])&m[4])*spanMuls[4], 44) ^ bits.RotateLeft64((le.Uint64(b[40:])&m[5])*spanMuls[5], 55)
+		// Two lanes of three words each, folded, then multiplied.
+		x := le.Uint64(b)&m[0] ^ bits.RotateLeft64(le.Uint64(b[16:])&m[2], 21) ^ bits.RotateLeft64(le.Uint64(b[32:])&m[4], 42)
+		y := le.Uint64(b[8:])&m[1] ^ bits.RotateLeft64(le.Uint64(b[24:])&m[3], 21) ^ bits.RotateLeft64(le.Uint64(b[40:])&m[5], 42)
+		h = x*spanMuls[0] ^ bits.RotateLeft64(y*spanMuls[1], 32)
 	} else {
 		for i := start; i+8 < end; i += 8 {
 			h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
