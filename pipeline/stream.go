@@ -37,6 +37,10 @@ import (
 // 45 MB at peak instead of 60, as fast).
 var streamChunkSize int64 = 4 << 20
 
+// boundaryRead is what is read to find a chunk's first newline, and past
+// its end for the record that crosses it (more when a record is longer).
+const boundaryRead = 16 << 10
+
 // chunkSize is the nominal size of the pass's chunks.
 func (s *streamFile) chunkSize() int64 {
 	if s.rw == nil {
@@ -315,7 +319,7 @@ func (s *streamFile) boundary(k int, buf []byte) (int64, []byte, error) {
 	from := s.dataStart + int64(k)*s.chunkSize() - 1
 	for from < s.size {
 		var err error
-		buf, err = s.readAt(buf[:0], from, 64<<10)
+		buf, err = s.readAt(buf[:0], from, boundaryRead)
 		if err != nil {
 			return 0, buf, err
 		}
@@ -364,7 +368,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	if start >= end {
 		return o
 	}
-	w.buf, err = s.readAt(w.buf[:0], start, int(end-start)+64<<10)
+	w.buf, err = s.readAt(w.buf[:0], start, int(end-start)+boundaryRead)
 	if err != nil {
 		o.err = err
 		return o
