@@ -2,13 +2,13 @@ package pipeline
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // IngestOptions say what Ingest makes besides the counts.
@@ -348,15 +348,11 @@ func (s *fpSpill) flush() error {
 		os.Remove(f.Name()) // gone when closed
 		s.f = f
 	}
-	var buf []byte
 	for i, part := range s.parts {
 		if len(part) == 0 {
 			continue
 		}
-		buf = buf[:0]
-		for _, fp := range part {
-			buf = binary.LittleEndian.AppendUint64(buf, fp)
-		}
+		buf := wordBytes(part)
 		if _, err := s.f.WriteAt(buf, s.off); err != nil {
 			return err
 		}
@@ -366,6 +362,12 @@ func (s *fpSpill) flush() error {
 	}
 	s.held = 0
 	return nil
+}
+
+// wordBytes is the memory of w as bytes (the file is read back by the
+// same process: the machine's byte order, no encoding).
+func wordBytes(w []uint64) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), 8*len(w))
 }
 
 // suspects returns the fingerprints seen more than once.
@@ -380,19 +382,16 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 		go func() {
 			defer wg.Done()
 			var fps, set []uint64
-			var buf []byte
 			for i := range next {
 				fps = append(fps[:0], s.parts[i]...)
 				for _, b := range s.blocks[i] {
-					buf = slices.Grow(buf[:0], int(8*b[1]))[:8*b[1]]
-					if _, err := s.f.ReadAt(buf, b[0]); err != nil {
+					n := len(fps)
+					fps = slices.Grow(fps, int(b[1]))[:n+int(b[1])]
+					if _, err := s.f.ReadAt(wordBytes(fps[n:]), b[0]); err != nil {
 						mu.Lock()
 						firstErr = err
 						mu.Unlock()
 						continue
-					}
-					for k := 0; k < len(buf); k += 8 {
-						fps = append(fps, binary.LittleEndian.Uint64(buf[k:]))
 					}
 				}
 				// A hash set of the partition (0 marks an empty slot; a
