@@ -3,6 +3,8 @@ package main
 import (
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 )
@@ -14,11 +16,13 @@ import (
 // allocations that follow reuse it lowest address first. On a virtual
 // machine each new 4 KiB page is a fault of several microseconds: a
 // default run touches about 80 MiB, 20,000 faults, a third of its time;
-// in 2 MiB pages, a few dozen. Resident memory is rounded up to 2 MiB
-// (count on 10 million rows: 56-58 MB either way). SYNTHESE_HUGEPAGES=0
-// turns it off.
+// in 2 MiB pages, a few dozen. Resident memory is rounded up to 2 MiB.
+// SYNTHESE_HUGEPAGES=0 turns it off; so does a machine that does not
+// promise memory it has not got (vm.overcommit_memory 2: the region would
+// count against its commit limit) or that has less than four times n
+// available: there the region is not worth the risk of running short.
 func prepareHeap(n int) {
-	if os.Getenv("SYNTHESE_HUGEPAGES") == "0" {
+	if os.Getenv("SYNTHESE_HUGEPAGES") == "0" || !roomFor(4*n) {
 		return
 	}
 	const huge = 2 << 20
@@ -32,4 +36,24 @@ func prepareHeap(n int) {
 	runtime.KeepAlive(b)
 	b = nil
 	runtime.GC()
+}
+
+// roomFor reports whether the kernel overcommits memory (its default
+// heuristic or always) and says at least n bytes are available.
+func roomFor(n int) bool {
+	mode, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	if err != nil || strings.TrimSpace(string(mode)) == "2" {
+		return false
+	}
+	info, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return false
+	}
+	for _, l := range strings.Split(string(info), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemAvailable:" {
+			kb, err := strconv.Atoi(f[1])
+			return err == nil && kb<<10 >= n
+		}
+	}
+	return false
 }

@@ -77,3 +77,18 @@ func anonHuge(t *testing.T) int {
 	t.Skip("no AnonHugePages in smaps_rollup")
 	return 0
 }
+
+// roomFor reads the machine: this one overcommits and has memory to
+// spare; nobody has a petabyte available.
+func TestRoomFor(t *testing.T) {
+	mode, _ := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	if strings.TrimSpace(string(mode)) == "2" {
+		t.Skip("strict overcommit here")
+	}
+	if !roomFor(1 << 20) {
+		t.Fatal("no room for 1 MiB")
+	}
+	if roomFor(1 << 50) {
+		t.Fatal("room for a petabyte")
+	}
+}
