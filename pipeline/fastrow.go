@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -364,6 +365,14 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	var parts uint64 // the answers' share of the fingerprint
 	p := pos
 	for _, sg := range fp.segs {
+		if sg.span < 0 && fp.role[sg.first] >= 0 {
+			// A closed cell alone.
+			var ok bool
+			if p, inc, ok, err = w.cells(sg, p, inc, &parts, &meet); !ok {
+				return pos, false, err
+			}
+			continue
+		}
 		if sg.span < 0 {
 			role := fp.role[sg.first]
 			var start, end int
@@ -381,31 +390,18 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 				}
 				p = nx
 			}
-			if role < 0 {
-				b := buf[start:end]
-				if !asciiText(b) && !validUTF8(b) {
-					return pos, false, errFallback
-				}
-				if role != roleOther && needsTrim(b) {
-					b = bytes.TrimSpace(b)
-				}
-				switch role {
-				case roleTime:
-					when = b
-				case roleID:
-					id = b
-				}
-				continue
+			b := buf[start:end]
+			if !asciiText(b) && !validUTF8(b) {
+				return pos, false, errFallback
 			}
-			e, err := w.closedEntry(role, start, end)
-			if e == nil {
-				return pos, false, err
+			if role != roleOther && needsTrim(b) {
+				b = bytes.TrimSpace(b)
 			}
-			rowE[role] = e
-			inc = append(inc, e.fast)
-			parts += e.fpc
-			if role == fp.meetingCi {
-				meet = e
+			switch role {
+			case roleTime:
+				when = b
+			case roleID:
+				id = b
 			}
 			continue
 		}
@@ -430,9 +426,15 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		if se == nil {
 			return pos, false, err
 		}
-		if se.fields == nil {
+		if se.fast == nil {
 			// No room for this combination: counted cell by cell.
-			_, inc, _, _ = w.cells(sg, start, inc, &parts, &meet)
+			for _, e := range se.fields {
+				inc = append(inc, e.fast)
+			}
+			parts += se.fpc
+			if se.meet != nil {
+				meet = se.meet
+			}
 			continue
 		}
 		if s.rw != nil {
@@ -549,11 +551,11 @@ type spanOf struct {
 	hash   uint64
 	key    [8 * spanWords]byte
 	n      int
-	long   string        // the text, when longer than key
-	fpc    uint64        // the cells' share of the fingerprint
-	meet   *cacheEntry   // the meeting cell's entry, when the span holds it
-	fast   []int64       // records counted with this span, by meeting (one counter when it holds the meeting)
-	fields []*cacheEntry // nil: not cached (no room), count cell by cell
+	long   string      // the text, when longer than key
+	fpc    uint64      // the cells' share of the fingerprint
+	meet   *cacheEntry // the meeting cell's entry, when the span holds it
+	fast   []int64     // records counted with this span, by meeting (one counter when it holds the meeting); nil: not kept (no room), count cell by cell
+	fields []*cacheEntry
 }
 
 // spanCache maps a span's bytes to its entry: open addressing on a table
@@ -569,9 +571,6 @@ type spanCache struct {
 	entries       []spanOf // room for the next entries
 	counts        []int64  // room for their counters
 }
-
-// noRoom is the entry of a combination the span cache has no room for.
-var noRoom = &spanOf{}
 
 // spanWords is the length up to which a span's text is hashed and
 // compared as six masked words, without a branch on its length.
@@ -682,33 +681,22 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 		}
 	}
 	fp := w.s.fast
-	var fields []*cacheEntry
-	var meet *cacheEntry
 	var fpc uint64
-	p := start
-	for f := sg.first; f <= sg.last; f++ {
-		s0, e0, nx, ok := w.walk(p, f)
-		if !ok {
-			return nil, nil
-		}
-		e, err := w.closedEntry(fp.role[f], s0, e0)
-		if e == nil {
-			return nil, err
-		}
-		fields = append(fields, e)
-		fpc += e.fpc
-		if fp.role[f] == fp.meetingCi {
-			meet = e
-		}
-		p = nx
+	var meet *cacheEntry
+	p, _, ok, err := w.cells(sg, start, nil, &fpc, &meet)
+	if !ok {
+		return nil, err
 	}
 	if p != end {
 		return nil, nil // the cells are not where the map says: odd quoting
 	}
+	fields := w.rowE[fp.role[sg.first] : fp.role[sg.last]+1]
 	if sc.count >= maxSpanCached {
 		sc.misses++
-		return noRoom, nil
+		w.loose = spanOf{fields: fields, meet: meet, fpc: fpc}
+		return &w.loose, nil
 	}
+	fields = slices.Clone(fields)
 	// Entries and counters are taken from blocks, near one another.
 	if len(sc.entries) == 0 {
 		sc.entries = make([]spanOf, 64)

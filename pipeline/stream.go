@@ -275,6 +275,7 @@ type streamWorker struct {
 	rowE      []*cacheEntry // the fast path's entries, by closed column
 	inc       [][]int64     // the fast path's counters of the record
 	spans     []spanCache   // the fast path's, by span
+	loose     spanOf        // the fast path's span that its cache had no room for
 	stops     []uint64      // the fast path's map of buf (markStops)
 	fpScratch []uint64
 	mask      []uint64

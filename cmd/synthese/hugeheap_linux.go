@@ -45,15 +45,21 @@ func roomFor(n int) bool {
 	if err != nil || strings.TrimSpace(string(mode)) == "2" {
 		return false
 	}
-	info, err := os.ReadFile("/proc/meminfo")
+	kb, ok := procKB("/proc/meminfo", "MemAvailable:")
+	return ok && kb<<10 >= n
+}
+
+// procKB reads the figure (in kB) of a "Key: n kB" line of a /proc file.
+func procKB(path, key string) (int, bool) {
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return false
+		return 0, false
 	}
-	for _, l := range strings.Split(string(info), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "MemAvailable:" {
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == key {
 			kb, err := strconv.Atoi(f[1])
-			return err == nil && kb<<10 >= n
+			return kb, err == nil
 		}
 	}
-	return false
+	return 0, false
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -61,21 +60,11 @@ var sink []byte
 
 // anonHuge is the process's anonymous memory in huge pages, in bytes.
 func anonHuge(t *testing.T) int {
-	b, err := os.ReadFile("/proc/self/smaps_rollup")
-	if err != nil {
-		t.Skip(err)
+	kb, ok := procKB("/proc/self/smaps_rollup", "AnonHugePages:")
+	if !ok {
+		t.Skip("no AnonHugePages in /proc/self/smaps_rollup")
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "AnonHugePages:" {
-			kb, err := strconv.Atoi(f[1])
-			if err != nil {
-				t.Fatal(l)
-			}
-			return kb << 10
-		}
-	}
-	t.Skip("no AnonHugePages in smaps_rollup")
-	return 0
+	return kb << 10
 }
 
 // roomFor reads the machine: this one overcommits and has memory to
