@@ -65,13 +65,12 @@ func BenchmarkCacheLookup(b *testing.B) {
 	}
 }
 
-// BenchmarkSpanLookup: finding the end of each record's spans of closed
-// cells in a chunk's maps and looking them up in their caches, the fast
-// path's main work, in ns a span.
-func BenchmarkSpanLookup(b *testing.B) {
+// generatedStream opens rows generated responses (the reference
+// questionnaire) as a stream, with their bytes.
+func generatedStream(b *testing.B, rows int) (*streamFile, []byte) {
 	p, _ := genProject(b, 1)
 	var buf bytes.Buffer
-	if err := GenerateResponses(&buf, GenOptions{Rows: 20_000, Seed: 1}); err != nil {
+	if err := GenerateResponses(&buf, GenOptions{Rows: rows, Seed: 1}); err != nil {
 		b.Fatal(err)
 	}
 	data := buf.Bytes()
@@ -80,6 +79,14 @@ func BenchmarkSpanLookup(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return s, data
+}
+
+// BenchmarkSpanLookup: finding the end of each record's spans of closed
+// cells in a chunk's maps and looking them up in their caches, the fast
+// path's main work, in ns a span.
+func BenchmarkSpanLookup(b *testing.B) {
+	s, data := generatedStream(b, 20_000)
 	w := s.newWorker()
 	w.buf = data
 	w.markStops()
@@ -143,17 +150,7 @@ func BenchmarkResponsesWriter(b *testing.B) {
 // BenchmarkChunkOneCore: one worker reading one chunk of 50,000 generated
 // rows (4 MB), the hot loop of the counting pass on one core.
 func BenchmarkChunkOneCore(b *testing.B) {
-	p, _ := genProject(b, 1)
-	var buf bytes.Buffer
-	if err := GenerateResponses(&buf, GenOptions{Rows: 50_000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	data := buf.Bytes()
-	var into Responses
-	s, err := p.streamOf(&source{name: "responses.csv", r: bytes.NewReader(data), size: int64(len(data))}, &into)
-	if err != nil {
-		b.Fatal(err)
-	}
+	s, data := generatedStream(b, 50_000)
 	s.collectFP = true
 	defer func(n int64) { streamChunkSize = n }(streamChunkSize)
 	streamChunkSize = int64(len(data))
