@@ -360,9 +360,10 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	st := w.stops
 	var id, when []byte
 	rowE, inc := w.rowE, w.inc[:0]
-	var meet *cacheEntry
-	var one *int64   // the counter of the span holding the meeting
-	var parts uint64 // the answers' share of the fingerprint
+	var meet *cacheEntry // the meeting cell's entry, read alone
+	m := -1              // the meeting's code, from a span
+	var one *int64       // the counter of the span holding the meeting
+	var parts uint64     // the answers' share of the fingerprint
 	p := pos
 	for _, sg := range fp.segs {
 		if sg.span < 0 && fp.role[sg.first] >= 0 {
@@ -422,36 +423,46 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			return pos, false, nil
 		}
 		p = e + 1
-		se, err := w.spanEntry(sg, start, p)
-		if se == nil {
+		ei, ok, err := w.spanEntry(sg, start, p)
+		if !ok {
 			return pos, false, err
 		}
-		if se.fast == nil {
+		if ei < 0 {
 			// No room for this combination: counted cell by cell.
-			for _, e := range se.fields {
+			for _, e := range w.loose.fields {
 				inc = append(inc, e.fast)
 			}
-			parts += se.fpc
-			if se.meet != nil {
-				meet = se.meet
+			parts += w.loose.fpc
+			if w.loose.meet != nil {
+				meet = w.loose.meet
 			}
 			continue
 		}
+		sc := &w.spans[sg.span]
+		he := &sc.hot[ei]
 		if s.rw != nil {
-			copy(rowE[fp.role[sg.first]:], se.fields)
+			copy(rowE[fp.role[sg.first]:], sc.cold[ei].fields)
 		}
-		parts += se.fpc
-		if se.meet != nil {
-			meet, one = se.meet, &se.fast[0]
+		parts += he.fpc
+		if he.m == spanNoMeetingCell {
+			inc = append(inc, sc.counts[ei*sc.stride:(ei+1)*sc.stride])
 		} else {
-			inc = append(inc, se.fast)
+			if he.m < 0 {
+				return pos, false, nil // not a meeting
+			}
+			m, one = int(he.m), &sc.counts[ei]
 		}
 	}
 	w.inc = inc
-	if len(meet.codes) == 0 {
+	if meet != nil {
+		if len(meet.codes) == 0 {
+			return pos, false, nil
+		}
+		m = meet.codes[0]
+	}
+	if m < 0 {
 		return pos, false, nil
 	}
-	m := int(meet.codes[0])
 	if s.hasID || s.hasTime {
 		if len(s.skip) > 0 {
 			if _, dup := s.skip[off]; dup {
@@ -544,32 +555,53 @@ var maxSpanCached = 1 << 11
 // judged (tests make it small).
 var spanWindow = 1 << 14
 
-// spanOf is a span's cells as one text: its bytes (up to 48 in key, zero
-// padded, with its hash: what a lookup compares, at the entry's start),
-// the cells' entries, counted together.
-type spanOf struct {
-	hash   uint64
-	key    [8 * spanWords]byte
-	n      int
-	long   string      // the text, when longer than key
-	fpc    uint64      // the cells' share of the fingerprint
-	meet   *cacheEntry // the meeting cell's entry, when the span holds it
-	fast   []int64     // records counted with this span, by meeting (one counter when it holds the meeting); nil: not kept (no room), count cell by cell
+// spanHot is what a lookup reads of a span's entry, one cache line: the
+// span's text (up to 48 bytes, zero padded; longer, in its spanCold), its
+// length, its share of the fingerprint and its meeting.
+type spanHot struct {
+	key [8 * spanWords]byte
+	fpc uint64 // the cells' share of the fingerprint
+	n   uint32
+	// m is the meeting's code when the span holds the meeting cell
+	// (noMeeting when that cell names no meeting), else spanNoMeetingCell.
+	m int32
+}
+
+const (
+	spanNoMeetingCell = -1
+	noMeeting         = -2
+)
+
+// spanCold is the rest of a span's entry: its cells' entries.
+type spanCold struct {
 	fields []*cacheEntry
+	long   string // the text, when longer than key
+	hash   uint64
 }
 
 // spanCache maps a span's bytes to its entry: open addressing on a table
-// of pointers (small enough to stay in the first-level cache), the
-// entries taken from blocks, near one another.
+// of 32-bit slots (small enough to stay in the first-level cache: the
+// entry's number plus one, and the hash's top 16 bits), the entries side
+// by side in the order met, one cache line each.
 type spanCache struct {
-	slots []*spanOf
-	count int
+	slots []uint32
+	hot   []spanHot
+	cold  []spanCold
+	// counts holds the records counted with each entry, by meeting (one
+	// counter when the span holds the meeting): stride counters each.
+	counts []int64
+	stride int
 	// Once full, a cache that misses one lookup in eight is switched off
 	// (off: the span's cells are read one by one).
 	looks, misses int
 	off           bool
-	entries       []spanOf // room for the next entries
-	counts        []int64  // room for their counters
+}
+
+// spanLoose is a span its cache had no room for: counted cell by cell.
+type spanLoose struct {
+	fields []*cacheEntry
+	fpc    uint64
+	meet   *cacheEntry
 }
 
 // spanWords is the length up to which a span's text is hashed and
@@ -656,26 +688,31 @@ func spanEqual(k, buf []byte, start, n int) bool {
 
 // spanEntry finds the span sg's cells, buf[start:end] (delimiters and
 // the record's end included), in its cache, or resolves them cell by
-// cell and keeps them. nil: the record goes to row.
-func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
+// cell and keeps them: its entry's number, or -1 when the cache had no
+// room (the cells are in w.loose). ok is false when the record goes to
+// row.
+func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, err error) {
 	buf := w.buf
 	h := spanHash(buf, start, end)
 	sc := &w.spans[sg.span]
 	n := end - start
 	if sc.looks++; sc.looks == spanWindow {
-		sc.off = sc.count >= maxSpanCached && sc.misses > sc.looks/8
+		sc.off = len(sc.hot) >= maxSpanCached && sc.misses > sc.looks/8
 		sc.looks, sc.misses = 0, 0
 	}
+	tag := uint32(h>>48) << 16
 	if slots := sc.slots; len(slots) > 0 {
 		mask := len(slots) - 1
 		for i := int(h) & mask; ; i = (i + 1) & mask {
-			se := slots[i]
-			if se == nil {
+			sl := slots[i]
+			if sl == 0 {
 				break
 			}
-			if se.hash == h && se.n == n {
-				if n <= len(se.key) && spanEqual(se.key[:], buf, start, n) || n > len(se.key) && se.long == string(buf[start:end]) {
-					return se, nil
+			if sl&0xFFFF0000 == tag {
+				id := int(sl&0xFFFF) - 1
+				e := &sc.hot[id]
+				if int(e.n) == n && (n <= len(e.key) && spanEqual(e.key[:], buf, start, n) || n > len(e.key) && sc.cold[id].long == string(buf[start:end])) {
+					return id, true, nil
 				}
 			}
 		}
@@ -685,83 +722,87 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (*spanOf, error) {
 	var meet *cacheEntry
 	p, _, ok, err := w.cells(sg, start, nil, &fpc, &meet)
 	if !ok {
-		return nil, err
+		return 0, false, err
 	}
 	if p != end {
-		return nil, nil // the cells are not where the map says: odd quoting
+		return 0, false, nil // the cells are not where the map says: odd quoting
 	}
 	fields := w.rowE[fp.role[sg.first] : fp.role[sg.last]+1]
-	if sc.count >= maxSpanCached {
+	if len(sc.hot) >= maxSpanCached {
 		sc.misses++
-		w.loose = spanOf{fields: fields, meet: meet, fpc: fpc}
-		return &w.loose, nil
+		w.loose = spanLoose{fields: fields, meet: meet, fpc: fpc}
+		return -1, true, nil
 	}
-	fields = slices.Clone(fields)
-	// Entries and counters are taken from blocks, near one another.
-	if len(sc.entries) == 0 {
-		sc.entries = make([]spanOf, 64)
-	}
-	meetings := len(w.s.tally.Meetings)
-	if len(sc.counts) < meetings {
-		sc.counts = make([]int64, max(64*meetings, 1024))
-	}
-	se := &sc.entries[0]
-	sc.entries = sc.entries[1:]
-	// A span holding the meeting counts its records in one counter.
-	k := meetings
-	if meet != nil {
-		k = 1
-	}
-	*se = spanOf{hash: h, n: n, fields: fields, meet: meet, fpc: fpc, fast: sc.counts[:k:k]}
-	sc.counts = sc.counts[k:]
-	if n > len(se.key) {
-		se.long = string(buf[start:end])
-	} else {
-		copy(se.key[:], buf[start:end])
-	}
-	sc.add(se)
-	return se, nil
-}
-
-func (sc *spanCache) add(se *spanOf) {
-	if 2*(sc.count+1) > len(sc.slots) {
-		old := sc.slots
-		sc.slots, sc.count = make([]*spanOf, max(64, 2*len(old))), 0
-		for _, o := range old {
-			if o != nil {
-				sc.add(o)
-			}
+	if sc.hot == nil {
+		// At full size at once (one line an entry, the array's start on
+		// a page: entries do not straddle lines).
+		sc.hot = make([]spanHot, 0, maxSpanCached)
+		// A span holding the meeting counts its records in one counter.
+		sc.stride = len(w.s.tally.Meetings)
+		if meet != nil {
+			sc.stride = 1
 		}
 	}
+	id = len(sc.hot)
+	e := spanHot{fpc: fpc, n: uint32(n), m: spanNoMeetingCell}
+	if meet != nil {
+		e.m = noMeeting
+		if len(meet.codes) > 0 {
+			e.m = int32(meet.codes[0])
+		}
+	}
+	c := spanCold{fields: slices.Clone(fields), hash: h}
+	if n > len(e.key) {
+		c.long = string(buf[start:end])
+	} else {
+		copy(e.key[:], buf[start:end])
+	}
+	sc.hot = append(sc.hot, e)
+	sc.cold = append(sc.cold, c)
+	sc.counts = append(sc.counts, make([]int64, sc.stride)...)
+	sc.add(h, id)
+	return id, true, nil
+}
+
+// add puts entry id, of hash h, in the table.
+func (sc *spanCache) add(h uint64, id int) {
+	if 2*len(sc.hot) > len(sc.slots) {
+		sc.slots = make([]uint32, max(64, 2*len(sc.slots)))
+		for i, c := range sc.cold[:id] {
+			sc.place(c.hash, i)
+		}
+	}
+	sc.place(h, id)
+}
+
+func (sc *spanCache) place(h uint64, id int) {
 	mask := len(sc.slots) - 1
-	i := int(se.hash) & mask
-	for sc.slots[i] != nil {
+	i := int(h) & mask
+	for sc.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	sc.slots[i] = se
-	sc.count++
+	sc.slots[i] = uint32(h>>48)<<16 | uint32(id+1)
 }
 
 // flushSpans hands what was counted per span to its cells' entries
 // (before flushFast).
 func (w *streamWorker) flushSpans() {
-	for _, sc := range w.spans {
-		for _, se := range sc.slots {
-			if se == nil {
-				continue
-			}
-			for i, c := range se.fast {
+	for k := range w.spans {
+		sc := &w.spans[k]
+		for id := range sc.hot {
+			counts := sc.counts[id*sc.stride : (id+1)*sc.stride]
+			for i, c := range counts {
 				if c == 0 {
 					continue
 				}
 				m := i
-				if se.meet != nil {
-					m = int(se.meet.codes[0])
+				if sc.stride == 1 && sc.hot[id].m != spanNoMeetingCell {
+					m = int(sc.hot[id].m)
 				}
-				for _, e := range se.fields {
+				for _, e := range sc.cold[id].fields {
 					e.fast[m] += c
 				}
-				se.fast[i] = 0
+				counts[i] = 0
 			}
 		}
 	}

@@ -88,15 +88,18 @@ func TestFastRowsMatchReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(n, w int) { maxSpanCached, spanWindow = n, w }(maxSpanCached, spanWindow)
+	defer func(n, w int, rw int64) { maxSpanCached, spanWindow, readWindow = n, w, rw }(maxSpanCached, spanWindow, readWindow)
 	for _, c := range []struct {
 		chunk        int64
-		room, window int // of a span's cache
-	}{{1 << 20, maxSpanCached, spanWindow}, {4096, maxSpanCached, spanWindow}, {333, maxSpanCached, spanWindow},
-		{1 << 20, 3, spanWindow}, {1 << 20, 3, 64}} {
+		room, window int   // of a span's cache
+		read         int64 // a chunk's reads
+	}{{1 << 20, maxSpanCached, spanWindow, readWindow}, {4096, maxSpanCached, spanWindow, readWindow}, {333, maxSpanCached, spanWindow, readWindow},
+		{1 << 20, 3, spanWindow, readWindow}, {1 << 20, 3, 64, readWindow},
+		// A chunk read a few records at a time, or less than one.
+		{1 << 20, maxSpanCached, spanWindow, 1000}, {1 << 20, maxSpanCached, spanWindow, 37}} {
 		chunk := c.chunk
-		maxSpanCached, spanWindow = c.room, c.window
-		t.Run(fmt.Sprint(chunk, "/", c.room, "/", c.window), func(t *testing.T) {
+		maxSpanCached, spanWindow, readWindow = c.room, c.window, c.read
+		t.Run(fmt.Sprint(chunk, "/", c.room, "/", c.window, "/", c.read), func(t *testing.T) {
 			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
 			if serr != nil || rerr != nil {
 				t.Fatalf("stream: %v; reference: %v", serr, rerr)

@@ -41,6 +41,10 @@ var streamChunkSize int64 = 4 << 20
 // its end for the record that crosses it (more when a record is longer).
 const boundaryRead = 16 << 10
 
+// readWindow is what a chunk's reader reads at a time (tests make it
+// small).
+var readWindow int64 = 256 << 10
+
 // chunkSize is the nominal size of the pass's chunks.
 func (s *streamFile) chunkSize() int64 {
 	if s.rw == nil {
@@ -275,7 +279,7 @@ type streamWorker struct {
 	rowE      []*cacheEntry // the fast path's entries, by closed column
 	inc       [][]int64     // the fast path's counters of the record
 	spans     []spanCache   // the fast path's, by span
-	loose     spanOf        // the fast path's span that its cache had no room for
+	loose     spanLoose     // the fast path's span that its cache had no room for
 	stops     []uint64      // the fast path's map of buf (markStops)
 	fpScratch []uint64
 	mask      []uint64
@@ -369,16 +373,32 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	if start >= end {
 		return o
 	}
-	w.buf, err = s.readAt(w.buf[:0], start, int(end-start)+boundaryRead)
+	// The chunk is read a window at a time (and what a record needs
+	// more), so that what is read, its map and the caches stay near the
+	// core; the first window goes up to readWindow bytes.
+	base, last := start, min(end+boundaryRead, s.size) // buf[0]'s offset; the read's end
+	w.buf, err = s.readAt(w.buf[:0], base, int(min(last-base, readWindow)))
 	if err != nil {
 		o.err = err
 		return o
 	}
 	w.markStops()
 	pos, line := 0, 0
-	for start+int64(pos) < end {
+	for base+int64(pos) < end {
+		if len(w.buf)-pos < int(min(boundaryRead, readWindow)) && base+int64(len(w.buf)) < last {
+			// The window's last bytes: the rest moves to the front and
+			// the next window follows.
+			n := copy(w.buf, w.buf[pos:])
+			base += int64(pos)
+			pos = 0
+			if w.buf, err = s.readAt(w.buf[:n], base+int64(n), int(min(last-base-int64(n), readWindow))); err != nil {
+				o.err = err
+				return o
+			}
+			w.markStops()
+		}
 		if s.fast != nil {
-			next, ok, err := w.fastRow(o, pos, start+int64(pos), line+1)
+			next, ok, err := w.fastRow(o, pos, base+int64(pos), line+1)
 			if err != nil {
 				o.err = err
 				return o
@@ -390,11 +410,11 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 				continue
 			}
 		}
-		atEOF := start+int64(len(w.buf)) >= s.size
+		atEOF := base+int64(len(w.buf)) >= s.size
 		next, st := scanRecordAt(w.buf, pos, atEOF, s.comma, &w.rec)
 		switch st {
 		case scanMore:
-			if w.buf, err = s.readAt(w.buf, start+int64(len(w.buf)), max(1<<20, len(w.buf))); err != nil {
+			if w.buf, err = s.readAt(w.buf, base+int64(len(w.buf)), int(max(readWindow, int64(len(w.buf)-pos)))); err != nil {
 				o.err = err
 				return o
 			}
@@ -409,7 +429,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 			pos = next
 			break
 		}
-		if err := w.row(o, start+int64(pos), line+w.rec.skip+1); err != nil {
+		if err := w.row(o, base+int64(pos), line+w.rec.skip+1); err != nil {
 			o.err = err
 			return o
 		}
@@ -421,7 +441,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	if len(o.fps) > 0 {
 		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch)
 	}
-	o.end, o.lines = start+int64(pos), line
+	o.end, o.lines = base+int64(pos), line
 	for _, c := range w.caches {
 		for _, sl := range c.slots {
 			e := sl.e

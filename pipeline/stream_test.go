@@ -172,6 +172,7 @@ func FuzzStreamMatchesReference(f *testing.F) {
 		}
 		f.Add(b, uint8(5))
 		f.Add(b, uint8(0x95))
+		f.Add(b, uint8(0x4d))
 	}
 	f.Add([]byte("ville,q1\r\n\"oujda\",\"oui\"\r\n\r\n\"oujda\r\n\",oui\r"), uint8(1))
 	f.Add([]byte("Horodateur;ville;q1\n1;oujda;oui\n1;oujda;oui\n2;laayoune;\"o\"\"ui\"\n"), uint8(3))
@@ -191,6 +192,11 @@ func FuzzStreamMatchesReference(f *testing.F) {
 		if chunk&0x80 != 0 {
 			defer func(n, w int) { maxSpanCached, spanWindow = n, w }(maxSpanCached, spanWindow)
 			maxSpanCached, spanWindow = 1+int(chunk>>4&3), 8
+		}
+		// With the next bit, chunks read 1 to 64 bytes at a time.
+		if chunk&0x40 != 0 {
+			defer func(n int64) { readWindow = n }(readWindow)
+			readWindow = 1 + int64(chunk>>2&0xF)*int64(chunk>>2&0xF)/4
 		}
 		stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, size)
 		if serr != nil || rerr != nil {
