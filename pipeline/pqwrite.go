@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -323,9 +324,7 @@ func (p *pqWriter) dictionaryChunk(dbody []byte, n int, body []byte, codes []int
 func appendLevels(b []byte, codes []int32) []byte {
 	nulls := 0
 	for _, c := range codes {
-		if c < 0 {
-			nulls++
-		}
+		nulls += int(uint32(c) >> 31)
 	}
 	if nulls == 0 || nulls == len(codes) {
 		b = binary.AppendUvarint(b, uint64(len(codes))<<1)
@@ -336,12 +335,17 @@ func appendLevels(b []byte, codes []int32) []byte {
 	}
 	groups := (len(codes) + 7) / 8
 	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
-	for g := 0; g < groups; g++ {
+	// A bit a code, set for a value (the sign bit of its complement).
+	for len(codes) >= 8 {
+		e := codes[:8:8]
+		b = append(b, byte(uint32(^e[0])>>31|uint32(^e[1])>>31<<1|uint32(^e[2])>>31<<2|uint32(^e[3])>>31<<3|
+			uint32(^e[4])>>31<<4|uint32(^e[5])>>31<<5|uint32(^e[6])>>31<<6|uint32(^e[7])>>31<<7))
+		codes = codes[8:]
+	}
+	if len(codes) > 0 {
 		var v byte
-		for i := 0; i < 8 && 8*g+i < len(codes); i++ {
-			if codes[8*g+i] >= 0 {
-				v |= 1 << i
-			}
+		for i, c := range codes {
+			v |= byte(uint32(^c)>>31) << i
 		}
 		b = append(b, v)
 	}
@@ -349,23 +353,26 @@ func appendLevels(b []byte, codes []int32) []byte {
 }
 
 // appendCodes writes the non-null codes: one RLE run when all are the
-// same, else bit-packed at width.
+// same, else bit-packed at width (at most 32). Without a branch on the
+// codes (a null is as likely as any answer).
 func appendCodes(b []byte, codes []int32, width int) []byte {
-	n, first, same := 0, int32(-1), true
+	first := int32(-1)
 	for _, c := range codes {
 		if c >= 0 {
-			if n == 0 {
-				first = c
-			} else if c != first {
-				same = false
-			}
-			n++
+			first = c
+			break
 		}
 	}
-	if n == 0 {
+	if first < 0 {
 		return b
 	}
-	if same {
+	n, diff := 0, int32(0)
+	for _, c := range codes {
+		keep := ^c >> 31 // all ones for a code, zero for a null
+		n += int(keep & 1)
+		diff |= (c ^ first) & keep
+	}
+	if diff == 0 {
 		b = binary.AppendUvarint(b, uint64(n)<<1)
 		for i := 0; i < (width+7)/8; i++ {
 			b = append(b, byte(first>>(8*i)))
@@ -373,19 +380,56 @@ func appendCodes(b []byte, codes []int32, width int) []byte {
 		return b
 	}
 	groups := (n + 7) / 8
-	bp := bitPacker{b: binary.AppendUvarint(b, uint64(groups)<<1|1)}
-	for _, c := range codes {
-		if c >= 0 {
-			bp.put(uint64(c), width)
+	b = binary.AppendUvarint(b, uint64(groups)<<1|1)
+	start := len(b)
+	b = slices.Grow(b, groups*width+8)
+	// The codes gathered a block at a time, the nulls left out (each code
+	// is written, the position moves past codes only), then packed eight
+	// at a time; the last group padded with zeros.
+	var vals [codeBlock + 8]uint32
+	k := 0
+	for i := 0; i < len(codes); i += codeBlock {
+		for _, c := range codes[i:min(i+codeBlock, len(codes))] {
+			vals[k] = uint32(c)
+			k += int(uint32(^c) >> 31)
 		}
+		full := k &^ 7
+		b = packEights(b, vals[:full], width)
+		k = copy(vals[:], vals[full:k])
 	}
-	for pad := groups*8 - n; pad > 0; pad-- { // zeros to the end of the last group
-		bp.put(0, width)
+	if k > 0 {
+		clear(vals[k:8])
+		b = packEights(b, vals[:8], width)
 	}
-	return bp.flush()
+	if len(b) != start+groups*width {
+		panic("appendCodes: packed length")
+	}
+	return b
 }
 
-// bitPacker appends values of a few bits, least significant bit first.
+// codeBlock is the number of codes appendCodes gathers at a time.
+const codeBlock = 1024
+
+// packEights appends v (a multiple of eight values below 1<<width) bit-
+// packed: width bytes for every eight values.
+func packEights(b []byte, v []uint32, width int) []byte {
+	if width > 8 {
+		bp := bitPacker{b: b}
+		for _, x := range v {
+			bp.put(uint64(x), width)
+		}
+		return bp.flush()
+	}
+	w := uint(width)
+	for g := 0; g+8 <= len(v); g += 8 {
+		e := v[g : g+8 : g+8]
+		x := uint64(e[0]) | uint64(e[1])<<w | uint64(e[2])<<(2*w) | uint64(e[3])<<(3*w) |
+			uint64(e[4])<<(4*w) | uint64(e[5])<<(5*w) | uint64(e[6])<<(6*w) | uint64(e[7])<<(7*w)
+		b = binary.LittleEndian.AppendUint64(b, x)[:len(b)+width]
+	}
+	return b
+}
+
 type bitPacker struct {
 	b   []byte
 	acc uint64
