@@ -135,7 +135,8 @@ func zeroBytes(x uint64) uint64 { return ^(((x & low7) + low7) | x) & hi8 }
 
 // markStops maps buf for the fast path, 64 bytes a pair of words: in
 // maps[2k], bit i is set when buf[64k+i] is the delimiter, a quote or a
-// newline (where a field may end); in maps[2k+1], when it is a quote.
+// newline (where a field may end); in maps[2k+1], when it is a quote
+// (quoteParity then makes it the quotes' parity).
 // maps has 2*stopWords(len(buf)) words.
 var markStops = markStopsSWAR
 
@@ -183,26 +184,45 @@ func nextStop(maps []uint64, from int) int {
 	return wi<<5 + bits.TrailingZeros64(x)
 }
 
+// quoteParity turns the map's quote words (maps[2k+1]) into the parity of
+// the quotes from the map's start: bit i set when an odd number of quotes
+// are at or before byte 64k+i (prefix XOR in each word, carried from one
+// word to the next). A quote is where the parity changes.
+func quoteParity(maps []uint64) {
+	var carry uint64
+	for i := 1; i < len(maps); i += 2 {
+		x := maps[i]
+		x ^= x << 1
+		x ^= x << 2
+		x ^= x << 4
+		x ^= x << 8
+		x ^= x << 16
+		x ^= x << 32
+		x ^= carry
+		maps[i] = x
+		carry = uint64(int64(x) >> 63)
+	}
+}
+
 // spanEnd returns the position of the k-th delimiter or newline outside
 // quotes from p (a field's start, so outside quotes), within 64 bytes; -1
-// when there is none. A quote toggles between outside and inside (an
-// escaped quote toggles twice): the parity of the quotes before a byte
-// says which side it is on.
+// when there is none. maps holds the stops and the quote parity
+// (quoteParity). A quote toggles between outside and inside (an escaped
+// quote toggles twice): from p, a byte is inside when the parity at it
+// differs from the parity before p.
 func spanEnd(maps []uint64, p, k int) int {
 	wi, b := p>>6<<1, uint(p&63)
 	if wi+3 >= len(maps) {
 		return -1
 	}
 	stops := maps[wi]>>b | maps[wi+2]<<(64-b)
-	quotes := maps[wi+1]>>b | maps[wi+3]<<(64-b)
-	inside := quotes // bit i: an odd number of quotes at or before i
-	inside ^= inside << 1
-	inside ^= inside << 2
-	inside ^= inside << 4
-	inside ^= inside << 8
-	inside ^= inside << 16
-	inside ^= inside << 32
-	x := stops &^ quotes &^ inside
+	par := maps[wi+1]>>b | maps[wi+3]<<(64-b)
+	var g uint64 // the parity before p
+	if p > 0 {
+		g = maps[(p-1)>>6<<1+1] >> uint((p-1)&63) & 1
+	}
+	quotes := par ^ (par<<1 | g)
+	x := stops &^ quotes &^ (par ^ -g)
 	for ; k > 1; k-- {
 		x &= x - 1
 	}

@@ -472,6 +472,7 @@ func (w *streamWorker) markStops() {
 	n := 2 * stopWords(len(w.buf))
 	w.stops = slices.Grow(w.stops[:0], n)[:n]
 	markStops(w.buf, w.s.comma, w.stops)
+	quoteParity(w.stops)
 }
 
 // field returns field i of the current record, trimmed ("" when absent).
