@@ -291,18 +291,29 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool) ([]map[i
 
 // fpSpill keeps submission fingerprints in a temporary file, in 256
 // partitions by their top byte, so memory stays flat however many rows
-// there are; suspects then reads one partition at a time.
+// there are; suspects then reads a group of partitions at a time.
 type fpSpill struct {
-	f      *os.File
-	off    int64
-	parts  [256][]uint64
-	blocks [256][][2]int64 // offset and count of each block written
-	held   int
+	f       *os.File
+	off     int64
+	parts   [256][]uint64 // held in memory, not written yet
+	flushes []spillFlush
+	held    int
+}
+
+// spillFlush is one write to the spill: at off, the partitions one after
+// the other, partition i from word start[i] to start[i+1].
+type spillFlush struct {
+	off   int64
+	start [257]int64
 }
 
 // spillHeld is the number of fingerprints held in memory before a flush
 // (tests make it small).
 var spillHeld = 1 << 18
+
+// spillGroup is the most bytes suspects reads for a group of partitions
+// (tests make it small): a read from each flush.
+var spillGroup = 512 << 10
 
 // addSorted adds fingerprints sorted by partition (sortByPartition).
 func (s *fpSpill) addSorted(fps []uint64) error {
@@ -348,17 +359,26 @@ func (s *fpSpill) flush() error {
 		os.Remove(f.Name()) // gone when closed
 		s.f = f
 	}
+	// The partitions in one write (each write is a system call, several
+	// µs here: they were one a partition).
+	fl := spillFlush{off: s.off}
+	var bufs [][]byte
+	n := 0
 	for i, part := range s.parts {
-		if len(part) == 0 {
-			continue
+		fl.start[i] = int64(n)
+		n += len(part)
+		if len(part) > 0 {
+			bufs = append(bufs, wordBytes(part))
 		}
-		buf := wordBytes(part)
-		if _, err := s.f.WriteAt(buf, s.off); err != nil {
-			return err
-		}
-		s.blocks[i] = append(s.blocks[i], [2]int64{s.off, int64(len(part))})
-		s.off += int64(len(buf))
-		s.parts[i] = part[:0]
+	}
+	fl.start[256] = int64(n)
+	if err := writeVectorAt(s.f, bufs, s.off); err != nil {
+		return err
+	}
+	s.flushes = append(s.flushes, fl)
+	s.off += 8 * int64(n)
+	for i := range s.parts {
+		s.parts[i] = s.parts[i][:0]
 	}
 	s.held = 0
 	return nil
@@ -370,75 +390,115 @@ func wordBytes(w []uint64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), 8*len(w))
 }
 
-// suspects returns the fingerprints seen more than once.
+// suspects returns the fingerprints seen more than once. Partitions are
+// taken in groups of consecutive ones of at most spillGroup bytes (or one
+// larger partition), read with one read from each flush.
 func (s *fpSpill) suspects() (map[uint64]bool, error) {
+	type group struct{ first, last int } // partitions first to last-1
+	var groups []group
+	for p := 0; p < 256; {
+		g, size := group{first: p}, 0
+		for p < 256 {
+			n := len(s.parts[p])
+			for _, fl := range s.flushes {
+				n += int(fl.start[p+1] - fl.start[p])
+			}
+			if p > g.first && 8*(size+n) > spillGroup {
+				break
+			}
+			size += n
+			p++
+		}
+		g.last = p
+		groups = append(groups, g)
+	}
 	out := map[uint64]bool{}
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
-	next := make(chan int)
+	next := make(chan group)
 	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var fps, set []uint64
-			for i := range next {
-				fps = append(fps[:0], s.parts[i]...)
-				for _, b := range s.blocks[i] {
-					n := len(fps)
-					fps = slices.Grow(fps, int(b[1]))[:n+int(b[1])]
-					if _, err := s.f.ReadAt(wordBytes(fps[n:]), b[0]); err != nil {
+			var buf, set []uint64
+			var found []uint64
+			base := make([]int, len(s.flushes)) // where each flush's part of the group is in buf
+			for g := range next {
+				buf = buf[:0]
+				for k, fl := range s.flushes {
+					base[k] = len(buf)
+					n := int(fl.start[g.last] - fl.start[g.first])
+					buf = slices.Grow(buf, n)[:len(buf)+n]
+					if _, err := s.f.ReadAt(wordBytes(buf[base[k]:]), fl.off+8*fl.start[g.first]); err != nil {
 						mu.Lock()
 						firstErr = err
 						mu.Unlock()
-						continue
+						return
 					}
 				}
-				// A hash set of the partition (0 marks an empty slot; a
-				// fingerprint 0 is counted apart): an equal value met again
-				// is a suspect. The set is kept from one partition to the next.
-				size := 64
-				for size < 2*len(fps) {
-					size *= 2
-				}
-				if len(set) < size {
-					set = make([]uint64, size)
-				} else {
-					set = set[:size]
-					clear(set)
-				}
-				zeros := 0
-				for _, fp := range fps {
-					if fp == 0 {
-						if zeros++; zeros == 2 {
-							mu.Lock()
-							out[0] = true
-							mu.Unlock()
-						}
-						continue
+				for p := g.first; p < g.last; p++ {
+					// The partition's pieces: held, then one a flush.
+					pieces := [][]uint64{s.parts[p]}
+					n := len(s.parts[p])
+					for k, fl := range s.flushes {
+						from := base[k] + int(fl.start[p]-fl.start[g.first])
+						to := from + int(fl.start[p+1]-fl.start[p])
+						pieces = append(pieces, buf[from:to])
+						n += to - from
 					}
-					for k := int(fp>>8) & (size - 1); ; k = (k + 1) & (size - 1) {
-						if set[k] == 0 {
-							set[k] = fp
-							break
-						}
-						if set[k] == fp {
-							mu.Lock()
+					set, found = repeatsIn(pieces, n, set, found[:0])
+					if len(found) > 0 {
+						mu.Lock()
+						for _, fp := range found {
 							out[fp] = true
-							mu.Unlock()
-							break
 						}
+						mu.Unlock()
 					}
 				}
 			}
 		}()
 	}
-	for i := range s.parts {
-		next <- i
+	for _, g := range groups {
+		next <- g
 	}
 	close(next)
 	wg.Wait()
 	return out, firstErr
+}
+
+// repeatsIn appends to found the values met more than once in pieces (n
+// values in all), with a hash set (0 marks an empty slot: zeros are
+// counted apart); set is scratch space, returned for the next call.
+func repeatsIn(pieces [][]uint64, n int, set, found []uint64) (_, _ []uint64) {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	set = slices.Grow(set[:0], size)[:size]
+	clear(set)
+	zeros := 0
+	for _, piece := range pieces {
+		for _, fp := range piece {
+			if fp == 0 {
+				if zeros++; zeros == 2 {
+					found = append(found, 0)
+				}
+				continue
+			}
+			for k := int(fp>>8) & (size - 1); ; k = (k + 1) & (size - 1) {
+				if set[k] == 0 {
+					set[k] = fp
+					break
+				}
+				if set[k] == fp {
+					found = append(found, fp)
+					break
+				}
+			}
+		}
+	}
+	return set, found
 }
 
 func (s *fpSpill) close() {

@@ -263,10 +263,11 @@ func TestPlainLabelIsTheDefaultLanguage(t *testing.T) {
 // partition and group of partitions touched.
 func TestSpillFindsRepeats(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 13))
-	for _, held := range []int{1 << 18, 1000, 37} {
-		t.Run(fmt.Sprint(held), func(t *testing.T) {
-			defer func(n int) { spillHeld = n }(spillHeld)
-			spillHeld = held
+	for _, c := range []struct{ held, group int }{{1 << 18, spillGroup}, {1000, spillGroup}, {37, spillGroup}, {1000, 64}, {37, 1}} {
+		held := c.held
+		t.Run(fmt.Sprint(held, "/", c.group), func(t *testing.T) {
+			defer func(n, g int) { spillHeld, spillGroup = n, g }(spillHeld, spillGroup)
+			spillHeld, spillGroup = held, c.group
 			s := &fpSpill{}
 			defer s.close()
 			seen, want := map[uint64]int{}, map[uint64]bool{}
