@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
-	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -40,6 +39,9 @@ type fastPlan struct {
 	spans     int
 	meetingCi int
 	ansCi     []int // by responses.parquet answer column: its closed column, or -1
+	// ansSpan and ansOff: the span holding the answer column's cell (-1:
+	// none) and the cell's place in it.
+	ansSpan, ansOff []int
 }
 
 // newFastPlan returns the fast plan of s, or nil.
@@ -106,7 +108,15 @@ func newFastPlan(s *streamFile) *fastPlan {
 		f = sg.last + 1
 	}
 	for _, q := range s.answerQ {
-		fp.ansCi = append(fp.ansCi, colOfQ[q])
+		ci := colOfQ[q]
+		fp.ansCi = append(fp.ansCi, ci)
+		sp, off := -1, 0
+		for _, sg := range fp.segs {
+			if sg.span >= 0 && ci >= fp.role[sg.first] && ci <= fp.role[sg.last] {
+				sp, off = sg.span, ci-fp.role[sg.first]
+			}
+		}
+		fp.ansSpan, fp.ansOff = append(fp.ansSpan, sp), append(fp.ansOff, off)
 	}
 	return fp
 }
@@ -435,6 +445,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			if p, inc, ok, err = w.cells(sg, p, inc, &parts, &meet); !ok {
 				return pos, false, err
 			}
+			w.spanHit[sg.span] = -1 // its cells are in rowE
 			continue
 		}
 		start := p
@@ -447,6 +458,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		if !ok {
 			return pos, false, err
 		}
+		w.spanHit[sg.span] = ei // -1: its cells are in rowE
 		if ei < 0 {
 			// No room for this combination: counted cell by cell.
 			for _, e := range w.loose.fields {
@@ -460,9 +472,6 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		}
 		sc := &w.spans[sg.span]
 		he := &sc.hot[ei]
-		if s.rw != nil {
-			copy(rowE[fp.role[sg.first]:], sc.cold[ei].fields)
-		}
 		parts += he.fpc
 		if he.m == spanNoMeetingCell {
 			inc = append(inc, sc.counts[ei*sc.stride:(ei+1)*sc.stride])
@@ -515,7 +524,14 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		for a, ci := range fp.ansCi {
 			code := int32(-1)
 			if ci >= 0 {
-				if e := rowE[ci]; len(e.o.names) > 0 {
+				e := rowE[ci]
+				if sp := fp.ansSpan[a]; sp >= 0 {
+					if ei := w.spanHit[sp]; ei >= 0 {
+						sc := &w.spans[sp]
+						e = sc.fields[ei*sc.width+fp.ansOff[a]]
+					}
+				}
+				if len(e.o.names) > 0 {
 					if e.dictGen != w.gen {
 						e.dictGen, e.dictCode = w.gen, int32(len(g.Answers[a].Dict))
 						g.Answers[a].Dict = append(g.Answers[a].Dict, e.joined)
@@ -592,11 +608,10 @@ const (
 	noMeeting         = -2
 )
 
-// spanCold is the rest of a span's entry: its cells' entries.
+// spanCold is the rest of a span's entry.
 type spanCold struct {
-	fields []*cacheEntry
-	long   string // the text, when longer than key
-	hash   uint64
+	long string // the text, when longer than key
+	hash uint64
 }
 
 // spanCache maps a span's bytes to its entry: open addressing on a table
@@ -607,6 +622,9 @@ type spanCache struct {
 	slots []uint32
 	hot   []spanHot
 	cold  []spanCold
+	// fields holds the cells' entries, width an entry, side by side.
+	fields []*cacheEntry
+	width  int
 	// counts holds the records counted with each entry, by meeting (one
 	// counter when the span holds the meeting): stride counters each.
 	counts []int64
@@ -757,6 +775,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 		// At full size at once (one line an entry, the array's start on
 		// a page: entries do not straddle lines).
 		sc.hot = make([]spanHot, 0, maxSpanCached)
+		sc.width = len(fields)
 		// A span holding the meeting counts its records in one counter.
 		sc.stride = len(w.s.tally.Meetings)
 		if meet != nil {
@@ -771,7 +790,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 			e.m = int32(meet.codes[0])
 		}
 	}
-	c := spanCold{fields: slices.Clone(fields), hash: h}
+	c := spanCold{hash: h}
 	if n > len(e.key) {
 		c.long = string(buf[start:end])
 	} else {
@@ -779,6 +798,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 	}
 	sc.hot = append(sc.hot, e)
 	sc.cold = append(sc.cold, c)
+	sc.fields = append(sc.fields, fields...)
 	sc.counts = append(sc.counts, make([]int64, sc.stride)...)
 	sc.add(h, id)
 	return id, true, nil
@@ -819,7 +839,7 @@ func (w *streamWorker) flushSpans() {
 				if sc.stride == 1 && sc.hot[id].m != spanNoMeetingCell {
 					m = int(sc.hot[id].m)
 				}
-				for _, e := range sc.cold[id].fields {
+				for _, e := range sc.fields[id*sc.width : (id+1)*sc.width] {
 					e.fast[m] += c
 				}
 				counts[i] = 0

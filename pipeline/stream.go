@@ -279,6 +279,7 @@ type streamWorker struct {
 	rowE      []*cacheEntry // the fast path's entries, by closed column
 	inc       [][]int64     // the fast path's counters of the record
 	spans     []spanCache   // the fast path's, by span
+	spanHit   []int         // the fast path's record: each span's entry (-1: its cells are in rowE)
 	loose     spanLoose     // the fast path's span that its cache had no room for
 	stops     []uint64      // the fast path's map of buf (markStops)
 	fpScratch []uint64
@@ -293,6 +294,7 @@ func (s *streamFile) newWorker() *streamWorker {
 		rowAns: make([]*cacheEntry, len(s.tally.Questions)), rowE: make([]*cacheEntry, len(s.cols)), mask: make([]uint64, len(s.tally.Questions)), weights: map[string]float64{}}
 	if s.fast != nil {
 		w.spans = make([]spanCache, s.fast.spans)
+		w.spanHit = make([]int, s.fast.spans)
 	}
 	return w
 }
