@@ -659,35 +659,49 @@ var spanMasks = func() (m [8*spanWords + 1][spanWords]uint64) {
 var spanMuls = [spanWords]uint64{0x9e3779b97f4a7c15, 0xc4ceb9fe1a85ec53, 0xff51afd7ed558ccd, 0x94d049bb133111eb, 0xbf58476d1ce4e5b9, 0xd6e8feb86659fd93}
 
 // spanHash hashes buf[start:end]: up to 48 bytes as six masked words
-// multiplied side by side, longer texts eight bytes at a time.
+// folded in two and multiplied side by side, longer texts eight bytes at
+// a time.
 func spanHash(buf []byte, start, end int) uint64 {
 	le := binary.LittleEndian
 	n := end - start
-	var h uint64
 	if n <= 8*spanWords {
-		var b []byte
 		if start+8*spanWords <= len(buf) {
-			b = buf[start : start+8*spanWords]
-		} else {
-			// Near the buffer's end: the same words, from a copy.
-			var pad [8 * spanWords]byte
-			copy(pad[:], buf[start:end])
-			b = pad[:]
+			return hashWords(spanWordsOf(buf, start, n))
 		}
-		m := &spanMasks[n]
-		// Two lanes of three words each, folded, then multiplied.
-		x := le.Uint64(b)&m[0] ^ bits.RotateLeft64(le.Uint64(b[16:])&m[2], 21) ^ bits.RotateLeft64(le.Uint64(b[32:])&m[4], 42)
-		y := le.Uint64(b[8:])&m[1] ^ bits.RotateLeft64(le.Uint64(b[24:])&m[3], 21) ^ bits.RotateLeft64(le.Uint64(b[40:])&m[5], 42)
-		h = x*spanMuls[0] ^ bits.RotateLeft64(y*spanMuls[1], 32)
-	} else {
-		for i := start; i+8 < end; i += 8 {
-			h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
-		}
-		h ^= le.Uint64(buf[end-8:])
+		// Near the buffer's end: the same words, from a copy.
+		var pad [8 * spanWords]byte
+		copy(pad[:], buf[start:end])
+		return hashWords(spanWordsOf(pad[:], 0, n))
 	}
+	var h uint64
+	for i := start; i+8 < end; i += 8 {
+		h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
+	}
+	h ^= le.Uint64(buf[end-8:])
 	h ^= uint64(n) << 56
 	h *= 0xc4ceb9fe1a85ec53
 	return h ^ h>>29
+}
+
+// spanWordsOf reads buf[start:start+n] (n ≤ 48; buf holds 48 bytes from
+// start) as six words, zero past n (and gives n back).
+func spanWordsOf(buf []byte, start, n int) (w0, w1, w2, w3, w4, w5 uint64, _ int) {
+	le := binary.LittleEndian
+	b := buf[start : start+8*spanWords]
+	m := &spanMasks[n]
+	return le.Uint64(b) & m[0], le.Uint64(b[8:]) & m[1], le.Uint64(b[16:]) & m[2],
+		le.Uint64(b[24:]) & m[3], le.Uint64(b[32:]) & m[4], le.Uint64(b[40:]) & m[5], n
+}
+
+// hashWords hashes a text of n bytes read as six words: two lanes of
+// three words each, folded, multiplied, added; the high half folded onto
+// the low one (the cache's slot comes from the low bits, its tag from the
+// high ones).
+func hashWords(w0, w1, w2, w3, w4, w5 uint64, n int) uint64 {
+	x := w0 ^ bits.RotateLeft64(w2, 21) ^ bits.RotateLeft64(w4, 42) ^ uint64(n)<<56
+	y := w1 ^ bits.RotateLeft64(w3, 21) ^ bits.RotateLeft64(w5, 42)
+	h := x*spanMuls[0] + y*spanMuls[1]
+	return h ^ h>>32
 }
 
 // asciiText reports whether b is ASCII, reading the six words from its
@@ -731,9 +745,17 @@ func spanEqual(k, buf []byte, start, n int) bool {
 // row.
 func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, err error) {
 	buf := w.buf
-	h := spanHash(buf, start, end)
-	sc := &w.spans[sg.span]
 	n := end - start
+	// A short text (most) is read once as words: hashed, then compared.
+	var w0, w1, w2, w3, w4, w5, h uint64
+	short := n <= 8*spanWords && start+8*spanWords <= len(buf)
+	if short {
+		w0, w1, w2, w3, w4, w5, _ = spanWordsOf(buf, start, n)
+		h = hashWords(w0, w1, w2, w3, w4, w5, n)
+	} else {
+		h = spanHash(buf, start, end)
+	}
+	sc := &w.spans[sg.span]
 	if sc.looks++; sc.looks == spanWindow {
 		sc.off = len(sc.hot) >= maxSpanCached && sc.misses > sc.looks/8
 		sc.looks, sc.misses = 0, 0
@@ -749,7 +771,11 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 			if sl&0xFFFF0000 == tag {
 				id := int(sl&0xFFFF) - 1
 				e := &sc.hot[id]
-				if int(e.n) == n && (n <= len(e.key) && spanEqual(e.key[:], buf, start, n) || n > len(e.key) && sc.cold[id].long == string(buf[start:end])) {
+				le := binary.LittleEndian
+				k := &e.key
+				if int(e.n) == n && (short && (le.Uint64(k[0:])^w0)|(le.Uint64(k[8:])^w1)|(le.Uint64(k[16:])^w2)|
+					(le.Uint64(k[24:])^w3)|(le.Uint64(k[32:])^w4)|(le.Uint64(k[40:])^w5) == 0 ||
+					!short && (n <= len(e.key) && spanEqual(e.key[:], buf, start, n) || n > len(e.key) && sc.cold[id].long == string(buf[start:end]))) {
 					return id, true, nil
 				}
 			}
