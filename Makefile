@@ -86,13 +86,14 @@ test: check-workflow
 # make bench: the figures of BENCHMARKS.md on a generated survey of
 # BENCH_ROWS responses (targets, and ratios to a byte scan and to DuckDB
 # measured in the same run), then the Go benchmarks of the hot functions
-# (compare two runs with benchstat). DuckDB is a separate cgo module
-# (bench/duckdb), built here, never part of make test.
+# (compare two runs with benchstat); it fails at the end when a figure
+# missed its target. DuckDB is a separate cgo module (bench/duckdb), built
+# here, never part of make test.
 BENCH_ROWS ?= 10000000
 BENCH_FLAGS ?=
 bench: $(BIN) bin/duckdb-bench
-	$(GO) run ./bench/run -rows $(BENCH_ROWS) $(BENCH_FLAGS)
-	$(GOSIMD) $(GO) test -run '^$$' -bench . -benchmem ./...
+	@$(GO) run ./bench/run -rows $(BENCH_ROWS) $(BENCH_FLAGS); figures=$$?; \
+	$(GOSIMD) $(GO) test -run '^$$' -bench . -benchmem ./... && exit $$figures
 
 bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
 	cd bench/duckdb && CGO_ENABLED=1 $(GO) build -o ../../bin/duckdb-bench .
