@@ -389,6 +389,8 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 	}
 	st := w.stops
 	var id, when []byte
+	var whenHash uint64 // textHash(when), when hashed
+	var hashed bool
 	rowE, inc := w.rowE, w.inc[:0]
 	var meet *cacheEntry // the meeting cell's entry, read alone
 	m := -1              // the meeting's code, from a span
@@ -422,6 +424,15 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 				p = nx
 			}
 			b := buf[start:end]
+			if role == roleTime && len(b) <= 8*spanWords && start+8*spanWords <= n && len(b) > 0 && b[0] > ' ' && b[len(b)-1] > ' ' {
+				// The time (most often): read once as words, checked ASCII
+				// (so nothing to trim) and hashed from them.
+				w0, w1, w2, w3, w4, w5, k := spanWordsOf(buf, start, len(b))
+				if (w0|w1|w2|w3|w4|w5)&hi8 == 0 {
+					when, whenHash, hashed = b, hashWords(w0, w1, w2, w3, w4, w5, k), true
+					continue
+				}
+			}
 			if !asciiText(b) && !validUTF8(b) {
 				return pos, false, errFallback
 			}
@@ -430,7 +441,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 			switch role {
 			case roleTime:
-				when = b
+				when, hashed = b, false
 			case roleID:
 				id = b
 			}
@@ -499,7 +510,13 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 		}
 		if s.collectFP || s.suspects != nil {
-			if h, ok := fingerprintOf(id, when, parts); ok {
+			h, ok := uint64(0), false
+			if hashed && len(id) == 0 {
+				h, ok = mix64(whenHash+parts), true // fingerprintOf, the time already hashed
+			} else {
+				h, ok = fingerprintOf(id, when, parts)
+			}
+			if ok {
 				if s.suspects != nil {
 					if s.suspects[h] {
 						return pos, false, nil
