@@ -226,7 +226,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 				s.recycle(g)
 			}
 			if spill != nil {
-				if err := spill.addSorted(o.fps); err != nil {
+				if err := spill.addSorted(o.fps, &o.fpEnds); err != nil {
 					return err
 				}
 				s.recycleFPs(o.fps)
@@ -315,16 +315,15 @@ var spillHeld = 1 << 18
 // (tests make it small): a read from each flush.
 var spillGroup = 512 << 10
 
-// addSorted adds fingerprints sorted by partition (sortByPartition).
-func (s *fpSpill) addSorted(fps []uint64) error {
-	for i := 0; i < len(fps); {
-		part := fps[i] >> 56
-		j := i + 1
-		for j < len(fps) && fps[j]>>56 == part {
-			j++
+// addSorted adds fingerprints sorted by partition, partition p ending at
+// ends[p] (sortByPartition).
+func (s *fpSpill) addSorted(fps []uint64, ends *[256]int32) error {
+	start := 0
+	for p, end := range ends {
+		if int(end) > start {
+			s.parts[p] = append(s.parts[p], fps[start:end]...)
+			start = int(end)
 		}
-		s.parts[part] = append(s.parts[part], fps[i:j]...)
-		i = j
 	}
 	if s.held += len(fps); s.held >= spillHeld {
 		return s.flush()
@@ -333,8 +332,9 @@ func (s *fpSpill) addSorted(fps []uint64) error {
 }
 
 // sortByPartition orders fingerprints by their top byte (a counting
-// sort, done by the workers so that the merge only copies runs).
-func sortByPartition(fps, scratch []uint64) ([]uint64, []uint64) {
+// sort, done by the workers so that the merge only copies runs) and says
+// where each partition ends.
+func sortByPartition(fps, scratch []uint64, ends *[256]int32) ([]uint64, []uint64) {
 	var count [257]int
 	for _, fp := range fps {
 		count[fp>>56+1]++
@@ -346,6 +346,9 @@ func sortByPartition(fps, scratch []uint64) ([]uint64, []uint64) {
 	for _, fp := range fps {
 		scratch[count[fp>>56]] = fp
 		count[fp>>56]++
+	}
+	for p := range ends {
+		ends[p] = int32(count[p])
 	}
 	return scratch, fps
 }

@@ -290,8 +290,9 @@ func TestSpillFindsRepeats(t *testing.T) {
 						want[fps[i]] = true
 					}
 				}
-				fps, scratch = sortByPartition(fps, scratch)
-				if err := s.addSorted(fps); err != nil {
+				var ends [256]int32
+				fps, scratch = sortByPartition(fps, scratch, &ends)
+				if err := s.addSorted(fps, &ends); err != nil {
 					t.Fatal(err)
 				}
 			}

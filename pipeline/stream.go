@@ -261,8 +261,9 @@ type chunkOut struct {
 	rejects                 []Reject // Line relative to the chunk's start
 	norm                    map[[3]string]int
 	folded                  map[[3]string]bool
-	group                   *RowGroup // Lines relative
-	fps                     []uint64  // submission fingerprints (counting pass)
+	group                   *RowGroup  // Lines relative
+	fps                     []uint64   // submission fingerprints (counting pass), sorted by partition
+	fpEnds                  [256]int32 // where each partition of fps ends
 	cands                   []candidate
 }
 
@@ -441,7 +442,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	w.flushTouched(o.tally)
 	w.flushSpans()
 	if len(o.fps) > 0 {
-		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch)
+		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds)
 	}
 	o.end, o.lines = base+int64(pos), line
 	for _, c := range w.caches {
