@@ -512,7 +512,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		if s.collectFP || s.suspects != nil {
 			h, ok := uint64(0), false
 			if hashed && len(id) == 0 {
-				h, ok = mix64(whenHash+parts), true // fingerprintOf, the time already hashed
+				h, ok = timeFingerprint(whenHash, parts), true // fingerprintOf, the time already hashed
 			} else {
 				h, ok = fingerprintOf(id, when, parts)
 			}

@@ -782,8 +782,12 @@ func fingerprintOf(id, when []byte, parts uint64) (uint64, bool) {
 	if len(when) == 0 {
 		return 0, false
 	}
-	return mix64(textHash(when) + parts), true
+	return timeFingerprint(textHash(when), parts), true
 }
+
+// timeFingerprint is the fingerprint of a submission without an id: the
+// hash of its time (textHash) with its answers' share.
+func timeFingerprint(when, parts uint64) uint64 { return mix64(when + parts) }
 
 // mix64 scrambles the bits of x (the SplitMix64 finaliser).
 func mix64(x uint64) uint64 {

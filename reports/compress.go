@@ -13,16 +13,13 @@ import (
 
 // compressStreams compresses the streams of a PDF written by gofpdf with
 // its compression off (objects "N 0 obj\n<</Length L>>\nstream\n...\n
-// endstream\nendobj\n": the pages' contents), as FlateDecode, and writes
-// the cross-reference table again. gofpdf compresses each page through a
-// new zlib writer of the standard library, ~1.2 MB of tables zeroed each
-// time: a sixth of a small report's time, at its very end. Here writers
-// are reused, on every core. Other objects are copied as they are.
-func compressStreams(pdf []byte) ([]byte, error) {
-	x, err := readXref(pdf)
-	if err != nil {
-		return nil, err
-	}
+// endstream\nendobj\n": the pages' contents), as FlateDecode, adds
+// entries[N] to the dictionary of object N, and writes the cross-reference
+// table again. gofpdf compresses each page through a new zlib writer of
+// the standard library, ~1.2 MB of tables zeroed each time: a sixth of a
+// small report's time, at its very end. Here writers are reused, on every
+// core. Other objects are copied as they are.
+func compressStreams(pdf []byte, x *xref, entries map[int]string) ([]byte, error) {
 	// The objects in file order, each up to the next (the last up to the
 	// table).
 	order := make([]int, 0, len(x.offsets))
@@ -58,7 +55,7 @@ func compressStreams(pdf []byte) ([]byte, error) {
 			var buf bytes.Buffer
 			zw, _ := zlib.NewWriterLevel(&buf, zlib.BestSpeed)
 			for i := range next {
-				o, err := compressObject(bodies[i], order[i], zw, &buf)
+				o, err := compressObject(bodies[i], order[i], entries[order[i]], zw, &buf)
 				if err != nil {
 					mu.Lock()
 					failed = err
@@ -95,13 +92,21 @@ func compressStreams(pdf []byte) ([]byte, error) {
 }
 
 // compressObject returns object n (its bytes, body) with its stream
-// compressed when it is an uncompressed stream, else body itself.
-func compressObject(body []byte, n int, zw *zlib.Writer, buf *bytes.Buffer) ([]byte, error) {
+// compressed when it is an uncompressed stream, with entry added when it
+// is a dictionary and entry is set, else body itself.
+func compressObject(body []byte, n int, entry string, zw *zlib.Writer, buf *bytes.Buffer) ([]byte, error) {
+	if !bytes.HasPrefix(body, []byte(strconv.Itoa(n)+" 0 obj\n")) {
+		return nil, fmt.Errorf("compressing the PDF: the table does not point at object %d", n)
+	}
+	if entry != "" {
+		const end = ">>\nendobj\n"
+		if !bytes.HasSuffix(body, []byte(end)) || bytes.Contains(body, []byte("\nstream\n")) {
+			return nil, fmt.Errorf("finishing the PDF: object %d is not a dictionary", n)
+		}
+		return fmt.Appendf(nil, "%s%s\n%s", body[:len(body)-len(end)], entry, end), nil
+	}
 	head := []byte(strconv.Itoa(n) + " 0 obj\n<</Length ")
 	if !bytes.HasPrefix(body, head) {
-		if !bytes.HasPrefix(body, []byte(strconv.Itoa(n)+" 0 obj")) {
-			return nil, fmt.Errorf("compressing the PDF: the table does not point at object %d", n)
-		}
 		return body, nil
 	}
 	rest := body[len(head):]

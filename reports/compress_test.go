@@ -14,7 +14,7 @@ import (
 )
 
 // uncompressedPDF is a few pages written by gofpdf with its compression
-// off, as the report is before compressStreams.
+// off, as the report is before finishPDF.
 func uncompressedPDF(t *testing.T, pages int) []byte {
 	t.Helper()
 	f := gofpdf.New("P", "mm", "A4", "")
@@ -65,7 +65,7 @@ func streamsOf(t *testing.T, pdf []byte) map[int]string {
 // startxref at the table.
 func TestCompressStreams(t *testing.T) {
 	in := uncompressedPDF(t, 3)
-	out, err := compressStreams(in)
+	out, err := compressStreams(in, mustXref(t, in), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestCompressStreams(t *testing.T) {
 		t.Fatalf("trailer changed")
 	}
 	// The same input, the same bytes.
-	if again, _ := compressStreams(in); !bytes.Equal(again, out) {
+	if again, _ := compressStreams(in, mustXref(t, in), nil); !bytes.Equal(again, out) {
 		t.Fatal("not deterministic")
 	}
 }
@@ -123,8 +123,33 @@ func TestCompressStreamsRefuses(t *testing.T) {
 		"entry off":      bytes.Replace(in, fmt.Appendf(nil, "%010d 00000 n", x.offsets[1]), fmt.Appendf(nil, "%010d 00000 n", x.offsets[1]+1), 1),
 		"length too big": append(append(append([]byte{}, in[:stream]...), '0'), in[stream:]...), // ten times
 	} {
-		if _, err := compressStreams(pdf); err == nil {
+		if _, err := finishPDF(pdf, "fr", ""); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// finishPDF declares the language in the catalog and the inputs' digest
+// in the document information, in the rewrite itself.
+func TestFinishPDF(t *testing.T) {
+	in := uncompressedPDF(t, 2)
+	out, err := finishPDF(in, "ar", "abc123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := bytes.LastIndex(out, []byte("/Type /Catalog")); i < 0 || !bytes.Contains(out[i:i+200], []byte("/Lang (ar)\n>>\nendobj\n")) {
+		t.Fatal("no /Lang in the catalog")
+	}
+	if InputDigestOf(out) != "abc123" || !bytes.Contains(out, []byte("/Producer")) {
+		t.Fatalf("digest %q", InputDigestOf(out))
+	}
+	x := mustXref(t, out)
+	for n := 1; n < len(x.offsets); n++ {
+		if !bytes.HasPrefix(out[x.offsets[n]:], []byte(strconv.Itoa(n)+" 0 obj\n")) {
+			t.Fatalf("entry %d points at %q", n, out[x.offsets[n]:x.offsets[n]+12])
+		}
+	}
+	if bytes.Count(out, []byte("startxref")) != 1 {
+		t.Fatal("an update appended: the document is rewritten once")
 	}
 }

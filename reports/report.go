@@ -218,11 +218,8 @@ func buildOnce(in Input, toc []Entry, withTOC, generate bool) (*Document, error)
 	if err != nil {
 		return nil, fmt.Errorf("generating the PDF: %w", err)
 	}
-	pdf, err := compressStreams(doc.GetBytes())
+	pdf, err := finishPDF(doc.GetBytes(), b.langs[0], in.InputDigest)
 	if err != nil {
-		return nil, err
-	}
-	if pdf, err = setLanguage(pdf, b.langs[0], in.InputDigest); err != nil {
 		return nil, err
 	}
 	out := &Document{PDF: pdf, Pages: b.l.page, Outline: b.l.outline}
@@ -338,7 +335,7 @@ func newBuilder(in Input, generate bool) (*builder, error) {
 		WithDefaultFont(&props.Font{Family: fonts.Family, Size: sBody.size}).
 		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.Bottom,
 			Family: fonts.Family, Size: 8, Color: grey}).
-		// The streams are compressed afterwards (compressStreams).
+		// The streams are compressed afterwards (finishPDF).
 		WithCompression(false).
 		WithTitle(title, true).
 		WithAuthor(p.Manifest.Organiser.In(first, b.q.DefaultLanguage), true).
