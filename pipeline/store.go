@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding"
 )
 
 // Version is written into the files we make (Parquet created_by, PDF
@@ -204,11 +205,103 @@ type groupTally struct {
 	colIndex        map[string]int
 	meetingQuestion string
 	weighted        bool
-	codes           map[[2]int][]int // (question, text id) -> choice positions
-	texts           []map[string]int // per question: text -> id
+	texts           []map[string]int32 // per question: text -> id
+	chosen          [][][]int          // per question, by text id: the choices' positions
 	buf             []parquet.Value
+	dictIDs         []int32 // the chunk's dictionary entries' ids (-1: not looked up yet)
+	ids             []int32
 	meeting         []int
 	weight          []float64
+}
+
+// textIDs gives each row of column chunk cc the id of its text (-1: null)
+// in g.ids[:n]; id returns the id of a text. A dictionary-encoded chunk
+// (as synthese writes them) has each dictionary entry looked up once, then
+// its rows read as indexes; any other has each row's text looked up.
+func (g *groupTally) textIDs(cc parquet.ColumnChunk, n int, id func([]byte) (int32, error)) ([]int32, error) {
+	if g.buf == nil {
+		g.buf = make([]parquet.Value, 4096)
+	}
+	out := slices.Grow(g.ids[:0], n)[:n]
+	g.ids = out
+	pages := cc.Pages()
+	defer pages.Close()
+	var dict parquet.Dictionary
+	i := 0
+	for {
+		page, err := pages.ReadPage()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows := int(page.NumRows())
+		if rows > n-i {
+			return nil, fmt.Errorf("column %d has more values than its row group's %d rows", cc.Column(), n)
+		}
+		data := page.Data()
+		if d := page.Dictionary(); d != nil && data.Kind() == encoding.Int32 {
+			if d != dict {
+				dict, g.dictIDs = d, slices.Grow(g.dictIDs[:0], d.Len())[:d.Len()]
+				for k := range g.dictIDs {
+					g.dictIDs[k] = -1
+				}
+			}
+			idx, levels := data.Int32(), page.DefinitionLevels()
+			k := 0
+			for r := range rows {
+				if levels != nil && levels[r] == 0 {
+					out[i+r] = -1
+					continue
+				}
+				if k >= len(idx) || idx[k] < 0 || int(idx[k]) >= len(g.dictIDs) {
+					return nil, fmt.Errorf("column %d: a dictionary index out of range", cc.Column())
+				}
+				x := &g.dictIDs[idx[k]]
+				if *x < 0 {
+					if *x, err = id(d.Index(idx[k]).ByteArray()); err != nil {
+						return nil, err
+					}
+				}
+				out[i+r] = *x
+				k++
+			}
+			if k != len(idx) {
+				return nil, fmt.Errorf("column %d: %d values for %d rows present", cc.Column(), len(idx), k)
+			}
+			i += rows
+			parquet.Release(page)
+			continue
+		}
+		vr := page.Values()
+		for {
+			m, err := vr.ReadValues(g.buf)
+			if m > n-i {
+				return nil, fmt.Errorf("column %d has more values than its row group's %d rows", cc.Column(), n)
+			}
+			for _, v := range g.buf[:m] {
+				out[i] = -1
+				if !v.IsNull() {
+					if out[i], err = id(v.ByteArray()); err != nil {
+						return nil, err
+					}
+				}
+				i++
+			}
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		parquet.Release(page)
+	}
+	if i != n {
+		return nil, fmt.Errorf("column %d has %d values for %d rows", cc.Column(), i, n)
+	}
+	return out, nil
 }
 
 // column reads one column chunk, calling fn with each row's value.
@@ -250,11 +343,11 @@ func (g *groupTally) column(cc parquet.ColumnChunk, fn func(i int, v parquet.Val
 func (g *groupTally) read(rg parquet.RowGroup) error {
 	t := g.t
 	if g.texts == nil {
-		g.texts = make([]map[string]int, len(t.Questions))
+		g.texts = make([]map[string]int32, len(t.Questions))
+		g.chosen = make([][][]int, len(t.Questions))
 		for i := range g.texts {
-			g.texts[i] = map[string]int{}
+			g.texts[i] = map[string]int32{}
 		}
-		g.codes = map[[2]int][]int{}
 	}
 	n := int(rg.NumRows())
 	chunks := rg.ColumnChunks()
@@ -262,22 +355,30 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 	for i := range g.weight {
 		g.weight[i] = 1
 	}
-	last, lastM := "", -1
-	err := g.column(chunks[g.colIndex[colMeeting]], func(i int, v parquet.Value) error {
-		if id := v.ByteArray(); lastM < 0 || string(id) != last {
-			last, lastM = string(id), t.MeetingIndex(string(id))
-			if lastM < 0 {
-				return fmt.Errorf("%q is not a meeting", id)
-			}
+	ids, err := g.textIDs(chunks[g.colIndex[colMeeting]], n, func(b []byte) (int32, error) {
+		m := t.MeetingIndex(string(b))
+		if m < 0 {
+			return 0, fmt.Errorf("%q is not a meeting", b)
 		}
-		g.meeting[i] = lastM
-		return nil
+		return int32(m), nil
 	})
 	if err != nil {
 		return err
 	}
+	for i, m := range ids {
+		if m < 0 {
+			return fmt.Errorf("row %d has no meeting", i+1)
+		}
+		g.meeting[i] = int(m)
+	}
 	if wc, ok := g.colIndex[colWeight]; ok {
-		if err := g.column(chunks[wc], func(i int, v parquet.Value) error { g.weight[i] = v.Double(); return nil }); err != nil {
+		if err := g.column(chunks[wc], func(i int, v parquet.Value) error {
+			if i >= n {
+				return fmt.Errorf("more weights than the row group's %d rows", n)
+			}
+			g.weight[i] = v.Double()
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
@@ -297,29 +398,31 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 		}
 		qt := t.Questions[qi]
 		texts := g.texts[qi]
-		err := g.column(chunks[c], func(i int, v parquet.Value) error {
-			if v.IsNull() {
-				return nil
+		ids, err := g.textIDs(chunks[c], n, func(b []byte) (int32, error) {
+			if id, ok := texts[string(b)]; ok {
+				return id, nil
 			}
-			id, ok := texts[string(v.ByteArray())]
-			if !ok {
-				var c []int
-				for _, name := range strings.Fields(string(v.ByteArray())) {
-					k, ok := qt.index[name]
-					if !ok {
-						return fmt.Errorf("%q is not a choice of %q", name, qt.Question.Name)
-					}
-					c = append(c, k)
+			var c []int
+			for _, name := range strings.Fields(string(b)) {
+				k, ok := qt.index[name]
+				if !ok {
+					return 0, fmt.Errorf("%q is not a choice of %q", name, qt.Question.Name)
 				}
-				id = len(texts)
-				texts[string(v.ByteArray())] = id
-				g.codes[[2]int{qi, id}] = c
+				c = append(c, k)
 			}
-			qt.add(g.meeting[i], g.codes[[2]int{qi, id}], g.weight[i], g.weighted)
-			return nil
+			id := int32(len(texts))
+			texts[string(b)] = id
+			g.chosen[qi] = append(g.chosen[qi], c)
+			return id, nil
 		})
 		if err != nil {
 			return err
+		}
+		chosen := g.chosen[qi]
+		for i, id := range ids {
+			if id >= 0 {
+				qt.add(g.meeting[i], chosen[id], g.weight[i], g.weighted)
+			}
 		}
 	}
 	return nil
