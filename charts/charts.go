@@ -147,7 +147,7 @@ func Draw(w io.Writer, spec Spec) error {
 		validN[r.Scope] = r.ValidN
 	}
 
-	p := plot.New()
+	p := newPlot()
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
 	var title []string
 	for _, lang := range spec.Languages {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +190,42 @@ func TestMeasureIsTheDrawnSize(t *testing.T) {
 	var unmeasured Measure
 	if err := unmeasured.Render(&rendered); err == nil {
 		t.Fatal("Render without a measure: no error")
+	}
+}
+
+// TestEncodeRGBIsTheImage: the PNG decodes to the image's colours exactly,
+// white in the padding, whatever the widths (odd, even, one pixel) and
+// bytes (random: every borrow of the Up filter's subtraction).
+func TestEncodeRGBIsTheImage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, size := range []struct{ w, h, pad int }{{1, 1, 0}, {1, 3, 2}, {2, 2, 0}, {3, 4, 1}, {17, 9, 3}, {64, 5, 0}, {945, 7, 11}} {
+		img := image.NewRGBA(image.Rect(0, 0, size.w, size.h))
+		for i := range img.Pix {
+			img.Pix[i] = byte(rng.Uint32())
+		}
+		var buf bytes.Buffer
+		if err := encodeRGB(&buf, img, size.pad); err != nil {
+			t.Fatal(err)
+		}
+		got, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatalf("%+v: %v", size, err)
+		}
+		if b := got.Bounds(); b.Dx() != size.w+size.pad || b.Dy() != size.h {
+			t.Fatalf("%+v: decoded %v", size, b)
+		}
+		for y := range size.h {
+			for x := range size.w + size.pad {
+				r, g, b, _ := got.At(x, y).RGBA()
+				want := [3]byte{0xff, 0xff, 0xff}
+				if x < size.w {
+					p := img.PixOffset(x, y)
+					want = [3]byte{img.Pix[p], img.Pix[p+1], img.Pix[p+2]}
+				}
+				if [3]byte{byte(r >> 8), byte(g >> 8), byte(b >> 8)} != want {
+					t.Fatalf("%+v: pixel (%d, %d) = %d %d %d, want %v", size, x, y, r>>8, g>>8, b>>8, want)
+				}
+			}
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strings"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -66,7 +65,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	if n == 0 {
 		return fmt.Errorf("meeting %s: no question to draw", spec.Meeting.ID)
 	}
-	p := plot.New()
+	p := newPlot()
 	title := make([]string, len(spec.Languages))
 	axis := make([]string, len(cats))
 	for i, c := range cats {

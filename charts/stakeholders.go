@@ -38,7 +38,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		}
 	}
 	n := len(spec.Scopes)
-	p := plot.New()
+	p := newPlot()
 	title := make([]string, len(cats))
 	axis := make([]string, len(cats))
 	for i, c := range cats {
