@@ -212,13 +212,15 @@ type groupTally struct {
 	ids             []int32
 	meeting         []int
 	weight          []float64
+	weights         []float64 // the weight column's values, by id
 }
 
-// textIDs gives each row of column chunk cc the id of its text (-1: null)
-// in g.ids[:n]; id returns the id of a text. A dictionary-encoded chunk
-// (as synthese writes them) has each dictionary entry looked up once, then
-// its rows read as indexes; any other has each row's text looked up.
-func (g *groupTally) textIDs(cc parquet.ColumnChunk, n int, id func([]byte) (int32, error)) ([]int32, error) {
+// valueIDs gives each row of column chunk cc the id of its value (-1:
+// null) in g.ids[:n]; id returns the id of a value. A dictionary-encoded
+// chunk (as synthese writes them) has each dictionary entry looked up
+// once, then its rows read as indexes; any other has each row's value
+// looked up.
+func (g *groupTally) valueIDs(cc parquet.ColumnChunk, n int, id func(parquet.Value) (int32, error)) ([]int32, error) {
 	if g.buf == nil {
 		g.buf = make([]parquet.Value, 4096)
 	}
@@ -260,7 +262,7 @@ func (g *groupTally) textIDs(cc parquet.ColumnChunk, n int, id func([]byte) (int
 				}
 				x := &g.dictIDs[idx[k]]
 				if *x < 0 {
-					if *x, err = id(d.Index(idx[k]).ByteArray()); err != nil {
+					if *x, err = id(d.Index(idx[k])); err != nil {
 						return nil, err
 					}
 				}
@@ -283,7 +285,7 @@ func (g *groupTally) textIDs(cc parquet.ColumnChunk, n int, id func([]byte) (int
 			for _, v := range g.buf[:m] {
 				out[i] = -1
 				if !v.IsNull() {
-					if out[i], err = id(v.ByteArray()); err != nil {
+					if out[i], err = id(v); err != nil {
 						return nil, err
 					}
 				}
@@ -304,42 +306,6 @@ func (g *groupTally) textIDs(cc parquet.ColumnChunk, n int, id func([]byte) (int
 	return out, nil
 }
 
-// column reads one column chunk, calling fn with each row's value.
-func (g *groupTally) column(cc parquet.ColumnChunk, fn func(i int, v parquet.Value) error) error {
-	if g.buf == nil {
-		g.buf = make([]parquet.Value, 4096)
-	}
-	pages := cc.Pages()
-	defer pages.Close()
-	i := 0
-	for {
-		page, err := pages.ReadPage()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		vr := page.Values()
-		for {
-			n, err := vr.ReadValues(g.buf)
-			for _, v := range g.buf[:n] {
-				if err := fn(i, v); err != nil {
-					return err
-				}
-				i++
-			}
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return err
-			}
-		}
-		parquet.Release(page)
-	}
-}
-
 func (g *groupTally) read(rg parquet.RowGroup) error {
 	t := g.t
 	if g.texts == nil {
@@ -355,7 +321,8 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 	for i := range g.weight {
 		g.weight[i] = 1
 	}
-	ids, err := g.textIDs(chunks[g.colIndex[colMeeting]], n, func(b []byte) (int32, error) {
+	ids, err := g.valueIDs(chunks[g.colIndex[colMeeting]], n, func(v parquet.Value) (int32, error) {
+		b := v.ByteArray()
 		m := t.MeetingIndex(string(b))
 		if m < 0 {
 			return 0, fmt.Errorf("%q is not a meeting", b)
@@ -372,15 +339,21 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 		g.meeting[i] = int(m)
 	}
 	if wc, ok := g.colIndex[colWeight]; ok {
-		if err := g.column(chunks[wc], func(i int, v parquet.Value) error {
-			if i >= n {
-				return fmt.Errorf("more weights than the row group's %d rows", n)
-			}
-			g.weight[i] = v.Double()
-			return nil
-		}); err != nil {
+		weights := g.weights[:0]
+		ids, err := g.valueIDs(chunks[wc], n, func(v parquet.Value) (int32, error) {
+			weights = append(weights, v.Double())
+			return int32(len(weights) - 1), nil
+		})
+		if err != nil {
 			return err
 		}
+		for i, k := range ids {
+			g.weight[i] = 0 // null
+			if k >= 0 {
+				g.weight[i] = weights[k]
+			}
+		}
+		g.weights = weights
 	}
 	mq := t.questionIdx[g.meetingQuestion]
 	choice := make([][]int, len(t.Meetings)) // the meeting question's answer: the meeting
@@ -398,7 +371,8 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 		}
 		qt := t.Questions[qi]
 		texts := g.texts[qi]
-		ids, err := g.textIDs(chunks[c], n, func(b []byte) (int32, error) {
+		ids, err := g.valueIDs(chunks[c], n, func(v parquet.Value) (int32, error) {
+			b := v.ByteArray()
 			if id, ok := texts[string(b)]; ok {
 				return id, nil
 			}
