@@ -56,10 +56,9 @@ func encodeRGB(w io.Writer, img *image.RGBA, pad int) error {
 	}
 	stride := 1 + 3*width
 	cur := make([]byte, stride+2) // 2 spare: upRow stores 8 bytes for 6
-	cur[0] = 2                     // Up: each byte minus the byte above (0 above the first row)
+	cur[0] = 2                    // Up: each byte minus the byte above (0 above the first row)
 	w4 := 4 * b.Dx()
-	zero := make([]byte, w4)
-	above := zero
+	above := make([]byte, w4) // zeros above the first row
 	for y := 0; y < height; y++ {
 		row := img.Pix[y*img.Stride : y*img.Stride+w4]
 		o := 1 + upRow(cur[1:], row, above)

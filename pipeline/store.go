@@ -334,7 +334,7 @@ func (g *groupTally) read(rg parquet.RowGroup) error {
 	}
 	for i, m := range ids {
 		if m < 0 {
-			return fmt.Errorf("row %d has no meeting", i+1)
+			return fmt.Errorf("row %d of a row group has no meeting", i+1)
 		}
 		g.meeting[i] = int(m)
 	}
