@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 
 	"github.com/klauspost/compress/zstd"
@@ -137,7 +138,10 @@ type pqChunkMeta struct {
 }
 
 func newPQWriter(w io.Writer, cols []pqColumn) *pqWriter {
-	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
+	// One encoder a core: EncodeAll takes one from a pool of that many, and
+	// the reading workers encode their row groups side by side (with one,
+	// each waited for the other's pages).
+	enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)),
 		zstd.WithLowerEncoderMem(true))
 	p := &pqWriter{w: w, cols: cols, zenc: enc}
 	p.write([]byte("PAR1"))
