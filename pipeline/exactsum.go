@@ -99,6 +99,21 @@ func (s *ExactSum) Merge(o *ExactSum) {
 	}
 }
 
+// sub takes o out of s exactly; o must be finite (an infinity or a NaN
+// added cannot be taken out).
+func (s *ExactSum) sub(o *ExactSum) {
+	s.carry()
+	c := *o
+	c.carry()
+	for i := range s.limbs {
+		s.limbs[i] -= c.limbs[i]
+	}
+	s.adds = 2
+}
+
+// finite reports whether no infinity or NaN was added.
+func (s *ExactSum) finite() bool { return s.inf == 0 && !s.nan }
+
 // Float64 is the sum rounded to the nearest float64 (ties to even).
 func (s *ExactSum) Float64() float64 {
 	switch {

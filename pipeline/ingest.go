@@ -14,8 +14,10 @@ import (
 // IngestOptions say what Ingest makes besides the counts.
 type IngestOptions struct {
 	// Responses, when set, receives responses.parquet. It is called at the
-	// start of each counting pass (a second one runs when duplicates are
-	// found) and returns where to write: an empty file each time.
+	// start of the counting pass and returns where to write: an empty file
+	// each time. When duplicates are found it is called again: the file
+	// is written again from what the first writer holds when that is also
+	// an io.ReaderAt (an *os.File), else by a second counting pass.
 	Responses func() (io.Writer, error)
 	// Meta goes into responses.parquet's key-value metadata.
 	Meta [][2]string
@@ -97,9 +99,11 @@ func (p *Project) openSource(name string) (*source, error) {
 }
 
 // streamResponses reads the files with the streaming reader: a counting
-// pass that also hashes every submission key; when two keys hash alike, a
-// pass that compares those keys exactly; when some are duplicates, the
-// counting pass again, leaving them out.
+// pass that also hashes every submission key; when two keys hash alike,
+// the chunks they were read in are read again to compare those keys
+// exactly; when some are duplicates, the chunks holding them are counted
+// again leaving them out (patchPass: the files are not read again, unless
+// it cannot, when the counting pass runs again leaving them out).
 func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses, error) {
 	var srcs []*source
 	defer func() {
@@ -122,12 +126,15 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	if err != nil {
 		return nil, err
 	}
-	suspects, err := spill.suspects()
+	suspects, spans, err := spill.suspects()
 	if err != nil || len(suspects) == 0 {
 		return res, err
 	}
-	skip, err := p.resolvePass(srcs, suspects)
+	skip, err := p.resolvePass(srcs, suspects, spans)
 	if err != nil || len(skip) == 0 {
+		return res, err
+	}
+	if done, err := p.patchPass(srcs, opt, res, spill.chunks, skip); done || err != nil {
 		return res, err
 	}
 	return p.countPass(srcs, opt, skip, nil, total)
@@ -186,6 +193,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 			return nil, err
 		}
 		rw = NewResponsesWriter(w, p.Questionnaire, p.Manifest.MeetingQuestion, opt.Meta...)
+		res.written, res.writtenTo = rw, w
 	}
 	var done int64
 	for fi, src := range srcs {
@@ -197,11 +205,23 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 		if skip != nil {
 			s.skip = skip[fi]
 		}
+		if spill != nil {
+			s.firstChunk = len(spill.chunks)
+		}
 		lines, rows := s.dataLine, 0
 		err = s.pass(func(o *chunkOut) error {
+			var sp *chunkSpan
+			if spill != nil {
+				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines,
+					rejects: len(res.Rejects), kept: o.kept, group: -1})
+				sp = &spill.chunks[len(spill.chunks)-1]
+			}
 			for _, r := range o.rejects {
 				r.Line += lines
 				res.Rejects = append(res.Rejects, r)
+			}
+			if sp != nil {
+				sp.rejectsEnd = len(res.Rejects)
 			}
 			res.RowsRead += o.rowsRead
 			res.fastRows += o.fast
@@ -220,6 +240,9 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 			g.FirstID = res.Kept + 1
 			res.Kept += o.kept
 			if rw != nil {
+				if sp != nil && g.Rows() > 0 {
+					sp.group = len(rw.pw.groups)
+				}
 				if err := rw.WriteGroup(g); err != nil {
 					return err
 				}
@@ -252,31 +275,39 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 }
 
 // resolvePass compares the exact keys of the rows whose fingerprints were
-// seen twice, in file order, and returns the duplicates: by file, the
-// offset of the row and where its first submission is.
-func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool) ([]map[int64]string, error) {
+// seen twice, in file order, reading again only the chunks they were
+// seen in (spans), and returns the duplicates: by file, the offset of the
+// row and where its first submission is.
+func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, spans []chunkSpan) ([]map[int64]string, error) {
 	skip := make([]map[int64]string, len(srcs))
 	seen := map[string]string{}
 	found := false
 	for fi, src := range srcs {
+		var mine []chunkSpan
+		for _, sp := range spans {
+			if sp.file == fi {
+				mine = append(mine, sp)
+			}
+		}
+		skip[fi] = map[int64]string{}
+		if len(mine) == 0 {
+			continue
+		}
 		var scratch Responses
 		s, err := p.streamOf(src, &scratch)
 		if err != nil {
 			return nil, err
 		}
 		s.suspects = suspects
-		skip[fi] = map[int64]string{}
-		lines := s.dataLine
-		err = s.pass(func(o *chunkOut) error {
+		err = s.passSpans(mine, func(i int, o *chunkOut) error {
 			for _, c := range o.cands {
 				if first, dup := seen[c.key]; dup {
 					skip[fi][c.off] = first
 					found = true
 					continue
 				}
-				seen[c.key] = fmt.Sprintf("%s:%d", src.name, lines+c.line)
+				seen[c.key] = fmt.Sprintf("%s:%d", src.name, mine[i].line+c.line)
 			}
-			lines += o.lines
 			return nil
 		})
 		if err != nil {
@@ -289,6 +320,21 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool) ([]map[i
 	return skip, nil
 }
 
+// Submission fingerprints carry in their low fpTagBits bits the number of
+// the chunk they were read in (modulo 2^16; the hash keeps the other 48
+// bits): when two agree, only the chunks they were read in are read again
+// to compare the submissions exactly.
+const (
+	fpTagBits = 16
+	fpTagMask = 1<<fpTagBits - 1
+)
+
+// fpTag is the tag of a fingerprint read in the pass's chunk-th chunk.
+func fpTag(chunk int) uint64 { return uint64(chunk) & fpTagMask }
+
+// fpKey is a fingerprint without its tag.
+func fpKey(fp uint64) uint64 { return fp &^ fpTagMask }
+
 // fpSpill keeps submission fingerprints in a temporary file, in 256
 // partitions by their top byte, so memory stays flat however many rows
 // there are; suspects then reads a group of partitions at a time.
@@ -298,6 +344,7 @@ type fpSpill struct {
 	parts   [256][]uint64 // held in memory, not written yet
 	flushes []spillFlush
 	held    int
+	chunks  []chunkSpan // the pass's chunks, in order: a fingerprint's tag is its chunk's place here (modulo 2^16)
 }
 
 // spillFlush is one write to the spill: at off, the partitions one after
@@ -332,9 +379,9 @@ func (s *fpSpill) addSorted(fps []uint64, ends *[256]int32) error {
 }
 
 // sortByPartition orders fingerprints by their top byte (a counting
-// sort, done by the workers so that the merge only copies runs) and says
-// where each partition ends.
-func sortByPartition(fps, scratch []uint64, ends *[256]int32) ([]uint64, []uint64) {
+// sort, done by the workers so that the merge only copies runs), tags
+// them with tag (fpTag) and says where each partition ends.
+func sortByPartition(fps, scratch []uint64, ends *[256]int32, tag uint64) ([]uint64, []uint64) {
 	var count [257]int
 	for _, fp := range fps {
 		count[fp>>56+1]++
@@ -344,7 +391,7 @@ func sortByPartition(fps, scratch []uint64, ends *[256]int32) ([]uint64, []uint6
 	}
 	scratch = slices.Grow(scratch[:0], len(fps))[:len(fps)]
 	for _, fp := range fps {
-		scratch[count[fp>>56]] = fp
+		scratch[count[fp>>56]] = fpKey(fp) | tag
 		count[fp>>56]++
 	}
 	for p := range ends {
@@ -393,10 +440,11 @@ func wordBytes(w []uint64) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(w))), 8*len(w))
 }
 
-// suspects returns the fingerprints seen more than once. Partitions are
-// taken in groups of consecutive ones of at most spillGroup bytes (or one
-// larger partition), read with one read from each flush.
-func (s *fpSpill) suspects() (map[uint64]bool, error) {
+// suspects returns the fingerprints seen more than once (fpKey) and the
+// chunks they were seen in. Partitions are taken in groups of consecutive
+// ones of at most spillGroup bytes (or one larger partition), read with
+// one read from each flush.
+func (s *fpSpill) suspects() (map[uint64]bool, []chunkSpan, error) {
 	type group struct{ first, last int } // partitions first to last-1
 	var groups []group
 	for p := 0; p < 256; {
@@ -415,7 +463,7 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 		g.last = p
 		groups = append(groups, g)
 	}
-	out := map[uint64]bool{}
+	out, tags := map[uint64]bool{}, map[uint64]bool{}
 	var mu sync.Mutex
 	var firstErr error
 	var wg sync.WaitGroup
@@ -424,8 +472,7 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var buf, set []uint64
-			var found []uint64
+			var buf, set, zeros, found []uint64
 			base := make([]int, len(s.flushes)) // where each flush's part of the group is in buf
 			for g := range next {
 				buf = buf[:0]
@@ -450,11 +497,12 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 						pieces = append(pieces, buf[from:to])
 						n += to - from
 					}
-					set, found = repeatsIn(pieces, n, set, found[:0])
+					set, zeros, found = repeatsIn(pieces, n, set, zeros, found[:0])
 					if len(found) > 0 {
 						mu.Lock()
 						for _, fp := range found {
-							out[fp] = true
+							out[fpKey(fp)] = true
+							tags[fpTag(int(fp))] = true
 						}
 						mu.Unlock()
 					}
@@ -467,41 +515,51 @@ func (s *fpSpill) suspects() (map[uint64]bool, error) {
 	}
 	close(next)
 	wg.Wait()
-	return out, firstErr
+	var spans []chunkSpan
+	for g, sp := range s.chunks {
+		if tags[fpTag(g)] {
+			spans = append(spans, sp)
+		}
+	}
+	return out, spans, firstErr
 }
 
-// repeatsIn appends to found the values met more than once in pieces (n
-// values in all), with a hash set (0 marks an empty slot: zeros are
-// counted apart); set is scratch space, returned for the next call.
-func repeatsIn(pieces [][]uint64, n int, set, found []uint64) (_, _ []uint64) {
+// repeatsIn appends to found the fingerprints whose key (fpKey) is met
+// more than once in pieces (n fingerprints in all), each such one at
+// least once with every tag it was met with; a hash set of n keys (0
+// marks an empty slot: keys 0 are gathered apart); set and zeros are
+// scratch space, returned for the next call.
+func repeatsIn(pieces [][]uint64, n int, set, zeros, found []uint64) (_, _, _ []uint64) {
 	size := 64
 	for size < 2*n {
 		size *= 2
 	}
 	set = slices.Grow(set[:0], size)[:size]
 	clear(set)
-	zeros := 0
+	zeros = zeros[:0]
 	for _, piece := range pieces {
 		for _, fp := range piece {
-			if fp == 0 {
-				if zeros++; zeros == 2 {
-					found = append(found, 0)
-				}
+			key := fpKey(fp)
+			if key == 0 {
+				zeros = append(zeros, fp)
 				continue
 			}
-			for k := int(fp>>8) & (size - 1); ; k = (k + 1) & (size - 1) {
+			for k := int(key>>fpTagBits) & (size - 1); ; k = (k + 1) & (size - 1) {
 				if set[k] == 0 {
 					set[k] = fp
 					break
 				}
-				if set[k] == fp {
-					found = append(found, fp)
+				if fpKey(set[k]) == key {
+					found = append(found, set[k], fp)
 					break
 				}
 			}
 		}
 	}
-	return set, found
+	if len(zeros) > 1 {
+		found = append(found, zeros...)
+	}
+	return set, zeros, found
 }
 
 func (s *fpSpill) close() {

@@ -258,55 +258,94 @@ func TestPlainLabelIsTheDefaultLanguage(t *testing.T) {
 	}
 }
 
-// The spill finds exactly the fingerprints added more than once, whether
-// they stay in memory or go through the file in many flushes, every
-// partition and group of partitions touched.
+// The spill finds exactly the fingerprints added more than once (their
+// keys, whatever chunk they were tagged with) and the chunks they were
+// read in, whether they stay in memory or go through the file in many
+// flushes, every partition and group of partitions touched, and chunk
+// numbers past the tag's 16 bits.
 func TestSpillFindsRepeats(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 13))
-	for _, c := range []struct{ held, group int }{{1 << 18, spillGroup}, {1000, spillGroup}, {37, spillGroup}, {1000, 64}, {37, 1}} {
+	for _, c := range []struct{ held, group, first int }{{1 << 18, spillGroup, 0}, {1000, spillGroup, 0}, {37, spillGroup, 65530}, {1000, 64, 0}, {37, 1, 131050}} {
 		held := c.held
-		t.Run(fmt.Sprint(held, "/", c.group), func(t *testing.T) {
+		t.Run(fmt.Sprint(held, "/", c.group, "/", c.first), func(t *testing.T) {
 			defer func(n, g int) { spillHeld, spillGroup = n, g }(spillHeld, spillGroup)
 			spillHeld, spillGroup = held, c.group
 			s := &fpSpill{}
 			defer s.close()
-			seen, want := map[uint64]int{}, map[uint64]bool{}
+			for g := range c.first { // chunks of files read before, without fingerprints
+				s.chunks = append(s.chunks, chunkSpan{k: g})
+			}
+			seen, in := map[uint64]int{}, map[uint64]map[int]bool{}
+			var keys []uint64
 			var scratch []uint64
-			for range 40 {
+			for b := range 40 {
+				chunk := c.first + b
 				fps := make([]uint64, r.IntN(700))
 				for i := range fps {
 					switch r.IntN(10) {
 					case 0: // one seen before
-						for fp := range seen {
-							fps[i] = fp
-							break
+						if len(keys) > 0 {
+							fps[i] = keys[r.IntN(len(keys))] | uint64(r.IntN(1<<16))
 						}
 					case 1:
-						fps[i] = 0
+						fps[i] = uint64(r.IntN(1 << 16)) // key 0, any tag
 					default:
 						fps[i] = r.Uint64()
 					}
-					if seen[fps[i]]++; seen[fps[i]] == 2 {
-						want[fps[i]] = true
+					key := fpKey(fps[i])
+					if seen[key]++; seen[key] == 1 {
+						keys = append(keys, key)
+						in[key] = map[int]bool{}
 					}
+					in[key][chunk] = true
 				}
 				var ends [256]int32
-				fps, scratch = sortByPartition(fps, scratch, &ends)
+				fps, scratch = sortByPartition(fps, scratch, &ends, fpTag(chunk))
 				if err := s.addSorted(fps, &ends); err != nil {
 					t.Fatal(err)
 				}
+				s.chunks = append(s.chunks, chunkSpan{k: chunk})
 			}
-			got, err := s.suspects()
+			got, spans, err := s.suspects()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got) != len(want) || len(want) < 100 {
-				t.Fatalf("%d suspects, want %d (of %d fingerprints)", len(got), len(want), len(seen))
-			}
-			for fp := range want {
-				if !got[fp] {
-					t.Fatalf("%x repeated, not found", fp)
+			want, wantChunks := map[uint64]bool{}, map[int]bool{}
+			for key, n := range seen {
+				if n > 1 {
+					want[key] = true
+					for chunk := range in[key] {
+						wantChunks[chunk] = true
+					}
 				}
+			}
+			if len(got) != len(want) || len(want) < 100 {
+				t.Fatalf("%d suspects, want %d (of %d keys)", len(got), len(want), len(seen))
+			}
+			for key := range want {
+				if !got[key] {
+					t.Fatalf("%x repeated, not found", key)
+				}
+			}
+			// Every chunk holding a repeat, and only those or chunks whose
+			// number agrees with one of them in its low 16 bits.
+			gotChunks, wantTags := map[int]bool{}, map[uint64]bool{}
+			for chunk := range wantChunks {
+				wantTags[fpTag(chunk)] = true
+			}
+			for _, sp := range spans {
+				if gotChunks[sp.k] || !wantChunks[sp.k] && !wantTags[fpTag(sp.k)] {
+					t.Fatalf("chunk %d read again (twice, or without a repeat)", sp.k)
+				}
+				gotChunks[sp.k] = true
+			}
+			for chunk := range wantChunks {
+				if !gotChunks[chunk] {
+					t.Fatalf("chunk %d holds a repeat, not read again (%d of %d read)", chunk, len(gotChunks), len(wantChunks))
+				}
+			}
+			if c.first == 0 && len(gotChunks) != len(wantChunks) {
+				t.Fatalf("%d chunks read again, want %d", len(gotChunks), len(wantChunks))
 			}
 			if held < 1000 && s.f == nil {
 				t.Fatal("nothing went through the file")

@@ -44,6 +44,10 @@ type Responses struct {
 	normalised map[[3]string]int // question, raw value, choice(s) -> count
 	folded     map[[3]string]bool
 	fastRows   int // records the streaming reader's fast path took
+	// The streaming reader's responses.parquet and where it went.
+	written   *ResponsesWriter
+	writtenTo io.Writer
+	patched   int // chunks read again to leave duplicates out (patchPass)
 }
 
 // FileCount is the number of data rows read from one file.

@@ -76,16 +76,19 @@ type streamFile struct {
 	answerQ   []int  // tally question of each responses.parquet answer column
 	skip      map[int64]string
 	collectFP bool
-	suspects  map[uint64]bool // resolve pass: fingerprints seen twice
-	rw        *ResponsesWriter
-	chunks    int
-	stopped   atomic.Bool
-	hasID     bool
-	hasTime   bool
-	closed    []bool         // by field: a closed question's column (checked through the cache)
-	free      chan *RowGroup // row groups written, to fill again
-	fast      *fastPlan      // nil: every record goes through row
-	freeFPs   chan []uint64  // fingerprint lists merged, to fill again
+	suspects  map[uint64]bool // resolve pass: fingerprints seen twice, without their tag (fpKey)
+	// firstChunk is the number of chunks of the files read before this
+	// one in the pass (fingerprints are tagged with their chunk's number).
+	firstChunk int
+	rw         *ResponsesWriter
+	chunks     int
+	stopped    atomic.Bool
+	hasID      bool
+	hasTime    bool
+	closed     []bool         // by field: a closed question's column (checked through the cache)
+	free       chan *RowGroup // row groups written, to fill again
+	fast       *fastPlan      // nil: every record goes through row
+	freeFPs    chan []uint64  // fingerprint lists merged, to fill again
 }
 
 // recycleFPs hands a merged list of fingerprints back.
@@ -362,6 +365,14 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 		o.err = err
 		return o
 	}
+	return w.read(o, start, end)
+}
+
+// read reads the records of chunk o.k from start, a record's start, up to
+// the first record that begins at or after end.
+func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
+	s := w.s
+	var err error
 	o.start, o.end = start, start
 	o.tally = s.tally.Empty()
 	if s.collectFP {
@@ -442,7 +453,7 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 	w.flushTouched(o.tally)
 	w.flushSpans()
 	if len(o.fps) > 0 {
-		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds)
+		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds, fpTag(s.firstChunk+o.k))
 	}
 	o.end, o.lines = base+int64(pos), line
 	for _, c := range w.caches {
@@ -691,7 +702,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 			if fp, ok := w.fingerprint(); ok {
 				if s.collectFP {
 					o.fps = append(o.fps, fp)
-				} else if s.suspects[fp] {
+				} else if s.suspects[fpKey(fp)] {
 					o.cands = append(o.cands, w.candidate(off, line))
 				}
 			}
@@ -809,25 +820,63 @@ func (w *streamWorker) candidate(off int64, line int) candidate {
 	return candidate{key: submissionKey(id, when, r), value: firstNonEmpty(id, when), off: off, line: line}
 }
 
-// streamPass reads one file with every core and hands the chunks, in file
+// pass reads one file with every core and hands the chunks, in file
 // order, to merge.
 func (s *streamFile) pass(merge func(*chunkOut) error) error {
 	size := s.chunkSize()
 	s.chunks = int((s.size - s.dataStart + size - 1) / size)
-	if s.chunks == 0 {
+	return s.readChunks(s.chunks, func(w *streamWorker, k int) *chunkOut { return w.run(k, -1) }, true,
+		func(_ int, o *chunkOut) error { return merge(o) })
+}
+
+// chunkSpan is where a chunk of a pass was: its file (among the pass's),
+// its number in the file, its first byte and the end of its last record,
+// and the lines of the file before it.
+type chunkSpan struct {
+	file, k    int
+	start, end int64
+	line       int
+	// What the counting pass made of it: its rejects (res.Rejects from
+	// rejects to rejectsEnd), the respondents it kept, and its row group
+	// of responses.parquet (-1: none).
+	rejects, rejectsEnd int
+	kept                int64
+	group               int
+}
+
+// passSpans reads again, with every core, the chunks of an earlier pass
+// over this file that spans gives (in file order), each exactly as that
+// pass read it; merge receives the span's index with its chunk.
+func (s *streamFile) passSpans(spans []chunkSpan, merge func(int, *chunkOut) error) error {
+	return s.readChunks(len(spans), func(w *streamWorker, i int) *chunkOut {
+		o := &chunkOut{k: spans[i].k}
+		if s.stopped.Load() {
+			o.err = errFallback
+			return o
+		}
+		return w.read(o, spans[i].start, spans[i].end)
+	}, false, merge)
+}
+
+// readChunks reads n chunks (read reads the i-th) with every core and
+// hands them to merge in order. When speculative, a chunk's start was
+// guessed: one that does not begin where the one before it ended is read
+// again from there.
+func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, speculative bool, merge func(int, *chunkOut) error) error {
+	if n == 0 {
 		return nil
 	}
-	nw := min(runtime.GOMAXPROCS(0), s.chunks)
-	outs := make([]chan *chunkOut, s.chunks)
-	for k := range outs {
-		outs[k] = make(chan *chunkOut, 1)
+	nw := min(runtime.GOMAXPROCS(0), n)
+	outs := make([]chan *chunkOut, n)
+	for i := range outs {
+		outs[i] = make(chan *chunkOut, 1)
 	}
 	sem := make(chan struct{}, 2*nw)
 	jobs := make(chan int)
 	go func() {
-		for k := 0; k < s.chunks; k++ {
+		for i := 0; i < n; i++ {
 			sem <- struct{}{}
-			jobs <- k
+			jobs <- i
 		}
 		close(jobs)
 	}()
@@ -837,34 +886,34 @@ func (s *streamFile) pass(merge func(*chunkOut) error) error {
 		go func() {
 			defer wg.Done()
 			w := s.newWorker()
-			for k := range jobs {
-				o := w.run(k, -1)
+			for i := range jobs {
+				o := read(w, i)
 				if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
 					s.rw.encodeBody(o.group)
 				}
-				outs[k] <- o
+				outs[i] <- o
 			}
 		}()
 	}
 	var first error
 	fix := s.newWorker()
 	prevEnd := s.dataStart
-	for k := 0; k < s.chunks; k++ {
-		o := <-outs[k]
+	for i := 0; i < n; i++ {
+		o := <-outs[i]
 		<-sem
 		if first != nil {
 			continue
 		}
-		if o.start != prevEnd {
+		if speculative && o.start != prevEnd {
 			// Its speculative start was inside a quoted field (and what it
 			// read, an error included, means nothing): read it again.
-			o = fix.run(k, prevEnd)
+			o = fix.run(o.k, prevEnd)
 			if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
 				s.rw.encodeBody(o.group)
 			}
 		}
 		if o.err == nil {
-			o.err = merge(o)
+			o.err = merge(i, o)
 		}
 		if o.err != nil {
 			first = o.err

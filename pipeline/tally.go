@@ -157,6 +157,46 @@ func (t *Tally) Merge(o *Tally) {
 	}
 }
 
+// subtract takes o's counts out of t (o counted some of what t counted;
+// its weighted sums finite).
+func (t *Tally) subtract(o *Tally) {
+	for m := range t.Respondents {
+		t.Respondents[m] -= o.Respondents[m]
+	}
+	for k, qt := range t.Questions {
+		oq := o.Questions[k]
+		for m := range qt.Counts {
+			qt.Valid[m] -= oq.Valid[m]
+			for i := range qt.Counts[m] {
+				qt.Counts[m][i] -= oq.Counts[m][i]
+			}
+		}
+		if t.Weighted {
+			qt.WValid.sub(&oq.WValid)
+			qt.WValid2.sub(&oq.WValid2)
+			for i := range qt.WChoice {
+				qt.WChoice[i].sub(&oq.WChoice[i])
+			}
+		}
+	}
+}
+
+// finite reports whether none of t's weighted sums holds an infinity or a
+// NaN (so that it can be subtracted).
+func (t *Tally) finite() bool {
+	for _, qt := range t.Questions {
+		if !qt.WValid.finite() || !qt.WValid2.finite() {
+			return false
+		}
+		for i := range qt.WChoice {
+			if !qt.WChoice[i].finite() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // TallyRespondents counts respondents held in memory.
 func TallyRespondents(q *Questionnaire, meetingQuestion string, respondents []Respondent, weighted bool) (*Tally, error) {
 	t, err := NewTally(q, meetingQuestion, weighted)

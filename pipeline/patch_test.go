@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// patchedExport is an export of n submissions with repeats: copies of
+// earlier rows (some twice, some next to their first), spread over the
+// file; weighted, with a weight column.
+func patchedExport(t *testing.T, n int, weighted bool) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(shapesDir, "google_fr.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	header, data := lines[0], lines[1:]
+	if weighted {
+		header += ",poids"
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	var rows []string
+	for i := range n {
+		row := data[i%len(data)]
+		_, rest, _ := strings.Cut(row, ",")
+		row = fmt.Sprintf("%02d/12/2020 %02d:%02d:%02d,%s", 1+i/3600%28, i/60%60, i%60, i%7, rest)
+		if weighted {
+			row += fmt.Sprintf(",%g", []float64{0.5, 1.25, 3, 0.1}[i%4])
+		}
+		if i%50 == 7 { // no such meeting: a reject
+			when, rest, _ := strings.Cut(row, ",")
+			_, rest, _ = strings.Cut(rest, ",")
+			row = when + ",Atlantis," + rest
+		}
+		rows = append(rows, row)
+		if i > 0 && r.IntN(9) == 0 {
+			// A repeat (of a repeat, now and then; in other letters now
+			// and then: the same answers, a spelling met only there).
+			again := rows[r.IntN(len(rows))]
+			if r.IntN(3) == 0 {
+				again = strings.Replace(again, "Oui", "OUi", 1)
+			}
+			rows = append(rows, again)
+		}
+	}
+	return []byte(header + "\n" + strings.Join(rows, "\n") + "\n")
+}
+
+// TestPatchIsARecount: leaving duplicates out by reading again only the
+// chunks that hold one gives what a whole counting pass leaving them out
+// gives: every count, reject and result, and responses.parquet byte for
+// byte; counting only or writing responses.parquet, weighted or not,
+// chunks of every size.
+func TestPatchIsARecount(t *testing.T) {
+	for _, weighted := range []bool{false, true} {
+		data := patchedExport(t, 1500, weighted)
+		fsys := fuzzProject(data)
+		if weighted {
+			m := string(fsys[ManifestName].Data) + "weight_column: poids\n"
+			fsys[ManifestName].Data = []byte(m)
+		}
+		p, err := LoadProject(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chunk := range []int64{61, 999, 20_000, 4 << 20} {
+			for _, write := range []bool{false, true} {
+				t.Run(fmt.Sprintf("weighted=%v/chunk=%d/parquet=%v", weighted, chunk, write), func(t *testing.T) {
+					defer func(n int64) { streamChunkSize = n }(streamChunkSize)
+					streamChunkSize = chunk
+					ingest := func(patch bool) (*Responses, []byte) {
+						defer func(b bool) { patching = b }(patching)
+						patching = patch
+						var f memFile
+						opt := IngestOptions{}
+						if write {
+							opt.Responses = func() (io.Writer, error) { f.b = f.b[:0]; return &f, nil }
+						}
+						in, err := p.Ingest(opt)
+						if err != nil {
+							t.Fatal(err)
+						}
+						return &in.Responses, f.b
+					}
+					a, apq := ingest(false)
+					b, bpq := ingest(true)
+					norms := 0
+					for _, n := range a.Normalisations() {
+						if n.Raw == "OUi" {
+							norms++
+						}
+					}
+					if a.Duplicates < 50 || a.patched != 0 || len(a.Rejects) < a.Duplicates+20 || norms == 0 {
+						t.Fatalf("%d duplicates, %d chunks patched without patching, %d rejects, OUi normalised %d times", a.Duplicates, a.patched, len(a.Rejects), norms)
+					}
+					if weighted && a.Tally.Questions[0].WValid.Float64() < 100 {
+						t.Fatalf("weights not read: %v", a.Tally.Questions[0].WValid.Float64())
+					}
+					if b.patched == 0 {
+						t.Fatal("no chunk patched")
+					}
+					if chunk == 4<<20 && b.patched != 1 || chunk == 61 && b.patched < 50 {
+						t.Fatalf("%d chunks patched with chunks of %d bytes", b.patched, chunk)
+					}
+					if a.Kept != b.Kept || a.RowsRead != b.RowsRead || a.Duplicates != b.Duplicates || a.ExplicitMissing != b.ExplicitMissing || a.fastRows != b.fastRows {
+						t.Fatalf("counts differ: recount %d %d %d %d %d, patch %d %d %d %d %d", a.Kept, a.RowsRead, a.Duplicates, a.ExplicitMissing, a.fastRows,
+							b.Kept, b.RowsRead, b.Duplicates, b.ExplicitMissing, b.fastRows)
+					}
+					if !reflect.DeepEqual(a.Rejects, b.Rejects) || !reflect.DeepEqual(a.Files, b.Files) || !reflect.DeepEqual(a.Notes, b.Notes) {
+						t.Fatalf("rejects, files or notes differ:\n recount %+v\n patch   %+v", a.Rejects, b.Rejects)
+					}
+					if !reflect.DeepEqual(a.Normalisations(), b.Normalisations()) {
+						t.Fatalf("normalisations differ:\n recount %+v\n patch   %+v", a.Normalisations(), b.Normalisations())
+					}
+					sameTally(t, a.Tally, b.Tally)
+					mq := p.Manifest.MeetingQuestion
+					if !reflect.DeepEqual(a.Tally.Results(mq, 5), b.Tally.Results(mq, 5)) || !reflect.DeepEqual(a.Tally.Independence(mq), b.Tally.Independence(mq)) {
+						t.Fatal("results differ")
+					}
+					if !bytes.Equal(apq, bpq) || write && len(apq) < 1000 {
+						t.Fatalf("responses.parquet differs (%d and %d bytes)", len(apq), len(bpq))
+					}
+				})
+			}
+		}
+	}
+}
+
+// sameTally fails unless the tallies hold the same counts and sums (sums
+// compared by value: their limbs may be carried differently).
+func sameTally(t *testing.T, a, b *Tally) {
+	t.Helper()
+	if !reflect.DeepEqual(a.Respondents, b.Respondents) || len(a.Questions) != len(b.Questions) {
+		t.Fatalf("respondents differ: %v, %v", a.Respondents, b.Respondents)
+	}
+	for k, qa := range a.Questions {
+		qb := b.Questions[k]
+		if !reflect.DeepEqual(qa.Counts, qb.Counts) || !reflect.DeepEqual(qa.Valid, qb.Valid) {
+			t.Fatalf("%s: counts differ", qa.Question.Name)
+		}
+		sums := func(q *QuestionTally) []float64 {
+			out := []float64{q.WValid.Float64(), q.WValid2.Float64()}
+			for i := range q.WChoice {
+				out = append(out, q.WChoice[i].Float64())
+			}
+			return out
+		}
+		if sa, sb := sums(qa), sums(qb); !reflect.DeepEqual(sa, sb) {
+			t.Fatalf("%s: weighted sums differ: %v, %v", qa.Question.Name, sa, sb)
+		}
+	}
+}
