@@ -22,6 +22,11 @@ type GenOptions struct {
 	Cities    int    // meetings; 25 if 0
 	Questions int    // closed questions besides the city; 6 (the reference form's) if 0
 	Seed      uint64 // same seed, same bytes
+	// Repeats is the share of rows that repeat the row before, byte for
+	// byte (a submission sent twice: a duplicate left out). The rows drawn
+	// do not depend on it: the repeats go in between (the file still has
+	// Rows rows).
+	Repeats float64
 }
 
 func (o GenOptions) norm() GenOptions {
@@ -202,7 +207,14 @@ func GenerateResponses(w io.Writer, opt GenOptions) error {
 	h, m, s := 8, 0, 0
 	var line []byte
 	two := func(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+	repeats := rand.New(rand.NewPCG(opt.Seed, 0xd0b1e)) // its own draws: the rows do not depend on it
 	for r := 0; r < opt.Rows; r++ {
+		if r > 0 && opt.Repeats > 0 && repeats.Float64() < opt.Repeats {
+			if _, err := bw.Write(line); err != nil {
+				return err
+			}
+			continue
+		}
 		line = append(line[:0], date...)
 		line = append(line, ' ')
 		line = two(line, h)

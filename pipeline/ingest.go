@@ -126,15 +126,19 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	if err != nil {
 		return nil, err
 	}
-	suspects, spans, err := spill.suspects()
+	suspects, read, err := spill.suspects()
 	if err != nil || len(suspects) == 0 {
 		return res, err
 	}
-	skip, err := p.resolvePass(srcs, suspects, spans)
+	byFile := make([][]int, len(srcs))
+	for _, g := range read {
+		byFile[spill.chunks[g].file] = append(byFile[spill.chunks[g].file], g)
+	}
+	skip, counted, err := p.resolvePass(srcs, suspects, spill.chunks, byFile)
 	if err != nil || len(skip) == 0 {
 		return res, err
 	}
-	if done, err := p.patchPass(srcs, opt, res, spill.chunks, skip); done || err != nil {
+	if done, err := p.patchPass(srcs, opt, res, spill.chunks, byFile, skip, counted); done || err != nil {
 		return res, err
 	}
 	return p.countPass(srcs, opt, skip, nil, total)
@@ -275,49 +279,69 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 }
 
 // resolvePass compares the exact keys of the rows whose fingerprints were
-// seen twice, in file order, reading again only the chunks they were
-// seen in (spans), and returns the duplicates: by file, the offset of the
-// row and where its first submission is.
-func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, spans []chunkSpan) ([]map[int64]string, error) {
+// seen twice, in file order, reading again only the chunks they were seen
+// in (read: by file, their places in chunks), and returns the duplicates
+// (by file, the offset of the row and where its first submission is) and
+// what those chunks hold, counted as the counting pass counted them.
+func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, read [][]int) ([]map[int64]string, *chunkSums, error) {
 	skip := make([]map[int64]string, len(srcs))
 	seen := map[string]string{}
 	found := false
+	var counted *chunkSums
 	for fi, src := range srcs {
-		var mine []chunkSpan
-		for _, sp := range spans {
-			if sp.file == fi {
-				mine = append(mine, sp)
-			}
-		}
 		skip[fi] = map[int64]string{}
-		if len(mine) == 0 {
+		if len(read[fi]) == 0 {
 			continue
 		}
-		var scratch Responses
-		s, err := p.streamOf(src, &scratch)
-		if err != nil {
-			return nil, err
-		}
-		s.suspects = suspects
-		err = s.passSpans(mine, func(i int, o *chunkOut) error {
+		err := p.reread(src, chunks, read[fi], func(s *streamFile) {
+			s.suspects = suspects
+			if counted == nil {
+				counted = newChunkSums(s.tally)
+			}
+		}, func(g int, o *chunkOut) error {
 			for _, c := range o.cands {
 				if first, dup := seen[c.key]; dup {
 					skip[fi][c.off] = first
 					found = true
 					continue
 				}
-				seen[c.key] = fmt.Sprintf("%s:%d", src.name, mine[i].line+c.line)
+				seen[c.key] = fmt.Sprintf("%s:%d", src.name, chunks[g].line+c.line)
 			}
+			counted.add(o)
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if !found {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return skip, nil
+	return skip, counted, nil
+}
+
+// reread reads src's chunks gs (their places in chunks, in order) again,
+// as set sets its stream, and hands them to merge with their places.
+func (p *Project) reread(src *source, chunks []chunkSpan, gs []int, set func(*streamFile), merge func(int, *chunkOut) error) error {
+	var scratch Responses
+	s, err := p.streamOf(src, &scratch)
+	if err != nil {
+		return err
+	}
+	set(s)
+	spans := make([]chunkSpan, len(gs))
+	for i, g := range gs {
+		spans[i] = chunks[g]
+	}
+	return s.passSpans(spans, func(i int, o *chunkOut) error {
+		if err := merge(gs[i], o); err != nil {
+			return err
+		}
+		if s.rw != nil {
+			s.recycle(o.group)
+		}
+		return nil
+	})
 }
 
 // Submission fingerprints carry in their low fpTagBits bits the number of
@@ -441,10 +465,11 @@ func wordBytes(w []uint64) []byte {
 }
 
 // suspects returns the fingerprints seen more than once (fpKey) and the
-// chunks they were seen in. Partitions are taken in groups of consecutive
-// ones of at most spillGroup bytes (or one larger partition), read with
-// one read from each flush.
-func (s *fpSpill) suspects() (map[uint64]bool, []chunkSpan, error) {
+// chunks they were seen in (their places in s.chunks, in order).
+// Partitions are taken in groups of consecutive ones of at most
+// spillGroup bytes (or one larger partition), read with one read from
+// each flush.
+func (s *fpSpill) suspects() (map[uint64]bool, []int, error) {
 	type group struct{ first, last int } // partitions first to last-1
 	var groups []group
 	for p := 0; p < 256; {
@@ -515,13 +540,13 @@ func (s *fpSpill) suspects() (map[uint64]bool, []chunkSpan, error) {
 	}
 	close(next)
 	wg.Wait()
-	var spans []chunkSpan
-	for g, sp := range s.chunks {
+	var read []int
+	for g := range s.chunks {
 		if tags[fpTag(g)] {
-			spans = append(spans, sp)
+			read = append(read, g)
 		}
 	}
-	return out, spans, firstErr
+	return out, read, firstErr
 }
 
 // repeatsIn appends to found the fingerprints whose key (fpKey) is met

@@ -333,11 +333,12 @@ func TestSpillFindsRepeats(t *testing.T) {
 			for chunk := range wantChunks {
 				wantTags[fpTag(chunk)] = true
 			}
-			for _, sp := range spans {
-				if gotChunks[sp.k] || !wantChunks[sp.k] && !wantTags[fpTag(sp.k)] {
-					t.Fatalf("chunk %d read again (twice, or without a repeat)", sp.k)
+			for _, g := range spans {
+				k := s.chunks[g].k
+				if gotChunks[k] || !wantChunks[k] && !wantTags[fpTag(k)] {
+					t.Fatalf("chunk %d read again (twice, or without a repeat)", k)
 				}
-				gotChunks[sp.k] = true
+				gotChunks[k] = true
 			}
 			for chunk := range wantChunks {
 				if !gotChunks[chunk] {

@@ -3,27 +3,26 @@ package pipeline
 import (
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 )
 
 // patchPass leaves the duplicates (skip) out of what the counting pass
-// made without reading the files again: only the chunks holding one are
-// read, twice (counted as the counting pass counted them, and leaving the
-// duplicates out), and the difference is applied to res; the rejects of
-// those chunks are replaced. responses.parquet is written again from the
-// one the counting pass wrote: the row groups of the other chunks copied
-// (their respondent numbers moved down), those chunks' encoded anew. The
-// outcome is the same, byte for byte, as a counting pass leaving the
-// duplicates out (TestPatchIsARecount).
+// made without reading the files whole again: the chunks that the search
+// for them read again (read: by file, their places in chunks; counted:
+// what they hold, as the counting pass counted it) are counted leaving
+// the duplicates out, the difference is applied to res and their rejects
+// replaced. responses.parquet is written again from the one the counting
+// pass wrote: the row groups of the other chunks copied (their respondent
+// numbers moved down), those chunks' encoded anew. The outcome is the
+// same, byte for byte, as a counting pass leaving the duplicates out
+// (TestPatchIsARecount).
 //
 // done is false, and nothing was changed, when it cannot: responses.parquet
 // went to a writer it cannot be read back from (not an io.ReaderAt), or
 // a weighted sum of those chunks holds an infinity or a NaN (which cannot
 // be taken out again). That counting pass must then run.
-func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, chunks []chunkSpan, skip []map[int64]string) (done bool, err error) {
-	if !patching {
+func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, chunks []chunkSpan, read [][]int, skip []map[int64]string, counted *chunkSums) (done bool, err error) {
+	if !patching || !counted.tally.finite() {
 		return false, nil
 	}
 	var old io.ReaderAt
@@ -33,55 +32,6 @@ func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, c
 			return false, nil
 		}
 		old = ra
-	}
-	// The chunks holding a duplicate (their places in chunks), by file.
-	affected := make([][]int, len(srcs))
-	for fi := range srcs {
-		offs := slices.Sorted(maps.Keys(skip[fi]))
-		for g, sp := range chunks {
-			if sp.file != fi {
-				continue
-			}
-			if i, _ := slices.BinarySearch(offs, sp.start); i < len(offs) && offs[i] < sp.end {
-				affected[fi] = append(affected[fi], g)
-			}
-		}
-	}
-	// reread reads file fi's chunks gs again, leaving out skipped's rows
-	// and making row groups for rw (when not nil).
-	reread := func(fi int, gs []int, skipped map[int64]string, rw *ResponsesWriter, merge func(int, *chunkOut) error) error {
-		var scratch Responses
-		s, err := p.streamOf(srcs[fi], &scratch)
-		if err != nil {
-			return err
-		}
-		s.skip, s.rw = skipped, rw
-		spans := make([]chunkSpan, len(gs))
-		for i, g := range gs {
-			spans[i] = chunks[g]
-		}
-		return s.passSpans(spans, func(i int, o *chunkOut) error {
-			if err := merge(i, o); err != nil {
-				return err
-			}
-			if rw != nil {
-				s.recycle(o.group)
-			}
-			return nil
-		})
-	}
-
-	// What the counting pass counted in them.
-	minus := newChunkSums(res.Tally)
-	for fi, gs := range affected {
-		if len(gs) > 0 {
-			if err := reread(fi, gs, nil, nil, func(_ int, o *chunkOut) error { minus.add(o); return nil }); err != nil {
-				return false, err
-			}
-		}
-	}
-	if !minus.tally.finite() {
-		return false, nil
 	}
 
 	// responses.parquet: what the counting pass wrote, kept aside (from its
@@ -112,8 +62,8 @@ func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, c
 		res.written, res.writtenTo = rw, w
 	}
 
-	// The chunks in order: the others as they were, those leaving the
-	// duplicates out.
+	// The chunks in order: the others as they were, those read again
+	// leaving the duplicates out.
 	plus := newChunkSums(res.Tally)
 	var kept int64 // respondents before the next chunk
 	var rejects []Reject
@@ -129,12 +79,11 @@ func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, c
 		}
 		return nil
 	}
-	for fi, gs := range affected {
+	for fi, gs := range read {
 		if len(gs) == 0 {
 			continue
 		}
-		err := reread(fi, gs, skip[fi], rw, func(i int, o *chunkOut) error {
-			g := gs[i]
+		err := p.reread(srcs[fi], chunks, gs, func(s *streamFile) { s.skip, s.rw = skip[fi], rw }, func(g int, o *chunkOut) error {
 			sp := chunks[g]
 			if err := copyUpTo(g); err != nil {
 				return err
@@ -158,6 +107,7 @@ func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, c
 			}
 			kept += o.kept
 			next = g + 1
+			res.patched++
 			return nil
 		})
 		if err != nil {
@@ -173,21 +123,17 @@ func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, c
 		}
 	}
 
-	for _, gs := range affected {
-		res.patched += len(gs)
-	}
 	res.Rejects = append(rejects, res.Rejects[cursor:]...)
 	res.Tally.Merge(plus.tally)
-	res.Tally.subtract(minus.tally)
-	res.Kept += plus.kept - minus.kept
-	res.Duplicates += plus.dups - minus.dups
-	res.ExplicitMissing += plus.missing - minus.missing
-	res.fastRows += plus.fast - minus.fast
+	res.Tally.subtract(counted.tally)
+	res.Kept += plus.kept - counted.kept
+	res.Duplicates += plus.dups - counted.dups
+	res.ExplicitMissing += plus.missing - counted.missing
 	for k, n := range plus.norm {
 		res.normalised[k] += n
 		res.folded[k] = plus.folded[k]
 	}
-	for k, n := range minus.norm {
+	for k, n := range counted.norm {
 		if res.normalised[k] -= n; res.normalised[k] == 0 {
 			delete(res.normalised, k)
 			delete(res.folded, k)
@@ -205,11 +151,11 @@ var patching = true
 
 // chunkSums adds up what chunks give.
 type chunkSums struct {
-	tally               *Tally
-	kept                int64
-	dups, missing, fast int
-	norm                map[[3]string]int
-	folded              map[[3]string]bool
+	tally         *Tally
+	kept          int64
+	dups, missing int
+	norm          map[[3]string]int
+	folded        map[[3]string]bool
 }
 
 func newChunkSums(t *Tally) *chunkSums {
@@ -221,7 +167,6 @@ func (c *chunkSums) add(o *chunkOut) {
 	c.kept += o.kept
 	c.dups += o.dups
 	c.missing += o.missing
-	c.fast += o.fast
 	for k, n := range o.norm {
 		c.norm[k] += n
 		c.folded[k] = o.folded[k]

@@ -43,7 +43,7 @@ type Responses struct {
 	seen       map[string]string // submission key -> where it was first seen
 	normalised map[[3]string]int // question, raw value, choice(s) -> count
 	folded     map[[3]string]bool
-	fastRows   int // records the streaming reader's fast path took
+	fastRows   int // records the streaming reader's fast path took (in its counting pass)
 	// The streaming reader's responses.parquet and where it went.
 	written   *ResponsesWriter
 	writtenTo io.Writer

@@ -289,6 +289,7 @@ func genCommand(stderr io.Writer) *cli.Command {
 			&cli.IntFlag{Name: "cities", Value: 25, Usage: "meetings (cities)"},
 			&cli.IntFlag{Name: "questions", Value: 6, Usage: "closed questions besides the city (the reference form has 6)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+			&cli.Float64Flag{Name: "repeats", Value: 0, Usage: "share of rows (0 to 1) that repeat the row before: submissions sent twice, left out as duplicates"},
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{fmt.Sprintf("gen: %v (see synthese gen --help)", err)}
@@ -297,11 +298,11 @@ func genCommand(stderr io.Writer) *cli.Command {
 			if c.NArg() != 1 {
 				return usageError{"gen: expected one argument, the folder to write (see synthese gen --help)"}
 			}
-			if c.Int("rows") < 0 || c.Int("cities") < 1 || c.Int("questions") < 1 || c.Int("questions") > 200 {
-				return usageError{"gen: --rows must be 0 or more, --cities 1 or more, --questions between 1 and 200"}
+			if c.Int("rows") < 0 || c.Int("cities") < 1 || c.Int("questions") < 1 || c.Int("questions") > 200 || !(c.Float64("repeats") >= 0 && c.Float64("repeats") < 1) {
+				return usageError{"gen: --rows must be 0 or more, --cities 1 or more, --questions between 1 and 200, --repeats from 0 to below 1"}
 			}
 			dir := c.Args().First()
-			opt := pipeline.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed")}
+			opt := pipeline.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed"), Repeats: c.Float64("repeats")}
 			if err := pipeline.GenerateProject(dir, opt); err != nil {
 				return err
 			}

@@ -13,11 +13,21 @@ import (
 
 // TestGeneratedProjectRuns: synthese gen writes the same bytes for the same
 // seed, and a project that runs end to end, every row accounted for; count
-// gives the results of run.
+// gives the results of run. With repeated rows (submissions sent twice),
+// each repeat is left out as a duplicate, by run, count and ingest alike.
 func TestGeneratedProjectRuns(t *testing.T) {
+	for _, repeats := range []string{"0", "0.02"} {
+		t.Run("repeats="+repeats, func(t *testing.T) { generatedProjectRuns(t, repeats) })
+	}
+	if code, _, stderr := run(t, nil, "gen", "--repeats", "1", t.TempDir()); code != exitBadInput || !strings.Contains(stderr, "--repeats") {
+		t.Errorf("gen --repeats 1: exit %d, %q", code, stderr)
+	}
+}
+
+func generatedProjectRuns(t *testing.T, repeats string) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
 	for _, dir := range []string{a, b} {
-		if code, _, stderr := run(t, nil, "gen", "--rows", "3000", "--cities", "7", "--seed", "4", dir); code != 0 {
+		if code, _, stderr := run(t, nil, "gen", "--rows", "3000", "--cities", "7", "--seed", "4", "--repeats", repeats, dir); code != 0 {
 			t.Fatalf("gen: exit %d: %s", code, stderr)
 		}
 	}
@@ -60,6 +70,20 @@ func TestGeneratedProjectRuns(t *testing.T) {
 	r := quality.Responses
 	if r.RowsRead != 3000 || r.Respondents+r.RowsRejected[pipeline.RejectNoMeeting]+r.Duplicates != 3000 {
 		t.Errorf("rows read %d, kept %d, rejected %v: every generated row must be accounted for", r.RowsRead, r.Respondents, r.RowsRejected)
+	}
+	// Every repeated line, and only those, is a duplicate.
+	csv, err := os.ReadFile(filepath.Join(a, "responses.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, repeated := strings.Split(string(csv), "\n"), 0
+	for i := 2; i < len(lines); i++ {
+		if lines[i] != "" && lines[i] == lines[i-1] {
+			repeated++
+		}
+	}
+	if r.Duplicates != repeated || repeats != "0" && repeated < 30 {
+		t.Errorf("%d duplicates, %d lines repeating the one before", r.Duplicates, repeated)
 	}
 	if r.ExplicitMissing == 0 || len(r.Normalised) == 0 {
 		t.Errorf("the generator writes some NSP and lower-case answers: %d missing, %d normalised", r.ExplicitMissing, len(r.Normalised))
