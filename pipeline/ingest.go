@@ -134,11 +134,13 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	for _, g := range read {
 		byFile[spill.chunks[g].file] = append(byFile[spill.chunks[g].file], g)
 	}
-	skip, counted, err := p.resolvePass(srcs, suspects, spill.chunks, byFile)
+	pt := p.newPatcher(opt, res, spill.chunks)
+	defer pt.close()
+	skip, dups, err := p.resolvePass(srcs, suspects, spill.chunks, byFile, pt)
 	if err != nil || len(skip) == 0 {
 		return res, err
 	}
-	if done, err := p.patchPass(srcs, opt, res, spill.chunks, byFile, skip, counted); done || err != nil {
+	if done, err := pt.patch(srcs, skip, dups); done || err != nil {
 		return res, err
 	}
 	return p.countPass(srcs, opt, skip, nil, total)
@@ -280,35 +282,37 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 
 // resolvePass compares the exact keys of the rows whose fingerprints were
 // seen twice, in file order, reading again only the chunks they were seen
-// in (read: by file, their places in chunks), and returns the duplicates
-// (by file, the offset of the row and where its first submission is) and
-// what those chunks hold, counted as the counting pass counted them.
-func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, read [][]int) ([]map[int64]string, *chunkSums, error) {
+// in (read: by file, their places in chunks), and returns the duplicates:
+// by file, the offset of the row and where its first submission is, and
+// the offset and line of each. pt receives each chunk read, with the
+// lines of its duplicates.
+func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, read [][]int, pt *patcher) ([]map[int64]string, [][]dupRow, error) {
 	skip := make([]map[int64]string, len(srcs))
+	dups := make([][]dupRow, len(srcs))
 	seen := map[string]string{}
 	found := false
-	var counted *chunkSums
 	for fi, src := range srcs {
 		skip[fi] = map[int64]string{}
 		if len(read[fi]) == 0 {
 			continue
 		}
+		var lines []int
 		err := p.reread(src, chunks, read[fi], func(s *streamFile) {
 			s.suspects = suspects
-			if counted == nil {
-				counted = newChunkSums(s.tally)
-			}
+			s.rw = pt.encoder()
 		}, func(g int, o *chunkOut) error {
+			lines = lines[:0]
 			for _, c := range o.cands {
 				if first, dup := seen[c.key]; dup {
 					skip[fi][c.off] = first
+					dups[fi] = append(dups[fi], dupRow{off: c.off, line: chunks[g].line + c.line})
+					lines = append(lines, c.line)
 					found = true
 					continue
 				}
 				seen[c.key] = fmt.Sprintf("%s:%d", src.name, chunks[g].line+c.line)
 			}
-			counted.add(o)
-			return nil
+			return pt.chunk(g, o, lines)
 		})
 		if err != nil {
 			return nil, nil, err
@@ -317,7 +321,13 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 	if !found {
 		return nil, nil, nil
 	}
-	return skip, counted, nil
+	return skip, dups, nil
+}
+
+// dupRow is a duplicate: its offset in its file and its line.
+type dupRow struct {
+	off  int64
+	line int
 }
 
 // reread reads src's chunks gs (their places in chunks, in order) again,

@@ -4,150 +4,304 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 )
 
-// patchPass leaves the duplicates (skip) out of what the counting pass
-// made without reading the files whole again: the chunks that the search
-// for them read again (read: by file, their places in chunks; counted:
-// what they hold, as the counting pass counted it) are counted leaving
-// the duplicates out, the difference is applied to res and their rejects
-// replaced. responses.parquet is written again from the one the counting
-// pass wrote: the row groups of the other chunks copied (their respondent
-// numbers moved down), those chunks' encoded anew. The outcome is the
-// same, byte for byte, as a counting pass leaving the duplicates out
-// (TestPatchIsARecount).
-//
-// done is false, and nothing was changed, when it cannot: responses.parquet
-// went to a writer it cannot be read back from (not an io.ReaderAt), or
-// a weighted sum of those chunks holds an infinity or a NaN (which cannot
-// be taken out again). That counting pass must then run.
-func (p *Project) patchPass(srcs []*source, opt IngestOptions, res *Responses, chunks []chunkSpan, read [][]int, skip []map[int64]string, counted *chunkSums) (done bool, err error) {
-	if !patching || !counted.tally.finite() {
-		return false, nil
-	}
-	var old io.ReaderAt
-	if res.written != nil {
-		ra, ok := res.writtenTo.(io.ReaderAt)
-		if !ok {
-			return false, nil
-		}
-		old = ra
-	}
-
-	// responses.parquet: what the counting pass wrote, kept aside (from its
-	// first byte, so that the row groups' offsets hold) before it is
-	// written again.
-	var rw *ResponsesWriter
-	var from *os.File
-	var groups []pqGroupMeta
-	if res.written != nil {
-		groups = res.written.pw.groups
-		end := int64(4)
-		if n := len(groups); n > 0 {
-			end = groups[n-1].start + groups[n-1].size
-		}
-		if from, err = os.CreateTemp("", "synthese-responses-*"); err != nil {
-			return false, err
-		}
-		os.Remove(from.Name()) // gone when closed
-		defer from.Close()
-		if _, err := io.Copy(from, io.NewSectionReader(old, 0, end)); err != nil {
-			return false, err
-		}
-		w, err := opt.Responses()
-		if err != nil {
-			return true, err
-		}
-		rw = NewResponsesWriter(w, p.Questionnaire, p.Manifest.MeetingQuestion, opt.Meta...)
-		res.written, res.writtenTo = rw, w
-	}
-
-	// The chunks in order: the others as they were, those read again
-	// leaving the duplicates out.
-	plus := newChunkSums(res.Tally)
-	var kept int64 // respondents before the next chunk
-	var rejects []Reject
-	next, cursor := 0, 0
-	copyUpTo := func(g int) error {
-		for ; next < g; next++ {
-			if sp := chunks[next]; rw != nil && sp.group >= 0 {
-				if err := rw.copyGroup(from, groups[sp.group], kept+1); err != nil {
-					return err
-				}
-			}
-			kept += chunks[next].kept
-		}
-		return nil
-	}
-	for fi, gs := range read {
-		if len(gs) == 0 {
-			continue
-		}
-		err := p.reread(srcs[fi], chunks, gs, func(s *streamFile) { s.skip, s.rw = skip[fi], rw }, func(g int, o *chunkOut) error {
-			sp := chunks[g]
-			if err := copyUpTo(g); err != nil {
-				return err
-			}
-			rejects = append(rejects, res.Rejects[cursor:sp.rejects]...)
-			for _, r := range o.rejects {
-				r.Line += sp.line
-				rejects = append(rejects, r)
-			}
-			cursor = sp.rejectsEnd
-			plus.add(o)
-			if rw != nil {
-				grp := o.group
-				for j := range grp.Lines {
-					grp.Lines[j] += int64(sp.line)
-				}
-				grp.FirstID = kept + 1
-				if err := rw.WriteGroup(grp); err != nil {
-					return err
-				}
-			}
-			kept += o.kept
-			next = g + 1
-			res.patched++
-			return nil
-		})
-		if err != nil {
-			return true, err
-		}
-	}
-	if err := copyUpTo(len(chunks)); err != nil {
-		return true, err
-	}
-	if rw != nil {
-		if err := rw.Close(); err != nil {
-			return true, err
-		}
-	}
-
-	res.Rejects = append(rejects, res.Rejects[cursor:]...)
-	res.Tally.Merge(plus.tally)
-	res.Tally.subtract(counted.tally)
-	res.Kept += plus.kept - counted.kept
-	res.Duplicates += plus.dups - counted.dups
-	res.ExplicitMissing += plus.missing - counted.missing
-	for k, n := range plus.norm {
-		res.normalised[k] += n
-		res.folded[k] = plus.folded[k]
-	}
-	for k, n := range counted.norm {
-		if res.normalised[k] -= n; res.normalised[k] == 0 {
-			delete(res.normalised, k)
-			delete(res.folded, k)
-		}
-	}
-	if kept != res.Kept || res.Tally.Kept() != res.Kept {
-		return true, fmt.Errorf("internal error: %d respondents after leaving the duplicates out, %d written, %d counted", res.Kept, kept, res.Tally.Kept())
-	}
-	return true, nil
+// A patcher leaves the duplicates out of what the counting pass made
+// without reading the files whole again. Counts and rejects: each
+// duplicate's row is read alone, counted as the counting pass counted it
+// and as a duplicate, and the difference applied. responses.parquet
+// (when the counting pass wrote one it can read back): written again as
+// the search for duplicates reads its chunks, from the first chunk that
+// holds one: the row groups of the chunks before and of those it does not
+// read copied from the first file (their respondents numbered anew), the
+// groups of the chunks it reads written from what it read, their
+// duplicates' rows taken out. The outcome is the same, byte for byte, as a
+// counting pass leaving the duplicates out (TestPatchIsARecount).
+type patcher struct {
+	p      *Project
+	opt    IngestOptions
+	res    *Responses
+	chunks []chunkSpan
+	// cannot: a counting pass leaving the duplicates out must run (the
+	// counting pass's responses.parquet cannot be read back).
+	cannot bool
+	old    io.ReaderAt   // the counting pass's responses.parquet (nil: none)
+	groups []pqGroupMeta // its row groups
+	// Once a duplicate is met: the old file kept aside (from its first
+	// byte: the groups' offsets hold), the new one, the next chunk to
+	// write and the respondents written.
+	from *os.File
+	rw   *ResponsesWriter
+	next int
+	kept int64
 }
 
 // patching is false when the duplicates are left out by a whole counting
 // pass (tests compare the two).
 var patching = true
+
+func (p *Project) newPatcher(opt IngestOptions, res *Responses, chunks []chunkSpan) *patcher {
+	pt := &patcher{p: p, opt: opt, res: res, chunks: chunks, cannot: !patching}
+	if res.written != nil {
+		if ra, ok := res.writtenTo.(io.ReaderAt); ok {
+			pt.old, pt.groups = ra, res.written.pw.groups
+		} else {
+			pt.cannot = true
+		}
+	}
+	return pt
+}
+
+func (pt *patcher) close() {
+	if pt.from != nil {
+		pt.from.Close()
+	}
+}
+
+// encoder is the writer whose encoder the reading workers encode row
+// groups with (nil: no row groups to make).
+func (pt *patcher) encoder() *ResponsesWriter {
+	if pt.cannot || pt.old == nil {
+		return nil
+	}
+	return pt.res.written
+}
+
+// chunk receives, in order, chunk g read again by the search for
+// duplicates (its place in chunks), with the lines of its duplicates
+// (relative to the chunk, ascending).
+func (pt *patcher) chunk(g int, o *chunkOut, dupLines []int) error {
+	if pt.encoder() == nil || pt.rw == nil && len(dupLines) == 0 {
+		return nil
+	}
+	if pt.rw == nil {
+		if err := pt.start(); err != nil {
+			return err
+		}
+	}
+	if err := pt.copyUpTo(g); err != nil {
+		return err
+	}
+	grp := o.group
+	if len(dupLines) > 0 {
+		dropRows(grp, dupLines)
+	}
+	sp := pt.chunks[g]
+	for j := range grp.Lines {
+		grp.Lines[j] += int64(sp.line)
+	}
+	grp.FirstID = pt.kept + 1
+	if err := pt.rw.WriteGroup(grp); err != nil {
+		return err
+	}
+	pt.kept += int64(grp.Rows())
+	pt.next = g + 1
+	return nil
+}
+
+// start keeps the counting pass's responses.parquet aside and starts the
+// new one.
+func (pt *patcher) start() error {
+	end := int64(4)
+	if n := len(pt.groups); n > 0 {
+		end = pt.groups[n-1].start + pt.groups[n-1].size
+	}
+	f, err := os.CreateTemp("", "synthese-responses-*")
+	if err != nil {
+		return err
+	}
+	os.Remove(f.Name()) // gone when closed
+	pt.from = f
+	if _, err := io.Copy(f, io.NewSectionReader(pt.old, 0, end)); err != nil {
+		return err
+	}
+	w, err := pt.opt.Responses()
+	if err != nil {
+		return err
+	}
+	pt.rw = NewResponsesWriter(w, pt.p.Questionnaire, pt.p.Manifest.MeetingQuestion, pt.opt.Meta...)
+	pt.res.written, pt.res.writtenTo = pt.rw, w
+	return nil
+}
+
+// copyUpTo copies the row groups of the chunks before g not written yet.
+func (pt *patcher) copyUpTo(g int) error {
+	for ; pt.next < g; pt.next++ {
+		sp := pt.chunks[pt.next]
+		if sp.group >= 0 {
+			if err := pt.rw.copyGroup(pt.from, pt.groups[sp.group], pt.kept+1); err != nil {
+				return err
+			}
+		}
+		pt.kept += sp.kept
+	}
+	return nil
+}
+
+// dropRows takes out of g its rows read on lines (relative to the chunk,
+// ascending), each answer's dictionary kept to the texts still used, in
+// the order they are first used (as reading without those rows makes it).
+func dropRows(g *RowGroup, lines []int) {
+	keep := make([]bool, g.Rows())
+	k := 0
+	for i, l := range g.Lines {
+		for k < len(lines) && int64(lines[k]) < l {
+			k++
+		}
+		keep[i] = k >= len(lines) || int64(lines[k]) != l
+	}
+	n := 0
+	for i, ok := range keep {
+		if ok {
+			g.Lines[n], g.Meeting[n], g.Weight[n] = g.Lines[i], g.Meeting[i], g.Weight[i]
+			n++
+		}
+	}
+	g.Lines, g.Meeting, g.Weight = g.Lines[:n], g.Meeting[:n], g.Weight[:n]
+	for a := range g.Answers {
+		col := &g.Answers[a]
+		remap := make([]int32, len(col.Dict))
+		for i := range remap {
+			remap[i] = -1
+		}
+		var dict []string
+		n := 0
+		for i, ok := range keep {
+			if !ok {
+				continue
+			}
+			c := col.Codes[i]
+			if c >= 0 {
+				if remap[c] < 0 {
+					remap[c] = int32(len(dict))
+					dict = append(dict, col.Dict[c])
+				}
+				c = remap[c]
+			}
+			col.Codes[n] = c
+			n++
+		}
+		col.Dict, col.Codes = dict, col.Codes[:n]
+	}
+	g.body = nil // encoded again
+}
+
+// patch leaves the duplicates out of res (and ends responses.parquet);
+// done is false, and res unchanged, when it cannot: a counting pass
+// leaving the duplicates out must then run. That is also so when a
+// weighted sum of the duplicates' rows holds an infinity or a NaN (which
+// cannot be taken out again).
+func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRow) (done bool, err error) {
+	if pt.cannot {
+		return false, nil
+	}
+	res := pt.res
+	// Each duplicate's row alone, as counted (minus) and as left out (plus).
+	var minus, plus *chunkSums
+	added := make([][]Reject, len(srcs)) // by file, the duplicates' rejects
+	taken := map[string]map[int]bool{}   // by file, the duplicates' lines
+	for fi, rows := range dups {
+		if len(rows) == 0 {
+			continue
+		}
+		slices.SortFunc(rows, func(a, b dupRow) int { return int(a.off - b.off) })
+		var scratch Responses
+		s, err := pt.p.streamOf(srcs[fi], &scratch)
+		if err != nil {
+			return false, err
+		}
+		if minus == nil {
+			minus, plus = newChunkSums(s.tally), newChunkSums(s.tally)
+		}
+		w := s.newWorker()
+		for _, leave := range []bool{false, true} {
+			s.skip = nil
+			if leave {
+				s.skip = skip[fi]
+			}
+			o := &chunkOut{}
+			w.begin(o)
+			for _, r := range rows {
+				if _, _, err := w.records(o, r.off, r.off+1, r.line-1); err != nil {
+					return false, err
+				}
+			}
+			w.flushChunk(o)
+			if leave {
+				plus.add(o)
+				added[fi] = o.rejects
+			} else {
+				minus.add(o)
+			}
+		}
+		taken[srcs[fi].name] = map[int]bool{}
+		for _, r := range rows {
+			taken[srcs[fi].name][r.line] = true
+		}
+	}
+	if minus == nil || !minus.tally.finite() {
+		return false, nil
+	}
+	if pt.rw != nil {
+		if err := pt.copyUpTo(len(pt.chunks)); err != nil {
+			return true, err
+		}
+		if err := pt.rw.Close(); err != nil {
+			return true, err
+		}
+	}
+
+	// The rejects: those of the duplicates' rows (their cells') out, the
+	// duplicates in, each file's in line order.
+	var rejects []Reject
+	start := 0
+	for fi, src := range srcs {
+		end := start
+		for end < len(res.Rejects) && res.Rejects[end].File == src.name {
+			end++
+		}
+		old, in := res.Rejects[start:end], added[fi]
+		for len(old) > 0 || len(in) > 0 {
+			if len(in) == 0 || len(old) > 0 && old[0].Line < in[0].Line {
+				if !taken[src.name][old[0].Line] {
+					rejects = append(rejects, old[0])
+				}
+				old = old[1:]
+				continue
+			}
+			rejects = append(rejects, in[0])
+			in = in[1:]
+		}
+		start = end
+	}
+	if start != len(res.Rejects) {
+		return true, fmt.Errorf("internal error: rejects of %q out of the files' order", res.Rejects[start].File)
+	}
+	res.Rejects = rejects
+	res.Tally.Merge(plus.tally)
+	res.Tally.subtract(minus.tally)
+	res.Kept += plus.kept - minus.kept
+	res.Duplicates += plus.dups - minus.dups
+	res.ExplicitMissing += plus.missing - minus.missing
+	for k, n := range plus.norm {
+		res.normalised[k] += n
+		res.folded[k] = plus.folded[k]
+	}
+	for k, n := range minus.norm {
+		if res.normalised[k] -= n; res.normalised[k] == 0 {
+			delete(res.normalised, k)
+			delete(res.folded, k)
+		}
+	}
+	for _, rows := range dups {
+		res.patched += len(rows)
+	}
+	if pt.rw != nil && pt.kept != res.Kept || res.Tally.Kept() != res.Kept {
+		return true, fmt.Errorf("internal error: %d respondents after leaving the duplicates out, %d written, %d counted", res.Kept, pt.kept, res.Tally.Kept())
+	}
+	return true, nil
+}
 
 // chunkSums adds up what chunks give.
 type chunkSums struct {

@@ -47,7 +47,7 @@ type Responses struct {
 	// The streaming reader's responses.parquet and where it went.
 	written   *ResponsesWriter
 	writtenTo io.Writer
-	patched   int // chunks read again to leave duplicates out (patchPass)
+	patched   int // duplicates' rows read alone to leave them out (patcher)
 }
 
 // FileCount is the number of data rows read from one file.

@@ -371,9 +371,23 @@ func (w *streamWorker) run(k int, start int64) *chunkOut {
 // read reads the records of chunk o.k from start, a record's start, up to
 // the first record that begins at or after end.
 func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
-	s := w.s
-	var err error
+	w.begin(o)
 	o.start, o.end = start, start
+	if start >= end {
+		return o
+	}
+	var err error
+	if o.end, o.lines, err = w.records(o, start, end, 0); err != nil {
+		o.err = err
+		return o
+	}
+	w.flushChunk(o)
+	return o
+}
+
+// begin readies o to receive records.
+func (w *streamWorker) begin(o *chunkOut) {
+	s := w.s
 	o.tally = s.tally.Empty()
 	if s.collectFP {
 		select {
@@ -384,20 +398,25 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 	o.norm, o.folded = map[[3]string]int{}, map[[3]string]bool{}
 	w.gen++
 	o.group = s.newGroup()
-	if start >= end {
-		return o
-	}
+}
+
+// records reads into o the records from start, a record's start, up to
+// the first that begins at or after end, the lines before start counted
+// as line0 (the lines of the records and rejects follow); it returns where
+// the last one ends and the lines read.
+func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64, int, error) {
+	s := w.s
+	var err error
 	// The chunk is read a window at a time (and what a record needs
 	// more), so that what is read, its map and the caches stay near the
 	// core; the first window goes up to readWindow bytes.
 	base, last := start, min(end+boundaryRead, s.size) // buf[0]'s offset; the read's end
 	w.buf, err = s.readAt(w.buf[:0], base, int(min(last-base, readWindow)))
 	if err != nil {
-		o.err = err
-		return o
+		return 0, 0, err
 	}
 	w.markStops()
-	pos, line := 0, 0
+	pos, line := 0, line0
 	for base+int64(pos) < end {
 		if len(w.buf)-pos < int(min(boundaryRead, readWindow)) && base+int64(len(w.buf)) < last {
 			// The window's last bytes: the rest moves to the front and
@@ -406,16 +425,14 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 			base += int64(pos)
 			pos = 0
 			if w.buf, err = s.readAt(w.buf[:n], base+int64(n), int(min(last-base-int64(n), readWindow))); err != nil {
-				o.err = err
-				return o
+				return 0, 0, err
 			}
 			w.markStops()
 		}
 		if s.fast != nil {
 			next, ok, err := w.fastRow(o, pos, base+int64(pos), line+1)
 			if err != nil {
-				o.err = err
-				return o
+				return 0, 0, err
 			}
 			if ok {
 				pos = next
@@ -429,14 +446,12 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 		switch st {
 		case scanMore:
 			if w.buf, err = s.readAt(w.buf, base+int64(len(w.buf)), int(max(readWindow, int64(len(w.buf)-pos)))); err != nil {
-				o.err = err
-				return o
+				return 0, 0, err
 			}
 			w.markStops()
 			continue
 		case scanError:
-			o.err = errFallback
-			return o
+			return 0, 0, errFallback
 		}
 		if st == scanEOF {
 			line += w.rec.lines
@@ -444,18 +459,22 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 			break
 		}
 		if err := w.row(o, base+int64(pos), line+w.rec.skip+1); err != nil {
-			o.err = err
-			return o
+			return 0, 0, err
 		}
 		line += w.rec.lines
 		pos = next
 	}
+	return base + int64(pos), line - line0, nil
+}
+
+// flushChunk hands o what the worker's caches counted of its records.
+func (w *streamWorker) flushChunk(o *chunkOut) {
+	s := w.s
 	w.flushTouched(o.tally)
 	w.flushSpans()
 	if len(o.fps) > 0 {
 		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds, fpTag(s.firstChunk+o.k))
 	}
-	o.end, o.lines = base+int64(pos), line
 	for _, c := range w.caches {
 		for _, sl := range c.slots {
 			e := sl.e
@@ -475,7 +494,6 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 		o.folded[e.o.normKey] = e.o.folded
 	}
 	w.extra = w.extra[:0]
-	return o
 }
 
 // markStops maps the buffer for the fast path.
