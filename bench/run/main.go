@@ -27,6 +27,7 @@ var (
 	rows    = flag.Int("rows", 10_000_000, "rows of the generated survey")
 	qs      = flag.Int("questions", 6, "closed questions of the generated survey")
 	scaling = flag.Bool("scaling", false, "also measure 1M and 10M rows with 6 and 30 questions (for BENCHMARKS.md)")
+	repeats = flag.Float64("repeats", 0.001, "share of rows sent twice in the file measured with duplicates (0: not measured)")
 )
 
 // measure is one run of a command: wall time and peak memory.
@@ -67,13 +68,17 @@ func best(n int, name string, args ...string) (measure, error) {
 }
 
 // generated returns the project folder of a generated survey, made once.
-func generated(rows, questions int) (string, error) {
+func generated(rows, questions int, repeats float64) (string, error) {
 	d := filepath.Join(*dir, fmt.Sprintf("gen-%d-%dq", rows, questions))
+	if repeats > 0 {
+		d += fmt.Sprintf("-r%g", repeats)
+	}
 	if _, err := os.Stat(filepath.Join(d, "responses.csv")); err == nil {
 		return d, nil
 	}
-	fmt.Fprintf(os.Stderr, "generating %d rows, %d questions in %s\n", rows, questions, d)
-	if _, _, err := run(*bin, "gen", "--rows", fmt.Sprint(rows), "--questions", fmt.Sprint(questions), "--cities", "25", d); err != nil {
+	fmt.Fprintf(os.Stderr, "generating %d rows, %d questions, %g repeated, in %s\n", rows, questions, repeats, d)
+	if _, _, err := run(*bin, "gen", "--rows", fmt.Sprint(rows), "--questions", fmt.Sprint(questions), "--cities", "25",
+		"--repeats", fmt.Sprint(repeats), d); err != nil {
 		return "", err
 	}
 	return d, nil
@@ -136,7 +141,7 @@ func main() {
 		fail(fmt.Errorf("%s: build it first (make bench does)", *bin))
 	}
 	var figs []figure
-	d, err := generated(*rows, *qs)
+	d, err := generated(*rows, *qs, 0)
 	if err != nil {
 		fail(err)
 	}
@@ -189,6 +194,27 @@ func main() {
 		figure{"full run: responses.parquet, results, charts, PDF", fmt.Sprintf("%.2f s, %.1fx DuckDB%s", full.wall.Seconds(), speedup, duckNote), ">= 5x faster than DuckDB", ratio(full.wall), speedup >= 5},
 		figure{"full run: peak memory", mib(full.rss), "<= 256 MiB", 0, full.rss <= 256<<20})
 
+	if *repeats > 0 {
+		// The same survey with submissions sent twice (no target: what
+		// duplicates cost, each left out after its row is compared).
+		rd, err := generated(*rows, *qs, *repeats)
+		if err != nil {
+			fail(err)
+		}
+		c, err := best(2, *bin, "count", "--data", rd, "--out", filepath.Join(*dir, "out-count-repeats"), "--quiet")
+		if err != nil {
+			fail(err)
+		}
+		r, err := best(1, *bin, "run", "--data", rd, "--out", filepath.Join(*dir, "out-run-repeats"), "--quiet")
+		if err != nil {
+			fail(err)
+		}
+		name := fmt.Sprintf("%g%% rows sent twice", 100**repeats)
+		figs = append(figs,
+			figure{"counting pass, " + name, fmt.Sprintf("%.2f s, %.1fx without, %s", c.wall.Seconds(), c.wall.Seconds()/count.wall.Seconds(), mib(c.rss)), "-", ratio(c.wall), true},
+			figure{"full run, " + name, fmt.Sprintf("%.2f s, %.1fx without, %s", r.wall.Seconds(), r.wall.Seconds()/full.wall.Seconds(), mib(r.rss)), "-", ratio(r.wall), true})
+	}
+
 	var walls []time.Duration
 	for i := 0; i < 5; i++ {
 		m, _, err := run(*bin, "run", "--out", filepath.Join(*dir, "out-default"), "--quiet")
@@ -233,7 +259,7 @@ func scale() {
 	fmt.Printf("\nscaling (counting pass and full run, best of 2 and 1):\n%-12s %-10s %-10s %-22s %-22s\n", "rows", "questions", "CSV MB", "count", "run")
 	for _, q := range []int{6, 30} {
 		for _, r := range []int{1_000_000, 10_000_000} {
-			d, err := generated(r, q)
+			d, err := generated(r, q, 0)
 			if err != nil {
 				fail(err)
 			}
