@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // patchedExport is an export of n submissions with repeats: copies of
@@ -62,13 +63,24 @@ func patchedExport(t *testing.T, n int, weighted bool) []byte {
 
 // TestPatchIsARecount: leaving duplicates out by reading their rows alone
 // (and writing again the row groups of the chunks that hold one) gives
-// what a whole counting pass leaving them out gives: every count, reject and result, and responses.parquet byte for
-// byte; counting only or writing responses.parquet, weighted or not,
-// chunks of every size.
+// what a whole counting pass leaving them out gives: every count, reject
+// and result, and responses.parquet byte for byte; counting only or
+// writing responses.parquet, weighted or not, one file or two (repeats
+// across them), chunks of every size.
 func TestPatchIsARecount(t *testing.T) {
-	for _, weighted := range []bool{false, true} {
+	for _, c := range []struct{ weighted, split bool }{{false, false}, {true, false}, {false, true}} {
+		weighted := c.weighted
 		data := patchedExport(t, 1500, weighted)
 		fsys := fuzzProject(data)
+		if c.split {
+			// The second half in another file, with the header again.
+			header, _, _ := bytes.Cut(data, []byte("\n"))
+			rows := bytes.SplitAfter(data[len(header)+1:], []byte("\n"))
+			half := len(rows) / 2
+			fsys["responses.csv"].Data = append(append([]byte{}, header...), append([]byte("\n"), bytes.Join(rows[:half], nil)...)...)
+			fsys["more.csv"] = &fstest.MapFile{Data: append(append([]byte{}, header...), append([]byte("\n"), bytes.Join(rows[half:], nil)...)...)}
+			fsys[ManifestName].Data = bytes.Replace(fsys[ManifestName].Data, []byte("[responses.csv]"), []byte("[responses.csv, more.csv]"), 1)
+		}
 		if weighted {
 			m := string(fsys[ManifestName].Data) + "weight_column: poids\n"
 			fsys[ManifestName].Data = []byte(m)
@@ -79,7 +91,7 @@ func TestPatchIsARecount(t *testing.T) {
 		}
 		for _, chunk := range []int64{61, 999, 20_000, 4 << 20} {
 			for _, write := range []bool{false, true} {
-				t.Run(fmt.Sprintf("weighted=%v/chunk=%d/parquet=%v", weighted, chunk, write), func(t *testing.T) {
+				t.Run(fmt.Sprintf("weighted=%v/split=%v/chunk=%d/parquet=%v", weighted, c.split, chunk, write), func(t *testing.T) {
 					defer func(n int64) { streamChunkSize = n }(streamChunkSize)
 					streamChunkSize = chunk
 					ingest := func(patch bool) (*Responses, []byte) {
