@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 )
 
@@ -35,6 +36,17 @@ type patcher struct {
 	rw   *ResponsesWriter
 	next int
 	kept int64
+	// The groups with duplicates taken out, in order, encoded on every
+	// core (at most GOMAXPROCS at once) while the search reads on.
+	pending []pendingGroup
+	slots   chan struct{}
+}
+
+// pendingGroup is chunk g's row group, being encoded until done closes.
+type pendingGroup struct {
+	g    int
+	grp  *RowGroup
+	done chan struct{}
 }
 
 // patching is false when the duplicates are left out by a whole counting
@@ -42,7 +54,7 @@ type patcher struct {
 var patching = true
 
 func (p *Project) newPatcher(opt IngestOptions, res *Responses, chunks []chunkSpan) *patcher {
-	pt := &patcher{p: p, opt: opt, res: res, chunks: chunks, cannot: !patching}
+	pt := &patcher{p: p, opt: opt, res: res, chunks: chunks, cannot: !patching, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if res.written != nil {
 		if ra, ok := res.writtenTo.(io.ReaderAt); ok {
 			pt.old, pt.groups = ra, res.written.pw.groups
@@ -54,6 +66,9 @@ func (p *Project) newPatcher(opt IngestOptions, res *Responses, chunks []chunkSp
 }
 
 func (pt *patcher) close() {
+	for _, pg := range pt.pending {
+		<-pg.done
+	}
 	if pt.from != nil {
 		pt.from.Close()
 	}
@@ -70,9 +85,11 @@ func (pt *patcher) encoder() *ResponsesWriter {
 
 // chunk receives, in order, chunk g read again by the search for
 // duplicates (its place in chunks), with the lines of its duplicates
-// (relative to the chunk, ascending).
+// (relative to the chunk, ascending). A chunk without one keeps its row
+// group (copied later); the group of one with duplicates is taken (o.group
+// set to nil) and written again without them.
 func (pt *patcher) chunk(g int, o *chunkOut, dupLines []int) error {
-	if pt.encoder() == nil || pt.rw == nil && len(dupLines) == 0 {
+	if pt.encoder() == nil || len(dupLines) == 0 {
 		return nil
 	}
 	if pt.rw == nil {
@@ -80,23 +97,50 @@ func (pt *patcher) chunk(g int, o *chunkOut, dupLines []int) error {
 			return err
 		}
 	}
-	if err := pt.copyUpTo(g); err != nil {
-		return err
-	}
 	grp := o.group
-	if len(dupLines) > 0 {
-		dropRows(grp, dupLines)
+	o.group = nil
+	lines, first := slices.Clone(dupLines), int64(pt.chunks[g].line)
+	pg := pendingGroup{g: g, grp: grp, done: make(chan struct{})}
+	pt.slots <- struct{}{}
+	go func() {
+		dropRows(grp, lines)
+		for j := range grp.Lines {
+			grp.Lines[j] += first
+		}
+		if grp.Rows() > 0 {
+			pt.encoder().encodeBody(grp)
+		}
+		close(pg.done)
+		<-pt.slots
+	}()
+	pt.pending = append(pt.pending, pg)
+	return pt.writeDone(false)
+}
+
+// writeDone writes the pending groups encoded already, in order (all of
+// them, waiting, when wait).
+func (pt *patcher) writeDone(wait bool) error {
+	for len(pt.pending) > 0 {
+		pg := pt.pending[0]
+		if !wait {
+			select {
+			case <-pg.done:
+			default:
+				return nil
+			}
+		}
+		<-pg.done
+		pt.pending = pt.pending[1:]
+		if err := pt.copyUpTo(pg.g); err != nil {
+			return err
+		}
+		pg.grp.FirstID = pt.kept + 1
+		if err := pt.rw.WriteGroup(pg.grp); err != nil {
+			return err
+		}
+		pt.kept += int64(pg.grp.Rows())
+		pt.next = pg.g + 1
 	}
-	sp := pt.chunks[g]
-	for j := range grp.Lines {
-		grp.Lines[j] += int64(sp.line)
-	}
-	grp.FirstID = pt.kept + 1
-	if err := pt.rw.WriteGroup(grp); err != nil {
-		return err
-	}
-	pt.kept += int64(grp.Rows())
-	pt.next = g + 1
 	return nil
 }
 
@@ -244,6 +288,9 @@ func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRo
 		return false, nil
 	}
 	if pt.rw != nil {
+		if err := pt.writeDone(true); err != nil {
+			return true, err
+		}
 		if err := pt.copyUpTo(len(pt.chunks)); err != nil {
 			return true, err
 		}

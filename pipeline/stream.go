@@ -76,19 +76,21 @@ type streamFile struct {
 	answerQ   []int  // tally question of each responses.parquet answer column
 	skip      map[int64]string
 	collectFP bool
-	suspects  map[uint64]bool // resolve pass: fingerprints seen twice, without their tag (fpKey)
+	suspects  *keySet // resolve pass: fingerprints seen twice, without their tag (fpKey)
 	// firstChunk is the number of chunks of the files read before this
 	// one in the pass (fingerprints are tagged with their chunk's number).
 	firstChunk int
-	rw         *ResponsesWriter
-	chunks     int
-	stopped    atomic.Bool
-	hasID      bool
-	hasTime    bool
-	closed     []bool         // by field: a closed question's column (checked through the cache)
-	free       chan *RowGroup // row groups written, to fill again
-	fast       *fastPlan      // nil: every record goes through row
-	freeFPs    chan []uint64  // fingerprint lists merged, to fill again
+	// encodeLater: the reading workers leave the row groups unencoded.
+	encodeLater bool
+	rw          *ResponsesWriter
+	chunks      int
+	stopped     atomic.Bool
+	hasID       bool
+	hasTime     bool
+	closed      []bool         // by field: a closed question's column (checked through the cache)
+	free        chan *RowGroup // row groups written, to fill again
+	fast        *fastPlan      // nil: every record goes through row
+	freeFPs     chan []uint64  // fingerprint lists merged, to fill again
 }
 
 // recycleFPs hands a merged list of fingerprints back.
@@ -720,7 +722,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 			if fp, ok := w.fingerprint(); ok {
 				if s.collectFP {
 					o.fps = append(o.fps, fp)
-				} else if s.suspects[fpKey(fp)] {
+				} else if s.suspects.has(fpKey(fp)) {
 					o.cands = append(o.cands, w.candidate(off, line))
 				}
 			}
@@ -906,7 +908,7 @@ func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, 
 			w := s.newWorker()
 			for i := range jobs {
 				o := read(w, i)
-				if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
+				if o.err == nil && s.rw != nil && !s.encodeLater && o.group.Rows() > 0 {
 					s.rw.encodeBody(o.group)
 				}
 				outs[i] <- o
@@ -926,7 +928,7 @@ func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, 
 			// Its speculative start was inside a quoted field (and what it
 			// read, an error included, means nothing): read it again.
 			o = fix.run(o.k, prevEnd)
-			if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
+			if o.err == nil && s.rw != nil && !s.encodeLater && o.group.Rows() > 0 {
 				s.rw.encodeBody(o.group)
 			}
 		}
