@@ -298,9 +298,11 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 			continue
 		}
 		var lines []int
+		var stream *streamFile
 		err := p.reread(src, chunks, read[fi], func(s *streamFile) {
 			s.suspects = keys
 			s.rw, s.encodeLater = pt.encoder(), true // only the groups with a duplicate are written again
+			stream = s
 		}, func(g int, o *chunkOut) error {
 			lines = lines[:0]
 			for _, c := range o.cands {
@@ -313,7 +315,7 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 				}
 				seen[c.key] = fmt.Sprintf("%s:%d", src.name, chunks[g].line+c.line)
 			}
-			return pt.chunk(g, o, lines)
+			return pt.chunk(stream, g, o, lines)
 		})
 		if err != nil {
 			return nil, nil, err

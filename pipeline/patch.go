@@ -42,11 +42,13 @@ type patcher struct {
 	slots   chan struct{}
 }
 
-// pendingGroup is chunk g's row group, being encoded until done closes.
+// pendingGroup is chunk g's row group, being encoded until done closes,
+// then handed back to its stream (recycle).
 type pendingGroup struct {
-	g    int
-	grp  *RowGroup
-	done chan struct{}
+	g       int
+	grp     *RowGroup
+	done    chan struct{}
+	recycle func(*RowGroup)
 }
 
 // patching is false when the duplicates are left out by a whole counting
@@ -88,7 +90,7 @@ func (pt *patcher) encoder() *ResponsesWriter {
 // (relative to the chunk, ascending). A chunk without one keeps its row
 // group (copied later); the group of one with duplicates is taken (o.group
 // set to nil) and written again without them.
-func (pt *patcher) chunk(g int, o *chunkOut, dupLines []int) error {
+func (pt *patcher) chunk(s *streamFile, g int, o *chunkOut, dupLines []int) error {
 	if pt.encoder() == nil || len(dupLines) == 0 {
 		return nil
 	}
@@ -100,7 +102,7 @@ func (pt *patcher) chunk(g int, o *chunkOut, dupLines []int) error {
 	grp := o.group
 	o.group = nil
 	lines, first := slices.Clone(dupLines), int64(pt.chunks[g].line)
-	pg := pendingGroup{g: g, grp: grp, done: make(chan struct{})}
+	pg := pendingGroup{g: g, grp: grp, done: make(chan struct{}), recycle: s.recycle}
 	pt.slots <- struct{}{}
 	go func() {
 		dropRows(grp, lines)
@@ -140,6 +142,7 @@ func (pt *patcher) writeDone(wait bool) error {
 		}
 		pt.kept += int64(pg.grp.Rows())
 		pt.next = pg.g + 1
+		pg.recycle(pg.grp)
 	}
 	return nil
 }
@@ -187,48 +190,73 @@ func (pt *patcher) copyUpTo(g int) error {
 // ascending), each answer's dictionary kept to the texts still used, in
 // the order they are first used (as reading without those rows makes it).
 func dropRows(g *RowGroup, lines []int) {
-	keep := make([]bool, g.Rows())
-	k := 0
-	for i, l := range g.Lines {
-		for k < len(lines) && int64(lines[k]) < l {
-			k++
-		}
-		keep[i] = k >= len(lines) || int64(lines[k]) != l
-	}
-	n := 0
-	for i, ok := range keep {
-		if ok {
-			g.Lines[n], g.Meeting[n], g.Weight[n] = g.Lines[i], g.Meeting[i], g.Weight[i]
-			n++
+	var drop []int // rows, ascending
+	for _, l := range lines {
+		if i, ok := slices.BinarySearch(g.Lines, int64(l)); ok {
+			drop = append(drop, i)
 		}
 	}
-	g.Lines, g.Meeting, g.Weight = g.Lines[:n], g.Meeting[:n], g.Weight[:n]
+	if len(drop) == 0 {
+		return
+	}
+	g.Lines = dropAt(g.Lines, drop)
+	g.Meeting = dropAt(g.Meeting, drop)
+	g.Weight = dropAt(g.Weight, drop)
 	for a := range g.Answers {
 		col := &g.Answers[a]
+		// The dictionary changes only when a row taken out was the first
+		// to use a text (a text's first use is most often near the top).
+		first := make([]int, len(col.Dict))
+		for i := range first {
+			first[i] = -1
+		}
+		left := len(first)
+		for i := 0; left > 0 && i < len(col.Codes); i++ {
+			if c := col.Codes[i]; c >= 0 && first[c] < 0 {
+				first[c] = i
+				left--
+			}
+		}
+		same := left == 0
+		for _, i := range drop {
+			if c := col.Codes[i]; c >= 0 && first[c] == i {
+				same = false
+			}
+		}
+		col.Codes = dropAt(col.Codes, drop)
+		if same {
+			continue
+		}
 		remap := make([]int32, len(col.Dict))
 		for i := range remap {
 			remap[i] = -1
 		}
 		var dict []string
-		n := 0
-		for i, ok := range keep {
-			if !ok {
-				continue
-			}
-			c := col.Codes[i]
+		for i, c := range col.Codes {
 			if c >= 0 {
 				if remap[c] < 0 {
 					remap[c] = int32(len(dict))
 					dict = append(dict, col.Dict[c])
 				}
-				c = remap[c]
+				col.Codes[i] = remap[c]
 			}
-			col.Codes[n] = c
-			n++
 		}
-		col.Dict, col.Codes = dict, col.Codes[:n]
+		col.Dict = dict
 	}
 	g.body = nil // encoded again
+}
+
+// dropAt takes the elements at drop (ascending) out of s.
+func dropAt[T any](s []T, drop []int) []T {
+	n := drop[0]
+	for k, i := range drop {
+		end := len(s)
+		if k+1 < len(drop) {
+			end = drop[k+1]
+		}
+		n += copy(s[n:], s[i+1:end])
+	}
+	return s[:n]
 }
 
 // patch leaves the duplicates out of res (and ends responses.parquet);
