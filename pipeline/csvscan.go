@@ -35,6 +35,7 @@ type scanned struct {
 	fields []span
 	lines  int // physical lines consumed, empty lines before it included
 	skip   int // of which empty lines before the record
+	start  int // where the record begins, after those
 }
 
 // scanRecordAt reads the record starting at pos. atEOF says that buf ends
@@ -45,6 +46,7 @@ func scanRecordAt(buf []byte, pos int, atEOF bool, comma byte, rec *scanned) (in
 	if st != scanRecord {
 		return pos, st
 	}
+	rec.start = pos
 	p := pos
 	for {
 		if p < n && buf[p] == '"' {

@@ -522,7 +522,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 						return pos, false, nil
 					}
 				} else {
-					o.fps = append(o.fps, h)
+					o.fps = append(o.fps, withLine(h, line))
 				}
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"sync"
@@ -126,20 +127,16 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	if err != nil {
 		return nil, err
 	}
-	suspects, read, err := spill.suspects()
+	suspects, tags, err := spill.suspects()
 	if err != nil || len(suspects) == 0 {
 		return res, err
 	}
-	byFile := make([][]int, len(srcs))
-	for _, g := range read {
-		byFile[spill.chunks[g].file] = append(byFile[spill.chunks[g].file], g)
-	}
-	pt := p.newPatcher(opt, res, spill.chunks)
-	defer pt.close()
-	skip, dups, err := p.resolvePass(srcs, suspects, spill.chunks, byFile, pt)
+	skip, dups, err := p.resolvePass(srcs, suspects, spill.chunks, tags)
 	if err != nil || len(skip) == 0 {
 		return res, err
 	}
+	pt := p.newPatcher(opt, res, spill.chunks)
+	defer pt.close()
 	if done, err := pt.patch(srcs, skip, dups); done || err != nil {
 		return res, err
 	}
@@ -218,7 +215,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 		err = s.pass(func(o *chunkOut) error {
 			var sp *chunkSpan
 			if spill != nil {
-				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines,
+				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines, lines: o.lines,
 					rejects: len(res.Rejects), kept: o.kept, group: -1})
 				sp = &spill.chunks[len(spill.chunks)-1]
 			}
@@ -281,41 +278,63 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 }
 
 // resolvePass compares the exact keys of the rows whose fingerprints were
-// seen twice, in file order, reading again only the chunks they were seen
-// in (read: by file, their places in chunks), and returns the duplicates:
-// by file, the offset of the row and where its first submission is, and
-// the offset and line of each. pt receives each chunk read, with the
-// lines of its duplicates.
-func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, read [][]int, pt *patcher) ([]map[int64]string, [][]dupRow, error) {
+// seen twice, in file order, reading again only those rows (tags: where
+// the fingerprints were read, fpChunkOf and fpLineOf), and returns the
+// duplicates: by file, the offset of the row and where its first
+// submission is, and each one's offset, line and chunk.
+func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, tags []uint64) ([]map[int64]string, [][]dupRow, error) {
+	// The lines to read again, by chunk (a tag names a chunk and a line
+	// modulo 2^8 and 2^16: each chunk and line it may be).
+	wanted := map[int][]int{}
+	for _, tag := range tags {
+		for g := fpChunkOf(tag); g < len(chunks); g += 1 << fpChunkBits {
+			for l := fpLineOf(tag); l <= chunks[g].lines; l += 1 << fpLineBits {
+				if l > 0 {
+					wanted[g] = append(wanted[g], l)
+				}
+			}
+		}
+	}
+	keys := newKeySet(suspects)
 	skip := make([]map[int64]string, len(srcs))
 	dups := make([][]dupRow, len(srcs))
-	keys := newKeySet(suspects)
 	seen := map[string]string{}
 	found := false
 	for fi, src := range srcs {
 		skip[fi] = map[int64]string{}
-		if len(read[fi]) == 0 {
+		var gs []int
+		for g, sp := range chunks {
+			if sp.file == fi && len(wanted[g]) > 0 {
+				gs = append(gs, g)
+				slices.Sort(wanted[g])
+				wanted[g] = slices.Compact(wanted[g])
+			}
+		}
+		if len(gs) == 0 {
 			continue
 		}
-		var lines []int
-		var stream *streamFile
-		err := p.reread(src, chunks, read[fi], func(s *streamFile) {
-			s.suspects = keys
-			s.rw, s.encodeLater = pt.encoder(), true // only the groups with a duplicate are written again
-			stream = s
-		}, func(g int, o *chunkOut) error {
-			lines = lines[:0]
+		var scratch Responses
+		s, err := p.streamOf(src, &scratch)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.suspects = keys
+		err = s.readChunks(len(gs), func(w *streamWorker, i int) *chunkOut {
+			o := &chunkOut{k: chunks[gs[i]].k}
+			o.err = w.rowsAt(o, chunks[gs[i]], wanted[gs[i]])
+			return o
+		}, false, func(i int, o *chunkOut) error {
+			g := gs[i]
 			for _, c := range o.cands {
 				if first, dup := seen[c.key]; dup {
 					skip[fi][c.off] = first
-					dups[fi] = append(dups[fi], dupRow{off: c.off, line: chunks[g].line + c.line})
-					lines = append(lines, c.line)
+					dups[fi] = append(dups[fi], dupRow{off: c.off, line: chunks[g].line + c.line, chunk: g, chunkLine: c.line})
 					found = true
 					continue
 				}
 				seen[c.key] = fmt.Sprintf("%s:%d", src.name, chunks[g].line+c.line)
 			}
-			return pt.chunk(stream, g, o, lines)
+			return nil
 		})
 		if err != nil {
 			return nil, nil, err
@@ -327,10 +346,73 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 	return skip, dups, nil
 }
 
-// dupRow is a duplicate: its offset in its file and its line.
+// dupRow is a duplicate: its offset in its file, its line, its chunk (its
+// place in the pass's chunks) and its line in the chunk.
 type dupRow struct {
-	off  int64
-	line int
+	off       int64
+	line      int
+	chunk     int
+	chunkLine int
+}
+
+// rowsAt reads into o the records of chunk sp that begin on lines
+// (relative to the chunk, ascending); a line that begins no record
+// (inside a quoted field, or empty) is passed over.
+func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
+	s := w.s
+	w.begin(o)
+	buf, err := s.readAt(w.buf[:0], sp.start, int(sp.end-sp.start))
+	if err != nil {
+		return err
+	}
+	w.buf = buf
+	// The maps of stops and of the quotes' parity (the fast path's own,
+	// made here also without a fast plan).
+	n := 2 * stopWords(len(buf))
+	w.stops = slices.Grow(w.stops[:0], n)[:n]
+	markStops(buf, s.comma, w.stops)
+	quoteParity(w.stops)
+	pos, line := 0, 1 // where line begins
+	for _, l := range lines {
+		for line < l && pos >= 0 {
+			if i := bytes.IndexByte(buf[pos:], '\n'); i >= 0 {
+				pos += i + 1
+				line++
+			} else {
+				pos = -1
+			}
+		}
+		if pos < 0 || pos >= len(buf) {
+			break
+		}
+		if buf[pos] == '\n' || buf[pos] == '\r' || pos > 0 && w.stops[2*((pos-1)/64)+1]>>((pos-1)%64)&1 != 0 {
+			continue // empty, or the newline before it is inside quotes
+		}
+		if _, err := w.recordAt(o, pos, sp.start, l); err != nil {
+			return err
+		}
+	}
+	w.flushChunk(o)
+	return nil
+}
+
+// recordAt reads into o the record that begins at pos of w.buf (its maps
+// made; the buffer at base in the file), on line; ok is false, and nothing
+// read, when the buffer ends before the record does.
+func (w *streamWorker) recordAt(o *chunkOut, pos int, base int64, line int) (ok bool, err error) {
+	s := w.s
+	if s.fast != nil {
+		if _, ok, err := w.fastRow(o, pos, base+int64(pos), line); err != nil || ok {
+			return true, err
+		}
+	}
+	switch _, st := scanRecordAt(w.buf, pos, base+int64(len(w.buf)) >= s.size, s.comma, &w.rec); st {
+	case scanMore:
+		return false, nil
+	case scanRecord:
+		return true, w.row(o, base+int64(w.rec.start), line+w.rec.skip)
+	}
+	return true, nil // no record there
 }
 
 // reread reads src's chunks gs (their places in chunks, in order) again,
@@ -357,20 +439,33 @@ func (p *Project) reread(src *source, chunks []chunkSpan, gs []int, set func(*st
 	})
 }
 
-// Submission fingerprints carry in their low fpTagBits bits the number of
-// the chunk they were read in (modulo 2^16; the hash keeps the other 48
-// bits): when two agree, only the chunks they were read in are read again
+// Submission fingerprints carry in their low fpTagBits bits where they
+// were read: the line in its chunk (modulo 2^16) and the chunk's place in
+// the pass (modulo 2^8); the hash keeps the other 40 bits (its key). When
+// two keys agree, only the rows they may have been read on are read again
 // to compare the submissions exactly.
 const (
-	fpTagBits = 16
-	fpTagMask = 1<<fpTagBits - 1
+	fpLineBits  = 16
+	fpChunkBits = 8
+	fpTagBits   = fpLineBits + fpChunkBits
+	fpTagMask   = 1<<fpTagBits - 1
 )
-
-// fpTag is the tag of a fingerprint read in the pass's chunk-th chunk.
-func fpTag(chunk int) uint64 { return uint64(chunk) & fpTagMask }
 
 // fpKey is a fingerprint without its tag.
 func fpKey(fp uint64) uint64 { return fp &^ fpTagMask }
+
+// withLine tags fingerprint h with the line it was read on.
+func withLine(h uint64, line int) uint64 { return fpKey(h) | uint64(line)&(1<<fpLineBits-1) }
+
+// withChunk tags fingerprint fp with its chunk's place in the pass.
+func withChunk(fp uint64, chunk int) uint64 {
+	const mask = (1<<fpChunkBits - 1) << fpLineBits
+	return fp&^mask | uint64(chunk)<<fpLineBits&mask
+}
+
+// fpLineOf and fpChunkOf read a fingerprint's tag.
+func fpLineOf(fp uint64) int  { return int(fp & (1<<fpLineBits - 1)) }
+func fpChunkOf(fp uint64) int { return int(fp >> fpLineBits & (1<<fpChunkBits - 1)) }
 
 // keySet is a set of fingerprint keys, asked about every row of the chunks
 // read again: a bitmap of some of their bits (32 a key, 2^16 to 2^24)
@@ -409,7 +504,7 @@ type fpSpill struct {
 	parts   [256][]uint64 // held in memory, not written yet
 	flushes []spillFlush
 	held    int
-	chunks  []chunkSpan // the pass's chunks, in order: a fingerprint's tag is its chunk's place here (modulo 2^16)
+	chunks  []chunkSpan // the pass's chunks, in order (a fingerprint's tag names its chunk's place here)
 }
 
 // spillFlush is one write to the spill: at off, the partitions one after
@@ -445,8 +540,9 @@ func (s *fpSpill) addSorted(fps []uint64, ends *[256]int32) error {
 
 // sortByPartition orders fingerprints by their top byte (a counting
 // sort, done by the workers so that the merge only copies runs), tags
-// them with tag (fpTag) and says where each partition ends.
-func sortByPartition(fps, scratch []uint64, ends *[256]int32, tag uint64) ([]uint64, []uint64) {
+// them with their chunk's place in the pass (withChunk) and says where
+// each partition ends.
+func sortByPartition(fps, scratch []uint64, ends *[256]int32, chunk int) ([]uint64, []uint64) {
 	var count [257]int
 	for _, fp := range fps {
 		count[fp>>56+1]++
@@ -456,7 +552,7 @@ func sortByPartition(fps, scratch []uint64, ends *[256]int32, tag uint64) ([]uin
 	}
 	scratch = slices.Grow(scratch[:0], len(fps))[:len(fps)]
 	for _, fp := range fps {
-		scratch[count[fp>>56]] = fpKey(fp) | tag
+		scratch[count[fp>>56]] = withChunk(fp, chunk)
 		count[fp>>56]++
 	}
 	for p := range ends {
@@ -506,11 +602,10 @@ func wordBytes(w []uint64) []byte {
 }
 
 // suspects returns the fingerprints seen more than once (fpKey) and the
-// chunks they were seen in (their places in s.chunks, in order).
-// Partitions are taken in groups of consecutive ones of at most
-// spillGroup bytes (or one larger partition), read with one read from
-// each flush.
-func (s *fpSpill) suspects() (map[uint64]bool, []int, error) {
+// tags of each time they were seen (the low fpTagBits bits). Partitions
+// are taken in groups of consecutive ones of at most spillGroup bytes (or
+// one larger partition), read with one read from each flush.
+func (s *fpSpill) suspects() (map[uint64]bool, []uint64, error) {
 	type group struct{ first, last int } // partitions first to last-1
 	var groups []group
 	for p := 0; p < 256; {
@@ -568,7 +663,7 @@ func (s *fpSpill) suspects() (map[uint64]bool, []int, error) {
 						mu.Lock()
 						for _, fp := range found {
 							out[fpKey(fp)] = true
-							tags[fpTag(int(fp))] = true
+							tags[fp&fpTagMask] = true
 						}
 						mu.Unlock()
 					}
@@ -581,13 +676,7 @@ func (s *fpSpill) suspects() (map[uint64]bool, []int, error) {
 	}
 	close(next)
 	wg.Wait()
-	var read []int
-	for g := range s.chunks {
-		if tags[fpTag(g)] {
-			read = append(read, g)
-		}
-	}
-	return out, read, firstErr
+	return out, slices.Sorted(maps.Keys(tags)), firstErr
 }
 
 // repeatsIn appends to found the fingerprints whose key (fpKey) is met

@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
 	"slices"
+	"sync"
 )
 
 // A patcher leaves the duplicates out of what the counting pass made
@@ -278,34 +280,17 @@ func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRo
 			continue
 		}
 		slices.SortFunc(rows, func(a, b dupRow) int { return int(a.off - b.off) })
-		var scratch Responses
-		s, err := pt.p.streamOf(srcs[fi], &scratch)
+		counted, left, err := pt.rowsAlone(srcs[fi], rows, skip[fi])
 		if err != nil {
 			return false, err
 		}
-		if minus == nil {
-			minus, plus = newChunkSums(s.tally), newChunkSums(s.tally)
-		}
-		w := s.newWorker()
-		for _, leave := range []bool{false, true} {
-			s.skip = nil
-			if leave {
-				s.skip = skip[fi]
+		for k := range counted {
+			if minus == nil {
+				minus, plus = newChunkSums(res.Tally), newChunkSums(res.Tally)
 			}
-			o := &chunkOut{}
-			w.begin(o)
-			for _, r := range rows {
-				if _, _, err := w.records(o, r.off, r.off+1, r.line-1); err != nil {
-					return false, err
-				}
-			}
-			w.flushChunk(o)
-			if leave {
-				plus.add(o)
-				added[fi] = o.rejects
-			} else {
-				minus.add(o)
-			}
+			minus.add(counted[k])
+			plus.add(left[k])
+			added[fi] = append(added[fi], left[k].rejects...)
 		}
 		taken[srcs[fi].name] = map[int]bool{}
 		for _, r := range rows {
@@ -314,6 +299,37 @@ func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRo
 	}
 	if minus == nil || !minus.tally.finite() {
 		return false, nil
+	}
+	// responses.parquet: the chunks holding duplicates read again for their
+	// row groups.
+	if pt.encoder() != nil {
+		holding := map[int][]int{} // chunk -> its duplicates' lines in it
+		for _, rows := range dups {
+			for _, r := range rows {
+				holding[r.chunk] = append(holding[r.chunk], r.chunkLine)
+			}
+		}
+		for fi := range srcs {
+			var gs []int
+			for g, sp := range pt.chunks {
+				if sp.file == fi && len(holding[g]) > 0 {
+					gs = append(gs, g)
+					slices.Sort(holding[g])
+				}
+			}
+			if len(gs) == 0 {
+				continue
+			}
+			var stream *streamFile
+			err := pt.p.reread(srcs[fi], pt.chunks, gs, func(s *streamFile) {
+				s.rw, s.encodeLater, stream = pt.encoder(), true, s // only the groups with a duplicate are written again
+			}, func(g int, o *chunkOut) error {
+				return pt.chunk(stream, g, o, holding[g])
+			})
+			if err != nil {
+				return true, err
+			}
+		}
 	}
 	if pt.rw != nil {
 		if err := pt.writeDone(true); err != nil {
@@ -376,6 +392,71 @@ func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRo
 		return true, fmt.Errorf("internal error: %d respondents after leaving the duplicates out, %d written, %d counted", res.Kept, pt.kept, res.Tally.Kept())
 	}
 	return true, nil
+}
+
+// rowsAlone reads each of rows (a file's duplicates, by offset) alone, on
+// every core: counted as the counting pass counted it (counted), and
+// left out as a duplicate (left: skip holds it); in parts, in order.
+func (pt *patcher) rowsAlone(src *source, rows []dupRow, skip map[int64]string) (counted, left []*chunkOut, err error) {
+	nw := min(runtime.GOMAXPROCS(0), len(rows))
+	counted, left = make([]*chunkOut, nw), make([]*chunkOut, nw)
+	errs := make([]error, nw)
+	var wg sync.WaitGroup
+	for k := range nw {
+		part := rows[k*len(rows)/nw : (k+1)*len(rows)/nw]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[k] = func() error {
+				var scratch [2]Responses
+				sc, err := pt.p.streamOf(src, &scratch[0])
+				if err != nil {
+					return err
+				}
+				sl, err := pt.p.streamOf(src, &scratch[1])
+				if err != nil {
+					return err
+				}
+				sl.skip = skip
+				wc, wl := sc.newWorker(), sl.newWorker()
+				oc, ol := &chunkOut{}, &chunkOut{}
+				wc.begin(oc)
+				wl.begin(ol)
+				var buf []byte
+				var stops []uint64
+				for _, r := range part {
+					// A window at the row, larger until it holds the row.
+					for size := 4 << 10; ; size *= 4 {
+						if buf, err = sc.readAt(buf[:0], r.off, size); err != nil {
+							return err
+						}
+						n := 2 * stopWords(len(buf))
+						stops = slices.Grow(stops[:0], n)[:n]
+						markStops(buf, sc.comma, stops)
+						quoteParity(stops)
+						wc.buf, wc.stops, wl.buf, wl.stops = buf, stops, buf, stops
+						ok, err := wc.recordAt(oc, 0, r.off, r.line)
+						if err != nil {
+							return err
+						}
+						if !ok {
+							continue
+						}
+						if _, err := wl.recordAt(ol, 0, r.off, r.line); err != nil {
+							return err
+						}
+						break
+					}
+				}
+				wc.flushChunk(oc)
+				wl.flushChunk(ol)
+				counted[k], left[k] = oc, ol
+				return nil
+			}()
+		}()
+	}
+	wg.Wait()
+	return counted, left, errors.Join(errs...)
 }
 
 // chunkSums adds up what chunks give.

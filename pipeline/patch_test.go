@@ -16,7 +16,7 @@ import (
 // patchedExport is an export of n submissions with repeats: copies of
 // earlier rows (some twice, some next to their first), spread over the
 // file; weighted, with a weight column.
-func patchedExport(t *testing.T, n int, weighted bool) []byte {
+func patchedExport(t *testing.T, n int, weighted, odd bool) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(shapesDir, "google_fr.csv"))
 	if err != nil {
@@ -33,8 +33,14 @@ func patchedExport(t *testing.T, n int, weighted bool) []byte {
 		row := data[i%len(data)]
 		_, rest, _ := strings.Cut(row, ",")
 		row = fmt.Sprintf("%02d/12/2020 %02d:%02d:%02d,%s", 1+i/3600%28, i/60%60, i%60, i%7, rest)
+		if odd && i%7 == 3 { // a comment over two lines
+			row = strings.TrimSuffix(row, ",") + ",\"vu\nrevu\""
+		}
 		if weighted {
 			row += fmt.Sprintf(",%g", []float64{0.5, 1.25, 3, 0.1}[i%4])
+		}
+		if odd && i%333 == 5 {
+			rows = append(rows, "") // an empty line
 		}
 		if i%40 == 11 { // an answer that is no choice: the row kept, the cell rejected
 			when, rest, _ := strings.Cut(row, ",")
@@ -68,9 +74,21 @@ func patchedExport(t *testing.T, n int, weighted bool) []byte {
 // writing responses.parquet, weighted or not, one file or two (repeats
 // across them), chunks of every size.
 func TestPatchIsARecount(t *testing.T) {
-	for _, c := range []struct{ weighted, split bool }{{false, false}, {true, false}, {false, true}} {
+	for _, c := range []struct {
+		weighted, split, odd bool
+		rows                 int
+		chunks               []int64
+	}{
+		{false, false, false, 1500, []int64{61, 999, 20_000, 4 << 20}},
+		{true, false, false, 1500, []int64{61, 999, 20_000, 4 << 20}},
+		{false, true, false, 1500, []int64{61, 999, 20_000, 4 << 20}},
+		// More than 2^16 lines in a chunk (a tag's line is modulo 2^16: the
+		// rows read again are also some on other lines, inside a quoted
+		// comment or empty), chunks past 2^8.
+		{false, false, true, 60_000, []int64{8 << 10, 16 << 20}},
+	} {
 		weighted := c.weighted
-		data := patchedExport(t, 1500, weighted)
+		data := patchedExport(t, c.rows, weighted, c.odd)
 		fsys := fuzzProject(data)
 		if c.split {
 			// The second half in another file, with the header again.
@@ -89,9 +107,13 @@ func TestPatchIsARecount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, chunk := range []int64{61, 999, 20_000, 4 << 20} {
+		ref, err := p.Ingest(IngestOptions{Reference: true}) // the duplicates found by comparing every key
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chunk := range c.chunks {
 			for _, write := range []bool{false, true} {
-				t.Run(fmt.Sprintf("weighted=%v/split=%v/chunk=%d/parquet=%v", weighted, c.split, chunk, write), func(t *testing.T) {
+				t.Run(fmt.Sprintf("weighted=%v/split=%v/rows=%d/chunk=%d/parquet=%v", weighted, c.split, c.rows, chunk, write), func(t *testing.T) {
 					defer func(n int64) { streamChunkSize = n }(streamChunkSize)
 					streamChunkSize = chunk
 					ingest := func(patch bool) (*Responses, []byte) {
@@ -134,6 +156,9 @@ func TestPatchIsARecount(t *testing.T) {
 					if a.Kept != b.Kept || a.RowsRead != b.RowsRead || a.Duplicates != b.Duplicates || a.ExplicitMissing != b.ExplicitMissing {
 						t.Fatalf("counts differ: recount %d %d %d %d, patch %d %d %d %d", a.Kept, a.RowsRead, a.Duplicates, a.ExplicitMissing,
 							b.Kept, b.RowsRead, b.Duplicates, b.ExplicitMissing)
+					}
+					if r := ref.Responses; b.Duplicates != r.Duplicates || b.Kept != r.Kept || !reflect.DeepEqual(b.Rejects, r.Rejects) {
+						t.Fatalf("the reference reader finds %d duplicates and keeps %d, the streaming reader %d and %d", r.Duplicates, r.Kept, b.Duplicates, b.Kept)
 					}
 					if !reflect.DeepEqual(a.Rejects, b.Rejects) || !reflect.DeepEqual(a.Files, b.Files) || !reflect.DeepEqual(a.Notes, b.Notes) {
 						t.Fatalf("rejects, files or notes differ:\n recount %+v\n patch   %+v", a.Rejects, b.Rejects)

@@ -460,7 +460,7 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 			pos = next
 			break
 		}
-		if err := w.row(o, base+int64(pos), line+w.rec.skip+1); err != nil {
+		if err := w.row(o, base+int64(w.rec.start), line+w.rec.skip+1); err != nil {
 			return 0, 0, err
 		}
 		line += w.rec.lines
@@ -475,7 +475,7 @@ func (w *streamWorker) flushChunk(o *chunkOut) {
 	w.flushTouched(o.tally)
 	w.flushSpans()
 	if len(o.fps) > 0 {
-		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds, fpTag(s.firstChunk+o.k))
+		o.fps, w.fpScratch = sortByPartition(o.fps, w.fpScratch, &o.fpEnds, s.firstChunk+o.k)
 	}
 	for _, c := range w.caches {
 		for _, sl := range c.slots {
@@ -618,7 +618,8 @@ func validUTF8(b []byte) bool {
 	return true
 }
 
-// row reads one record at offset off, on line (relative to the chunk).
+// row reads one record at offset off (where it begins, after any empty
+// line), on line (relative to the chunk).
 func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	s := w.s
 	p := s.plan
@@ -721,7 +722,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 		if s.collectFP || s.suspects != nil {
 			if fp, ok := w.fingerprint(); ok {
 				if s.collectFP {
-					o.fps = append(o.fps, fp)
+					o.fps = append(o.fps, withLine(fp, line))
 				} else if s.suspects.has(fpKey(fp)) {
 					o.cands = append(o.cands, w.candidate(off, line))
 				}
@@ -855,7 +856,8 @@ func (s *streamFile) pass(merge func(*chunkOut) error) error {
 type chunkSpan struct {
 	file, k    int
 	start, end int64
-	line       int
+	line       int // lines of the file before it
+	lines      int // its lines
 	// What the counting pass made of it: its rejects (res.Rejects from
 	// rejects to rejectsEnd), the respondents it kept, and its row group
 	// of responses.parquet (-1: none).
