@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"slices"
+	"sort"
 	"sync"
 	"unsafe"
 )
@@ -215,7 +217,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 		err = s.pass(func(o *chunkOut) error {
 			var sp *chunkSpan
 			if spill != nil {
-				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines, lines: o.lines,
+				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines, lines: o.lines, marks: o.marks,
 					rejects: len(res.Rejects), kept: o.kept, group: -1})
 				sp = &spill.chunks[len(spill.chunks)-1]
 			}
@@ -357,22 +359,57 @@ type dupRow struct {
 
 // rowsAt reads into o the records of chunk sp that begin on lines
 // (relative to the chunk, ascending); a line that begins no record
-// (inside a quoted field, or empty) is passed over.
+// (inside a quoted field, or empty) is passed over. Each is found from the
+// chunk's mark before it: the lines between two marks are read at once.
 func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 	s := w.s
 	w.begin(o)
-	buf, err := s.readAt(w.buf[:0], sp.start, int(sp.end-sp.start))
-	if err != nil {
-		return err
+	marks := sp.marks
+	if len(marks) == 0 || marks[0].line != 1 || marks[0].off != 0 {
+		return fmt.Errorf("internal error: chunk %d of %s has no first mark", sp.k, s.name)
 	}
-	w.buf = buf
-	// The maps of stops and of the quotes' parity (the fast path's own,
-	// made here also without a fast plan).
-	n := 2 * stopWords(len(buf))
-	w.stops = slices.Grow(w.stops[:0], n)[:n]
-	markStops(buf, s.comma, w.stops)
-	quoteParity(w.stops)
-	pos, line := 0, 1 // where line begins
+	for len(lines) > 0 {
+		m := sort.Search(len(marks), func(i int) bool { return int(marks[i].line) > lines[0] }) - 1
+		from, end, next := sp.start+int64(marks[m].off), sp.end, math.MaxInt
+		if m+1 < len(marks) {
+			end, next = sp.start+int64(marks[m+1].off), int(marks[m+1].line)
+		}
+		n := 0
+		for n < len(lines) && lines[n] < next {
+			n++
+		}
+		cands := len(o.cands)
+		for size := end - from + 4<<10; ; size *= 2 {
+			buf, err := s.readAt(w.buf[:0], from, int(min(size, s.size-from)))
+			if err != nil {
+				return err
+			}
+			w.buf = buf
+			k := 2 * stopWords(len(buf))
+			w.stops = slices.Grow(w.stops[:0], k)[:k]
+			markStops(buf, s.comma, w.stops)
+			quoteParity(w.stops)
+			o.cands = o.cands[:cands]
+			done, err := w.linesIn(o, from, int(marks[m].line), lines[:n])
+			if err != nil {
+				return err
+			}
+			if done || from+size >= s.size {
+				break
+			}
+		}
+		lines = lines[n:]
+	}
+	w.flushChunk(o)
+	return nil
+}
+
+// linesIn reads into o the records that begin on lines (ascending) in
+// w.buf, which begins line first at base in the file, between records;
+// done is false when the buffer ends before one of them does.
+func (w *streamWorker) linesIn(o *chunkOut, base int64, first int, lines []int) (done bool, err error) {
+	buf := w.buf
+	pos, line := 0, first // where line begins
 	for _, l := range lines {
 		for line < l && pos >= 0 {
 			if i := bytes.IndexByte(buf[pos:], '\n'); i >= 0 {
@@ -383,17 +420,17 @@ func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 			}
 		}
 		if pos < 0 || pos >= len(buf) {
-			break
+			return base+int64(len(buf)) >= w.s.size, nil
 		}
 		if buf[pos] == '\n' || buf[pos] == '\r' || pos > 0 && w.stops[2*((pos-1)/64)+1]>>((pos-1)%64)&1 != 0 {
 			continue // empty, or the newline before it is inside quotes
 		}
-		if _, err := w.recordAt(o, pos, sp.start, l); err != nil {
-			return err
+		ok, err := w.recordAt(o, pos, base, l)
+		if err != nil || !ok {
+			return false, err
 		}
 	}
-	w.flushChunk(o)
-	return nil
+	return true, nil
 }
 
 // recordAt reads into o the record that begins at pos of w.buf (its maps

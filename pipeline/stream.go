@@ -268,6 +268,7 @@ type chunkOut struct {
 	folded                  map[[3]string]bool
 	group                   *RowGroup  // Lines relative
 	fps                     []uint64   // submission fingerprints (counting pass), sorted by partition
+	marks                   []lineMark // where lines begin between records, one every lineMarkEvery lines or more (counting pass)
 	fpEnds                  [256]int32 // where each partition of fps ends
 	cands                   []candidate
 }
@@ -419,6 +420,7 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 	}
 	w.markStops()
 	pos, line := 0, line0
+	mark := line0 + 1 // the next line to mark (collectFP)
 	for base+int64(pos) < end {
 		if len(w.buf)-pos < int(min(boundaryRead, readWindow)) && base+int64(len(w.buf)) < last {
 			// The window's last bytes: the rest moves to the front and
@@ -430,6 +432,12 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 				return 0, 0, err
 			}
 			w.markStops()
+		}
+		if s.collectFP && line+1 >= mark {
+			// Where this line begins, between records: rows are found
+			// again from here (rowsAt).
+			o.marks = append(o.marks, lineMark{line: int32(line + 1 - line0), off: int32(base + int64(pos) - start)})
+			mark = line + 1 + lineMarkEvery
 		}
 		if s.fast != nil {
 			next, ok, err := w.fastRow(o, pos, base+int64(pos), line+1)
@@ -856,8 +864,9 @@ func (s *streamFile) pass(merge func(*chunkOut) error) error {
 type chunkSpan struct {
 	file, k    int
 	start, end int64
-	line       int // lines of the file before it
-	lines      int // its lines
+	line       int        // lines of the file before it
+	lines      int        // its lines
+	marks      []lineMark // where some of its lines begin, between records (the first first)
 	// What the counting pass made of it: its rejects (res.Rejects from
 	// rejects to rejectsEnd), the respondents it kept, and its row group
 	// of responses.parquet (-1: none).
@@ -865,6 +874,14 @@ type chunkSpan struct {
 	kept                int64
 	group               int
 }
+
+// lineMark is where a line of a chunk begins (relative to the chunk),
+// between two records.
+type lineMark struct{ line, off int32 }
+
+// lineMarkEvery is the fewest lines between two marks: a row found again
+// from its mark reads ~20 KB.
+const lineMarkEvery = 256
 
 // passSpans reads again, with every core, the chunks of an earlier pass
 // over this file that spans gives (in file order), each exactly as that
