@@ -290,7 +290,9 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 	wanted := map[int][]int{}
 	for _, tag := range tags {
 		for g := fpChunkOf(tag); g < len(chunks); g += 1 << fpChunkBits {
-			for l := fpLineOf(tag); l <= chunks[g].lines; l += 1 << fpLineBits {
+			// (A last record without a newline begins on the line after
+			// the chunk's lines.)
+			for l := fpLineOf(tag); l <= chunks[g].lines+1; l += 1 << fpLineBits {
 				if l > 0 {
 					wanted[g] = append(wanted[g], l)
 				}
