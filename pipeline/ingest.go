@@ -308,7 +308,7 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 		skip[fi] = map[int64]string{}
 		var gs []int
 		for g, sp := range chunks {
-			if sp.file == fi && len(wanted[g]) > 0 {
+			if sp.file == fi && len(wanted[g]) > 0 && len(sp.marks) > 0 { // no mark: no record begins there
 				gs = append(gs, g)
 				slices.Sort(wanted[g])
 				wanted[g] = slices.Compact(wanted[g])
@@ -392,7 +392,7 @@ func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 			markStops(buf, s.comma, w.stops)
 			quoteParity(w.stops)
 			o.cands = o.cands[:cands]
-			done, err := w.linesIn(o, from, int(marks[m].line), lines[:n])
+			done, err := w.linesIn(o, from, sp.end, int(marks[m].line), lines[:n])
 			if err != nil {
 				return err
 			}
@@ -406,10 +406,11 @@ func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 	return nil
 }
 
-// linesIn reads into o the records that begin on lines (ascending) in
-// w.buf, which begins line first at base in the file, between records;
-// done is false when the buffer ends before one of them does.
-func (w *streamWorker) linesIn(o *chunkOut, base int64, first int, lines []int) (done bool, err error) {
+// linesIn reads into o the records that begin on lines (ascending)
+// before limit in w.buf, which begins line first at base in the file,
+// between records; done is false when the buffer ends before one of them
+// does.
+func (w *streamWorker) linesIn(o *chunkOut, base, limit int64, first int, lines []int) (done bool, err error) {
 	buf := w.buf
 	pos, line := 0, first // where line begins
 	for _, l := range lines {
@@ -422,7 +423,12 @@ func (w *streamWorker) linesIn(o *chunkOut, base int64, first int, lines []int) 
 			}
 		}
 		if pos < 0 || pos >= len(buf) {
-			return base+int64(len(buf)) >= w.s.size, nil
+			// The buffer ends before line l begins: done if it holds the
+			// chunk (no record begins there), else read more.
+			return base+int64(len(buf)) >= min(limit, w.s.size), nil
+		}
+		if base+int64(pos) >= limit {
+			return true, nil // past the chunk's last record
 		}
 		if buf[pos] == '\n' || buf[pos] == '\r' || pos > 0 && w.stops[2*((pos-1)/64)+1]>>((pos-1)%64)&1 != 0 {
 			continue // empty, or the newline before it is inside quotes
