@@ -13,14 +13,13 @@ import (
 // A patcher leaves the duplicates out of what the counting pass made
 // without reading the files whole again. Counts and rejects: each
 // duplicate's row is read alone, counted as the counting pass counted it
-// and as a duplicate, and the difference applied. responses.parquet
-// (when the counting pass wrote one it can read back): written again as
-// the search for duplicates reads its chunks, from the first chunk that
-// holds one: the row groups of the chunks before and of those it does not
-// read copied from the first file (their respondents numbered anew), the
-// groups of the chunks it reads written from what it read, their
-// duplicates' rows taken out. The outcome is the same, byte for byte, as a
-// counting pass leaving the duplicates out (TestPatchIsARecount).
+// and as a duplicate, and the difference applied. responses.parquet (when
+// the counting pass wrote one it can read back): the chunks holding a
+// duplicate are read again for their row groups, the duplicates' rows
+// taken out, and written with the row groups of the other chunks copied
+// from the first file (their respondents numbered anew). The outcome is
+// the same, byte for byte, as a counting pass leaving the duplicates out
+// (TestPatchIsARecount).
 type patcher struct {
 	p      *Project
 	opt    IngestOptions
@@ -31,15 +30,15 @@ type patcher struct {
 	cannot bool
 	old    io.ReaderAt   // the counting pass's responses.parquet (nil: none)
 	groups []pqGroupMeta // its row groups
-	// Once a duplicate is met: the old file kept aside (from its first
-	// byte: the groups' offsets hold), the new one, the next chunk to
-	// write and the respondents written.
+	// Once writing again: the old file kept aside (from its first byte:
+	// the groups' offsets hold), the new one, the next chunk to write and
+	// the respondents written.
 	from *os.File
 	rw   *ResponsesWriter
 	next int
 	kept int64
 	// The groups with duplicates taken out, in order, encoded on every
-	// core (at most GOMAXPROCS at once) while the search reads on.
+	// core (at most GOMAXPROCS at once) while their chunks are read.
 	pending []pendingGroup
 	slots   chan struct{}
 }
@@ -87,11 +86,10 @@ func (pt *patcher) encoder() *ResponsesWriter {
 	return pt.res.written
 }
 
-// chunk receives, in order, chunk g read again by the search for
-// duplicates (its place in chunks), with the lines of its duplicates
-// (relative to the chunk, ascending). A chunk without one keeps its row
-// group (copied later); the group of one with duplicates is taken (o.group
-// set to nil) and written again without them.
+// chunk receives, in order, chunk g read again (its place in chunks;
+// read by stream s), with the lines of its duplicates (relative to the
+// chunk, ascending): its row group is taken (o.group set to nil) and
+// written again without them.
 func (pt *patcher) chunk(s *streamFile, g int, o *chunkOut, dupLines []int) error {
 	if pt.encoder() == nil || len(dupLines) == 0 {
 		return nil

@@ -204,3 +204,4 @@ func sameTally(t *testing.T, a, b *Tally) {
 		}
 	}
 }
+

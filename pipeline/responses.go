@@ -205,26 +205,54 @@ func (m *matcher) suggest(raw string) string {
 
 func levenshtein(a, b string) int { return editDistance([]rune(a), []rune(b), false) }
 
-// matchHeader returns the question a response column holds: its header is
-// the question's name or its label in any of the form's languages.
-func matchHeader(q *Questionnaire, header string) (Question, bool) {
+// headerResolver finds the questions of a file's headers: the forms'
+// names and labels folded once, and what each header text (whole or a
+// part of one) resolved to remembered.
+type headerResolver struct {
+	q               *Questionnaire
+	seps            []string
+	matchers        map[string]*matcher
+	byName, byLabel map[string]Question // folded; the first question in the form's order
+	memo            map[string]headerMatch
+}
+
+type headerMatch struct {
+	qu     Question
+	choice string
+	ok     bool
+}
+
+func newHeaderResolver(q *Questionnaire, seps []string, matchers map[string]*matcher) *headerResolver {
+	r := &headerResolver{q: q, seps: seps, matchers: matchers, byName: map[string]Question{}, byLabel: map[string]Question{}, memo: map[string]headerMatch{}}
+	for _, qu := range q.Questions {
+		if f := Fold(qu.Name); f != "" {
+			if _, ok := r.byName[f]; !ok {
+				r.byName[f] = qu
+			}
+		}
+		for _, l := range qu.Label {
+			if f := Fold(l); f != "" {
+				if _, ok := r.byLabel[f]; !ok {
+					r.byLabel[f] = qu
+				}
+			}
+		}
+	}
+	return r
+}
+
+// match returns the question a response column holds: its header is the
+// question's name or its label in any of the form's languages.
+func (r *headerResolver) match(header string) (Question, bool) {
 	f := Fold(header)
 	if f == "" {
 		return Question{}, false
 	}
-	for _, qu := range q.Questions {
-		if Fold(qu.Name) == f {
-			return qu, true
-		}
+	if qu, ok := r.byName[f]; ok {
+		return qu, true
 	}
-	for _, qu := range q.Questions {
-		for _, l := range qu.Label {
-			if Fold(l) == f {
-				return qu, true
-			}
-		}
-	}
-	return Question{}, false
+	qu, ok := r.byLabel[f]
+	return qu, ok
 }
 
 // DefaultMissingValues are answers that mean "no answer" when no choice of
@@ -286,6 +314,7 @@ func classify(q *Questionnaire, t *table, opt ResponseOptions, matchers map[stri
 	var cols []column
 	var rejects []Reject
 	joined := map[string]string{} // question -> header of its one-cell column
+	hr := newHeaderResolver(q, seps, matchers)
 	for i, h := range t.header {
 		if strings.TrimSpace(h) == "" {
 			continue
@@ -296,7 +325,7 @@ func classify(q *Questionnaire, t *table, opt ResponseOptions, matchers map[stri
 			cols = append(cols, c)
 			continue
 		}
-		switch qu, choice, ok := resolveHeader(q, h, seps, matchers); {
+		switch qu, choice, ok := hr.resolve(h); {
 		case ok && choice != "":
 			c.q, c.choice = qu, choice
 		case ok:
@@ -332,26 +361,44 @@ func classify(q *Questionnaire, t *table, opt ResponseOptions, matchers map[stri
 	return out, rejects, nil
 }
 
-// resolveHeader finds the question of a header: the whole header, else a
-// split select_multiple column "<question><sep><choice>", else the header
-// without its group path ("grp/sub/q" -> "sub/q" -> "q").
-func resolveHeader(q *Questionnaire, h string, seps []string, matchers map[string]*matcher) (Question, string, bool) {
-	if qu, ok := matchHeader(q, h); ok {
+// resolve finds the question of a header: the whole header, else a split
+// select_multiple column "<question><sep><choice>", else the header
+// without its group path ("grp/sub/q" -> "sub/q" -> "q"). Each text is
+// resolved once (a header with many separators has many ways to split:
+// without remembering them, a 700-byte header took 13 s); texts longer
+// than maxSplitHeader bytes are only matched whole.
+func (r *headerResolver) resolve(h string) (Question, string, bool) {
+	if m, ok := r.memo[h]; ok {
+		return m.qu, m.choice, m.ok
+	}
+	qu, choice, ok := r.split(h)
+	r.memo[h] = headerMatch{qu, choice, ok}
+	return qu, choice, ok
+}
+
+// maxSplitHeader is the longest header text tried in parts.
+const maxSplitHeader = 1024
+
+func (r *headerResolver) split(h string) (Question, string, bool) {
+	if qu, ok := r.match(h); ok {
 		return qu, "", true
 	}
-	for _, sep := range seps {
+	if len(h) > maxSplitHeader {
+		return Question{}, "", false
+	}
+	for _, sep := range r.seps {
 		for i := strings.LastIndex(h, sep); i > 0; i = strings.LastIndex(h[:i], sep) {
 			left, right := h[:i], h[i+len(sep):]
-			if qu, choice, ok := resolveHeader(q, left, seps, matchers); ok && choice == "" && qu.Type == SelectMultiple {
-				if name, ok := matchers[qu.Name].one(right); ok {
+			if qu, choice, ok := r.resolve(left); ok && choice == "" && qu.Type == SelectMultiple {
+				if name, ok := r.matchers[qu.Name].one(right); ok {
 					return qu, name, true
 				}
 			}
 		}
 	}
-	for _, sep := range seps {
+	for _, sep := range r.seps {
 		if i := strings.Index(h, sep); i >= 0 && i+len(sep) < len(h) {
-			if qu, choice, ok := resolveHeader(q, h[i+len(sep):], seps, matchers); ok {
+			if qu, choice, ok := r.resolve(h[i+len(sep):]); ok {
 				return qu, choice, true
 			}
 		}
