@@ -204,4 +204,3 @@ func sameTally(t *testing.T, a, b *Tally) {
 		}
 	}
 }
-
