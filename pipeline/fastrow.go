@@ -518,7 +518,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			}
 			if ok {
 				if s.suspects != nil {
-					if s.suspects.has(fpKey(h)) {
+					if s.suspects[fpKey(h)] {
 						return pos, false, nil
 					}
 				} else {

@@ -103,10 +103,10 @@ func (p *Project) openSource(name string) (*source, error) {
 
 // streamResponses reads the files with the streaming reader: a counting
 // pass that also hashes every submission key; when two keys hash alike,
-// the chunks they were read in are read again to compare those keys
-// exactly; when some are duplicates, the chunks holding them are counted
-// again leaving them out (patchPass: the files are not read again, unless
-// it cannot, when the counting pass runs again leaving them out).
+// the rows they were read on are read again to compare those keys
+// exactly; when some are duplicates, a patcher takes them out of what the
+// counting pass made (or, when it cannot, the counting pass runs again
+// leaving them out).
 func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses, error) {
 	var srcs []*source
 	defer func() {
@@ -299,7 +299,6 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 			}
 		}
 	}
-	keys := newKeySet(suspects)
 	skip := make([]map[int64]string, len(srcs))
 	dups := make([][]dupRow, len(srcs))
 	seen := map[string]string{}
@@ -322,7 +321,7 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 		if err != nil {
 			return nil, nil, err
 		}
-		s.suspects = keys
+		s.suspects = suspects
 		err = s.readChunks(len(gs), func(w *streamWorker, i int) *chunkOut {
 			o := &chunkOut{k: chunks[gs[i]].k}
 			o.err = w.rowsAt(o, chunks[gs[i]], wanted[gs[i]])
@@ -381,7 +380,7 @@ func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 			n++
 		}
 		cands := len(o.cands)
-		for size := end - from + 4<<10; ; size *= 2 {
+		for size := end - from + 4<<10; ; size *= 2 { // (the fast path looks a little past a record)
 			buf, err := s.readAt(w.buf[:0], from, int(min(size, s.size-from)))
 			if err != nil {
 				return err
@@ -460,30 +459,6 @@ func (w *streamWorker) recordAt(o *chunkOut, pos int, base int64, line int) (ok 
 	return true, nil // no record there
 }
 
-// reread reads src's chunks gs (their places in chunks, in order) again,
-// as set sets its stream, and hands them to merge with their places.
-func (p *Project) reread(src *source, chunks []chunkSpan, gs []int, set func(*streamFile), merge func(int, *chunkOut) error) error {
-	var scratch Responses
-	s, err := p.streamOf(src, &scratch)
-	if err != nil {
-		return err
-	}
-	set(s)
-	spans := make([]chunkSpan, len(gs))
-	for i, g := range gs {
-		spans[i] = chunks[g]
-	}
-	return s.passSpans(spans, func(i int, o *chunkOut) error {
-		if err := merge(gs[i], o); err != nil {
-			return err
-		}
-		if s.rw != nil && o.group != nil { // nil: merge kept it
-			s.recycle(o.group)
-		}
-		return nil
-	})
-}
-
 // Submission fingerprints carry in their low fpTagBits bits where they
 // were read: the line in its chunk (modulo 2^16) and the chunk's place in
 // the pass (modulo 2^8); the hash keeps the other 40 bits (its key). When
@@ -511,34 +486,6 @@ func withChunk(fp uint64, chunk int) uint64 {
 // fpLineOf and fpChunkOf read a fingerprint's tag.
 func fpLineOf(fp uint64) int  { return int(fp & (1<<fpLineBits - 1)) }
 func fpChunkOf(fp uint64) int { return int(fp >> fpLineBits & (1<<fpChunkBits - 1)) }
-
-// keySet is a set of fingerprint keys, asked about every row of the chunks
-// read again: a bitmap of some of their bits (32 a key, 2^16 to 2^24)
-// answers most rows, those not in it, without a map lookup (which was a
-// third of that reading's time with 10,000 duplicates).
-type keySet struct {
-	bits []uint64
-	mask uint64
-	m    map[uint64]bool
-}
-
-func newKeySet(m map[uint64]bool) *keySet {
-	n := uint64(1 << 16)
-	for n < 32*uint64(len(m)) && n < 1<<24 {
-		n *= 2
-	}
-	ks := &keySet{bits: make([]uint64, n/64), mask: n - 1, m: m}
-	for k := range m {
-		i := k >> fpTagBits & ks.mask
-		ks.bits[i/64] |= 1 << (i % 64)
-	}
-	return ks
-}
-
-func (ks *keySet) has(k uint64) bool {
-	i := k >> fpTagBits & ks.mask
-	return ks.bits[i/64]&(1<<(i%64)) != 0 && ks.m[k]
-}
 
 // fpSpill keeps submission fingerprints in a temporary file, in 256
 // partitions by their top byte, so memory stays flat however many rows

@@ -457,6 +457,30 @@ func (pt *patcher) rowsAlone(src *source, rows []dupRow, skip map[int64]string) 
 	return counted, left, errors.Join(errs...)
 }
 
+// reread reads src's chunks gs (their places in chunks, in order) again,
+// as set sets its stream, and hands them to merge with their places.
+func (p *Project) reread(src *source, chunks []chunkSpan, gs []int, set func(*streamFile), merge func(int, *chunkOut) error) error {
+	var scratch Responses
+	s, err := p.streamOf(src, &scratch)
+	if err != nil {
+		return err
+	}
+	set(s)
+	spans := make([]chunkSpan, len(gs))
+	for i, g := range gs {
+		spans[i] = chunks[g]
+	}
+	return s.passSpans(spans, func(i int, o *chunkOut) error {
+		if err := merge(gs[i], o); err != nil {
+			return err
+		}
+		if s.rw != nil && o.group != nil { // nil: merge kept it
+			s.recycle(o.group)
+		}
+		return nil
+	})
+}
+
 // chunkSums adds up what chunks give.
 type chunkSums struct {
 	tally         *Tally

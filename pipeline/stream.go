@@ -76,7 +76,7 @@ type streamFile struct {
 	answerQ   []int  // tally question of each responses.parquet answer column
 	skip      map[int64]string
 	collectFP bool
-	suspects  *keySet // resolve pass: fingerprints seen twice, without their tag (fpKey)
+	suspects  map[uint64]bool // rows read again: fingerprints seen twice, without their tag (fpKey)
 	// firstChunk is the number of chunks of the files read before this
 	// one in the pass (fingerprints are tagged with their chunk's number).
 	firstChunk int
@@ -380,7 +380,7 @@ func (w *streamWorker) read(o *chunkOut, start, end int64) *chunkOut {
 		return o
 	}
 	var err error
-	if o.end, o.lines, err = w.records(o, start, end, 0); err != nil {
+	if o.end, o.lines, err = w.records(o, start, end); err != nil {
 		o.err = err
 		return o
 	}
@@ -404,10 +404,9 @@ func (w *streamWorker) begin(o *chunkOut) {
 }
 
 // records reads into o the records from start, a record's start, up to
-// the first that begins at or after end, the lines before start counted
-// as line0 (the lines of the records and rejects follow); it returns where
-// the last one ends and the lines read.
-func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64, int, error) {
+// the first that begins at or after end; it returns where the last one
+// ends and the lines read.
+func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error) {
 	s := w.s
 	var err error
 	// The chunk is read a window at a time (and what a record needs
@@ -419,8 +418,8 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 		return 0, 0, err
 	}
 	w.markStops()
-	pos, line := 0, line0
-	mark := line0 + 1 // the next line to mark (collectFP)
+	pos, line := 0, 0
+	mark := 1 // the next line to mark (collectFP)
 	for base+int64(pos) < end {
 		if len(w.buf)-pos < int(min(boundaryRead, readWindow)) && base+int64(len(w.buf)) < last {
 			// The window's last bytes: the rest moves to the front and
@@ -436,7 +435,7 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 		if s.collectFP && line+1 >= mark {
 			// Where this line begins, between records: rows are found
 			// again from here (rowsAt).
-			o.marks = append(o.marks, lineMark{line: int32(line + 1 - line0), off: int32(base + int64(pos) - start)})
+			o.marks = append(o.marks, lineMark{line: int32(line + 1), off: int32(base + int64(pos) - start)})
 			mark = line + 1 + lineMarkEvery
 		}
 		if s.fast != nil {
@@ -474,7 +473,7 @@ func (w *streamWorker) records(o *chunkOut, start, end int64, line0 int) (int64,
 		line += w.rec.lines
 		pos = next
 	}
-	return base + int64(pos), line - line0, nil
+	return base + int64(pos), line, nil
 }
 
 // flushChunk hands o what the worker's caches counted of its records.
@@ -731,7 +730,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 			if fp, ok := w.fingerprint(); ok {
 				if s.collectFP {
 					o.fps = append(o.fps, withLine(fp, line))
-				} else if s.suspects.has(fpKey(fp)) {
+				} else if s.suspects[fpKey(fp)] {
 					o.cands = append(o.cands, w.candidate(off, line))
 				}
 			}
