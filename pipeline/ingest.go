@@ -331,7 +331,7 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 			for _, c := range o.cands {
 				if first, dup := seen[c.key]; dup {
 					skip[fi][c.off] = first
-					dups[fi] = append(dups[fi], dupRow{off: c.off, line: chunks[g].line + c.line, chunk: g, chunkLine: c.line})
+					dups[fi] = append(dups[fi], dupRow{off: c.off, line: chunks[g].line + c.line, chunk: g})
 					found = true
 					continue
 				}
@@ -349,13 +349,12 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 	return skip, dups, nil
 }
 
-// dupRow is a duplicate: its offset in its file, its line, its chunk (its
-// place in the pass's chunks) and its line in the chunk.
+// dupRow is a duplicate: its offset in its file, its line and its chunk
+// (its place in the pass's chunks).
 type dupRow struct {
-	off       int64
-	line      int
-	chunk     int
-	chunkLine int
+	off   int64
+	line  int
+	chunk int
 }
 
 // rowsAt reads into o the records of chunk sp that begin on lines

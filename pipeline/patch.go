@@ -4,22 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
 	"slices"
 	"sync"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // A patcher leaves the duplicates out of what the counting pass made
 // without reading the files whole again. Counts and rejects: each
 // duplicate's row is read alone, counted as the counting pass counted it
 // and as a duplicate, and the difference applied. responses.parquet (when
-// the counting pass wrote one it can read back): the chunks holding a
-// duplicate are read again for their row groups, the duplicates' rows
-// taken out, and written with the row groups of the other chunks copied
-// from the first file (their respondents numbered anew). The outcome is
-// the same, byte for byte, as a counting pass leaving the duplicates out
-// (TestPatchIsARecount).
+// the counting pass wrote one it can read back): the row groups holding a
+// duplicate are read back from it, the duplicates' rows taken out, and
+// encoded again; the other row groups are copied (their respondents
+// numbered anew). The outcome is the same, byte for byte, as a counting
+// pass leaving the duplicates out (TestPatchIsARecount).
 type patcher struct {
 	p      *Project
 	opt    IngestOptions
@@ -30,26 +32,27 @@ type patcher struct {
 	cannot bool
 	old    io.ReaderAt   // the counting pass's responses.parquet (nil: none)
 	groups []pqGroupMeta // its row groups
-	// Once writing again: the old file kept aside (from its first byte:
-	// the groups' offsets hold), the new one, the next chunk to write and
-	// the respondents written.
+	// Once writing again: the old file kept aside (whole: the groups'
+	// offsets hold) and read back, the new one, the next chunk to write
+	// and the respondents written.
 	from *os.File
+	file *parquet.File // from, read back
 	rw   *ResponsesWriter
 	next int
 	kept int64
-	// The groups with duplicates taken out, in order, encoded on every
-	// core (at most GOMAXPROCS at once) while their chunks are read.
-	pending []pendingGroup
+	// The groups with duplicates taken out, in order, read back and
+	// encoded on every core (at most GOMAXPROCS at once).
+	pending []*pendingGroup
 	slots   chan struct{}
 }
 
-// pendingGroup is chunk g's row group, being encoded until done closes,
-// then handed back to its stream (recycle).
+// pendingGroup is chunk g's row group, being read back, stripped of its
+// duplicates and encoded until done closes.
 type pendingGroup struct {
-	g       int
-	grp     *RowGroup
-	done    chan struct{}
-	recycle func(*RowGroup)
+	g    int
+	grp  *RowGroup
+	err  error
+	done chan struct{}
 }
 
 // patching is false when the duplicates are left out by a whole counting
@@ -77,46 +80,94 @@ func (pt *patcher) close() {
 	}
 }
 
-// encoder is the writer whose encoder the reading workers encode row
-// groups with (nil: no row groups to make).
-func (pt *patcher) encoder() *ResponsesWriter {
-	if pt.cannot || pt.old == nil {
-		return nil
-	}
-	return pt.res.written
-}
-
-// chunk receives, in order, chunk g read again (its place in chunks;
-// read by stream s), with the lines of its duplicates (relative to the
-// chunk, ascending): its row group is taken (o.group set to nil) and
-// written again without them.
-func (pt *patcher) chunk(s *streamFile, g int, o *chunkOut, dupLines []int) error {
-	if pt.encoder() == nil || len(dupLines) == 0 {
-		return nil
+// chunk takes the duplicates' rows (lines: theirs in the file, ascending)
+// out of the row group of chunk g (its place in chunks), read back from
+// the counting pass's file: on another core, while the next is taken.
+func (pt *patcher) chunk(g int, lines []int) error {
+	if pt.chunks[g].group < 0 {
+		return fmt.Errorf("internal error: chunk %d holds a duplicate but no row group", g)
 	}
 	if pt.rw == nil {
 		if err := pt.start(); err != nil {
 			return err
 		}
 	}
-	grp := o.group
-	o.group = nil
-	lines, first := slices.Clone(dupLines), int64(pt.chunks[g].line)
-	pg := pendingGroup{g: g, grp: grp, done: make(chan struct{}), recycle: s.recycle}
+	pg := &pendingGroup{g: g, done: make(chan struct{})}
 	pt.slots <- struct{}{}
 	go func() {
+		defer func() { close(pg.done); <-pt.slots }()
+		grp, err := pt.readGroup(pt.chunks[g].group)
+		if err != nil {
+			pg.err = err
+			return
+		}
 		dropRows(grp, lines)
-		for j := range grp.Lines {
-			grp.Lines[j] += first
-		}
 		if grp.Rows() > 0 {
-			pt.encoder().encodeBody(grp)
+			pt.rw.encodeBody(grp)
 		}
-		close(pg.done)
-		<-pt.slots
+		pg.grp = grp
 	}()
 	pt.pending = append(pt.pending, pg)
 	return pt.writeDone(false)
+}
+
+// readGroup reads row group gi of the counting pass's responses.parquet
+// back as it was handed to the writer: each answer's dictionary in the
+// order its texts were first used (the dictionary page's order), meetings
+// by their place in the list.
+func (pt *patcher) readGroup(gi int) (*RowGroup, error) {
+	rg := pt.file.RowGroups()[gi]
+	n := int(rg.NumRows())
+	cc := rg.ColumnChunks()
+	var d groupTally // its valueIDs reads a column chunk
+	g := &RowGroup{Answers: make([]AnswerColumn, len(pt.rw.questions))}
+	if _, err := d.valueIDs(cc[1], n, func(v parquet.Value) (int32, error) { g.File = string(v.ByteArray()); return 0, nil }); err != nil {
+		return nil, err
+	}
+	g.Lines = make([]int64, 0, n)
+	if _, err := d.valueIDs(cc[2], n, func(v parquet.Value) (int32, error) { g.Lines = append(g.Lines, v.Int64()); return 0, nil }); err != nil {
+		return nil, err
+	}
+	meetings := map[string]int32{}
+	for i, m := range pt.rw.meetings {
+		meetings[m] = int32(i)
+	}
+	ids, err := d.valueIDs(cc[3], n, func(v parquet.Value) (int32, error) {
+		m, ok := meetings[string(v.ByteArray())]
+		if !ok {
+			return 0, fmt.Errorf("internal error: meeting %q of responses.parquet not in the list", v.ByteArray())
+		}
+		return m, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.Meeting = slices.Clone(ids)
+	var weights []float64
+	if ids, err = d.valueIDs(cc[4], n, func(v parquet.Value) (int32, error) {
+		weights = append(weights, v.Double())
+		return int32(len(weights) - 1), nil
+	}); err != nil {
+		return nil, err
+	}
+	g.Weight = make([]float64, n)
+	for i, id := range ids {
+		g.Weight[i] = weights[id]
+	}
+	for a := range g.Answers {
+		col := &g.Answers[a]
+		if ids, err = d.valueIDs(cc[5+a], n, func(v parquet.Value) (int32, error) {
+			col.Dict = append(col.Dict, string(v.ByteArray()))
+			return int32(len(col.Dict) - 1), nil
+		}); err != nil {
+			return nil, err
+		}
+		col.Codes = slices.Clone(ids)
+	}
+	if len(g.Lines) != n {
+		return nil, fmt.Errorf("internal error: row group %d of responses.parquet read back with %d lines for %d rows", gi, len(g.Lines), n)
+	}
+	return g, nil
 }
 
 // writeDone writes the pending groups encoded already, in order (all of
@@ -133,6 +184,9 @@ func (pt *patcher) writeDone(wait bool) error {
 		}
 		<-pg.done
 		pt.pending = pt.pending[1:]
+		if pg.err != nil {
+			return pg.err
+		}
 		if err := pt.copyUpTo(pg.g); err != nil {
 			return err
 		}
@@ -142,7 +196,6 @@ func (pt *patcher) writeDone(wait bool) error {
 		}
 		pt.kept += int64(pg.grp.Rows())
 		pt.next = pg.g + 1
-		pg.recycle(pg.grp)
 	}
 	return nil
 }
@@ -150,17 +203,17 @@ func (pt *patcher) writeDone(wait bool) error {
 // start keeps the counting pass's responses.parquet aside and starts the
 // new one.
 func (pt *patcher) start() error {
-	end := int64(4)
-	if n := len(pt.groups); n > 0 {
-		end = pt.groups[n-1].start + pt.groups[n-1].size
-	}
+	size := pt.res.written.pw.off // the whole file, its footer written
 	f, err := os.CreateTemp("", "synthese-responses-*")
 	if err != nil {
 		return err
 	}
 	os.Remove(f.Name()) // gone when closed
 	pt.from = f
-	if _, err := io.Copy(f, io.NewSectionReader(pt.old, 0, end)); err != nil {
+	if _, err := io.Copy(f, io.NewSectionReader(pt.old, 0, size)); err != nil {
+		return err
+	}
+	if pt.file, err = parquet.OpenFile(f, size); err != nil {
 		return err
 	}
 	w, err := pt.opt.Responses()
@@ -298,33 +351,18 @@ func (pt *patcher) patch(srcs []*source, skip []map[int64]string, dups [][]dupRo
 	if minus == nil || !minus.tally.finite() {
 		return false, nil
 	}
-	// responses.parquet: the chunks holding duplicates read again for their
-	// row groups.
-	if pt.encoder() != nil {
-		holding := map[int][]int{} // chunk -> its duplicates' lines in it
+	// responses.parquet: the row groups holding duplicates read back and
+	// written again without them.
+	if pt.old != nil {
+		holding := map[int][]int{} // chunk -> its duplicates' lines
 		for _, rows := range dups {
 			for _, r := range rows {
-				holding[r.chunk] = append(holding[r.chunk], r.chunkLine)
+				holding[r.chunk] = append(holding[r.chunk], r.line)
 			}
 		}
-		for fi := range srcs {
-			var gs []int
-			for g, sp := range pt.chunks {
-				if sp.file == fi && len(holding[g]) > 0 {
-					gs = append(gs, g)
-					slices.Sort(holding[g])
-				}
-			}
-			if len(gs) == 0 {
-				continue
-			}
-			var stream *streamFile
-			err := pt.p.reread(srcs[fi], pt.chunks, gs, func(s *streamFile) {
-				s.rw, s.encodeLater, stream = pt.encoder(), true, s // only the groups with a duplicate are written again
-			}, func(g int, o *chunkOut) error {
-				return pt.chunk(stream, g, o, holding[g])
-			})
-			if err != nil {
+		for _, g := range slices.Sorted(maps.Keys(holding)) {
+			slices.Sort(holding[g])
+			if err := pt.chunk(g, holding[g]); err != nil {
 				return true, err
 			}
 		}
@@ -455,30 +493,6 @@ func (pt *patcher) rowsAlone(src *source, rows []dupRow, skip map[int64]string) 
 	}
 	wg.Wait()
 	return counted, left, errors.Join(errs...)
-}
-
-// reread reads src's chunks gs (their places in chunks, in order) again,
-// as set sets its stream, and hands them to merge with their places.
-func (p *Project) reread(src *source, chunks []chunkSpan, gs []int, set func(*streamFile), merge func(int, *chunkOut) error) error {
-	var scratch Responses
-	s, err := p.streamOf(src, &scratch)
-	if err != nil {
-		return err
-	}
-	set(s)
-	spans := make([]chunkSpan, len(gs))
-	for i, g := range gs {
-		spans[i] = chunks[g]
-	}
-	return s.passSpans(spans, func(i int, o *chunkOut) error {
-		if err := merge(gs[i], o); err != nil {
-			return err
-		}
-		if s.rw != nil && o.group != nil { // nil: merge kept it
-			s.recycle(o.group)
-		}
-		return nil
-	})
 }
 
 // chunkSums adds up what chunks give.

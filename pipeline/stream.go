@@ -80,17 +80,15 @@ type streamFile struct {
 	// firstChunk is the number of chunks of the files read before this
 	// one in the pass (fingerprints are tagged with their chunk's number).
 	firstChunk int
-	// encodeLater: the reading workers leave the row groups unencoded.
-	encodeLater bool
-	rw          *ResponsesWriter
-	chunks      int
-	stopped     atomic.Bool
-	hasID       bool
-	hasTime     bool
-	closed      []bool         // by field: a closed question's column (checked through the cache)
-	free        chan *RowGroup // row groups written, to fill again
-	fast        *fastPlan      // nil: every record goes through row
-	freeFPs     chan []uint64  // fingerprint lists merged, to fill again
+	rw         *ResponsesWriter
+	chunks     int
+	stopped    atomic.Bool
+	hasID      bool
+	hasTime    bool
+	closed     []bool         // by field: a closed question's column (checked through the cache)
+	free       chan *RowGroup // row groups written, to fill again
+	fast       *fastPlan      // nil: every record goes through row
+	freeFPs    chan []uint64  // fingerprint lists merged, to fill again
 }
 
 // recycleFPs hands a merged list of fingerprints back.
@@ -882,20 +880,6 @@ type lineMark struct{ line, off int32 }
 // from its mark reads ~20 KB.
 const lineMarkEvery = 256
 
-// passSpans reads again, with every core, the chunks of an earlier pass
-// over this file that spans gives (in file order), each exactly as that
-// pass read it; merge receives the span's index with its chunk.
-func (s *streamFile) passSpans(spans []chunkSpan, merge func(int, *chunkOut) error) error {
-	return s.readChunks(len(spans), func(w *streamWorker, i int) *chunkOut {
-		o := &chunkOut{k: spans[i].k}
-		if s.stopped.Load() {
-			o.err = errFallback
-			return o
-		}
-		return w.read(o, spans[i].start, spans[i].end)
-	}, false, merge)
-}
-
 // readChunks reads n chunks (read reads the i-th) with every core and
 // hands them to merge in order. When speculative, a chunk's start was
 // guessed: one that does not begin where the one before it ended is read
@@ -926,7 +910,7 @@ func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, 
 			w := s.newWorker()
 			for i := range jobs {
 				o := read(w, i)
-				if o.err == nil && s.rw != nil && !s.encodeLater && o.group.Rows() > 0 {
+				if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
 					s.rw.encodeBody(o.group)
 				}
 				outs[i] <- o
@@ -946,7 +930,7 @@ func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, 
 			// Its speculative start was inside a quoted field (and what it
 			// read, an error included, means nothing): read it again.
 			o = fix.run(o.k, prevEnd)
-			if o.err == nil && s.rw != nil && !s.encodeLater && o.group.Rows() > 0 {
+			if o.err == nil && s.rw != nil && o.group.Rows() > 0 {
 				s.rw.encodeBody(o.group)
 			}
 		}
