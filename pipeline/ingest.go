@@ -198,7 +198,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 			return nil, err
 		}
 		rw = NewResponsesWriter(w, p.Questionnaire, p.Manifest.MeetingQuestion, opt.Meta...)
-		res.written, res.writtenTo = rw, w
+		res.written = rw
 	}
 	var done int64
 	for fi, src := range srcs {
@@ -218,15 +218,12 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 			var sp *chunkSpan
 			if spill != nil {
 				spill.chunks = append(spill.chunks, chunkSpan{file: fi, k: o.k, start: o.start, end: o.end, line: lines, lines: o.lines, marks: o.marks,
-					rejects: len(res.Rejects), kept: o.kept, group: -1})
+					kept: o.kept, group: -1})
 				sp = &spill.chunks[len(spill.chunks)-1]
 			}
 			for _, r := range o.rejects {
 				r.Line += lines
 				res.Rejects = append(res.Rejects, r)
-			}
-			if sp != nil {
-				sp.rejectsEnd = len(res.Rejects)
 			}
 			res.RowsRead += o.rowsRead
 			res.fastRows += o.fast

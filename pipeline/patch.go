@@ -62,7 +62,7 @@ var patching = true
 func (p *Project) newPatcher(opt IngestOptions, res *Responses, chunks []chunkSpan) *patcher {
 	pt := &patcher{p: p, opt: opt, res: res, chunks: chunks, cannot: !patching, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if res.written != nil {
-		if ra, ok := res.writtenTo.(io.ReaderAt); ok {
+		if ra, ok := res.written.pw.w.(io.ReaderAt); ok {
 			pt.old, pt.groups = ra, res.written.pw.groups
 		} else {
 			pt.cannot = true
@@ -221,7 +221,7 @@ func (pt *patcher) start() error {
 		return err
 	}
 	pt.rw = NewResponsesWriter(w, pt.p.Questionnaire, pt.p.Manifest.MeetingQuestion, pt.opt.Meta...)
-	pt.res.written, pt.res.writtenTo = pt.rw, w
+	pt.res.written = pt.rw
 	return nil
 }
 
@@ -239,8 +239,8 @@ func (pt *patcher) copyUpTo(g int) error {
 	return nil
 }
 
-// dropRows takes out of g its rows read on lines (relative to the chunk,
-// ascending), each answer's dictionary kept to the texts still used, in
+// dropRows takes out of g its rows read on lines (ascending, as g.Lines
+// counts them), each answer's dictionary kept to the texts still used, in
 // the order they are first used (as reading without those rows makes it).
 func dropRows(g *RowGroup, lines []int) {
 	var drop []int // rows, ascending

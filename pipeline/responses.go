@@ -43,11 +43,9 @@ type Responses struct {
 	seen       map[string]string // submission key -> where it was first seen
 	normalised map[[3]string]int // question, raw value, choice(s) -> count
 	folded     map[[3]string]bool
-	fastRows   int // records the streaming reader's fast path took (in its counting pass)
-	// The streaming reader's responses.parquet and where it went.
-	written   *ResponsesWriter
-	writtenTo io.Writer
-	patched   int // duplicates' rows read alone to leave them out (patcher)
+	fastRows   int              // records the streaming reader's fast path took (in its counting pass)
+	written    *ResponsesWriter // the streaming reader's responses.parquet
+	patched    int              // duplicates' rows read alone to leave them out (patcher)
 }
 
 // FileCount is the number of data rows read from one file.

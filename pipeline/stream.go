@@ -864,12 +864,10 @@ type chunkSpan struct {
 	line       int        // lines of the file before it
 	lines      int        // its lines
 	marks      []lineMark // where some of its lines begin, between records (the first first)
-	// What the counting pass made of it: its rejects (res.Rejects from
-	// rejects to rejectsEnd), the respondents it kept, and its row group
-	// of responses.parquet (-1: none).
-	rejects, rejectsEnd int
-	kept                int64
-	group               int
+	// What the counting pass made of it: the respondents it kept, and its
+	// row group of responses.parquet (-1: none).
+	kept  int64
+	group int
 }
 
 // lineMark is where a line of a chunk begins (relative to the chunk),
