@@ -203,28 +203,36 @@ func TestEncodeRGBIsTheImage(t *testing.T) {
 		for i := range img.Pix {
 			img.Pix[i] = byte(rng.Uint32())
 		}
-		var buf bytes.Buffer
-		if err := encodeRGB(&buf, img, size.pad); err != nil {
-			t.Fatal(err)
-		}
-		got, err := png.Decode(&buf)
-		if err != nil {
-			t.Fatalf("%+v: %v", size, err)
-		}
-		if b := got.Bounds(); b.Dx() != size.w+size.pad || b.Dy() != size.h {
-			t.Fatalf("%+v: decoded %v", size, b)
-		}
-		for y := range size.h {
-			for x := range size.w + size.pad {
-				r, g, b, _ := got.At(x, y).RGBA()
-				want := [3]byte{0xff, 0xff, 0xff}
-				if x < size.w {
-					p := img.PixOffset(x, y)
-					want = [3]byte{img.Pix[p], img.Pix[p+1], img.Pix[p+2]}
-				}
-				if [3]byte{byte(r >> 8), byte(g >> 8), byte(b >> 8)} != want {
-					t.Fatalf("%+v: pixel (%d, %d) = %d %d %d, want %v", size, x, y, r>>8, g>>8, b>>8, want)
-				}
+		decodesTo(t, size, img, size.pad)
+	}
+}
+
+// decodesTo encodes img with pad white columns and checks that the PNG
+// decodes to its colours exactly, white in the padding.
+func decodesTo(t *testing.T, what any, img *image.RGBA, pad int) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := encodeRGB(&buf, img, pad); err != nil {
+		t.Fatal(err)
+	}
+	got, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatalf("%+v: %v", what, err)
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	if b := got.Bounds(); b.Dx() != w+pad || b.Dy() != h {
+		t.Fatalf("%+v: decoded %v", what, b)
+	}
+	for y := range h {
+		for x := range w + pad {
+			r, g, b, _ := got.At(x, y).RGBA()
+			want := [3]byte{0xff, 0xff, 0xff}
+			if x < w {
+				p := img.PixOffset(x, y)
+				want = [3]byte{img.Pix[p], img.Pix[p+1], img.Pix[p+2]}
+			}
+			if [3]byte{byte(r >> 8), byte(g >> 8), byte(b >> 8)} != want {
+				t.Fatalf("%+v: pixel (%d, %d) = %d %d %d, want %v", what, x, y, r>>8, g>>8, b>>8, want)
 			}
 		}
 	}

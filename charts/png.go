@@ -13,7 +13,7 @@ import (
 	"sync"
 
 	"git.sr.ht/~sbinet/gg"
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 	xdraw "golang.org/x/image/draw"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -50,25 +50,31 @@ func encodeRGB(w io.Writer, img *image.RGBA, pad int) error {
 	ihdr[8], ihdr[9] = 8, 2 // 8 bits, RGB
 	chunk(bw, "IHDR", ihdr[:])
 	idat := &chunkWriter{w: bw, kind: "IDAT", buf: make([]byte, 0, 64<<10)}
-	zw, err := zlib.NewWriterLevel(idat, zlib.BestSpeed)
-	if err != nil {
-		return err
-	}
+	zw := newZlib(idat)
+	defer zw.release()
 	stride := 1 + 3*width
 	cur := make([]byte, stride+2) // 2 spare: upRow stores 8 bytes for 6
 	cur[0] = 2                    // Up: each byte minus the byte above (0 above the first row)
+	// A row the same as the one above (most: margins, inside bars) is
+	// all zeros once filtered, its padding too.
+	same := make([]byte, stride)
+	same[0] = 2
 	w4 := 4 * b.Dx()
 	above := make([]byte, w4) // zeros above the first row
 	for y := 0; y < height; y++ {
 		row := img.Pix[y*img.Stride : y*img.Stride+w4]
-		o := 1 + upRow(cur[1:], row, above)
-		for ; o < stride; o++ { // the white padding: 0xff, then 0 under it
-			cur[o] = 0
-			if y == 0 {
-				cur[o] = 0xff
+		filtered := same
+		if y == 0 || !bytes.Equal(row, above) {
+			o := 1 + upRow(cur[1:], row, above)
+			for ; o < stride; o++ { // the white padding: 0xff, then 0 under it
+				cur[o] = 0
+				if y == 0 {
+					cur[o] = 0xff
+				}
 			}
+			filtered = cur[:stride]
 		}
-		if _, err := zw.Write(cur[:stride]); err != nil {
+		if _, err := zw.Write(filtered); err != nil {
 			return err
 		}
 		above = row
@@ -260,4 +266,128 @@ func newPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = nil
 	return p
+}
+
+// zlibStream is a zlib stream (RFC 1950) at deflate's fastest level, the
+// stream klauspost/compress/zlib writes at BestSpeed, with the Adler-32
+// checksum taken a word at a time, zero words at once (filtered chart
+// rows are mostly zeros: hash/adler32 took a sixth of a chart's encoding).
+// Its deflate writers are reused.
+type zlibStream struct {
+	w     io.Writer
+	fw    *flate.Writer
+	a, b  uint32
+	start bool
+	err   error
+}
+
+var deflaters = struct {
+	mu   sync.Mutex
+	free []*flate.Writer
+}{}
+
+func newZlib(w io.Writer) *zlibStream {
+	z := &zlibStream{w: w, a: 1}
+	deflaters.mu.Lock()
+	if n := len(deflaters.free); n > 0 {
+		z.fw = deflaters.free[n-1]
+		deflaters.free = deflaters.free[:n-1]
+	}
+	deflaters.mu.Unlock()
+	if z.fw == nil {
+		z.fw, z.err = flate.NewWriter(w, flate.BestSpeed)
+	} else {
+		z.fw.Reset(w)
+	}
+	return z
+}
+
+func (z *zlibStream) Write(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	if !z.start {
+		z.start = true
+		// CMF 0x78: deflate, 32 KiB window; FLG: fastest level, no
+		// dictionary, check bits making CMF·256+FLG a multiple of 31.
+		if _, z.err = z.w.Write([]byte{0x78, 0x01}); z.err != nil {
+			return 0, z.err
+		}
+	}
+	z.a, z.b = adler32Update(z.a, z.b, p)
+	n, err := z.fw.Write(p)
+	z.err = err
+	return n, err
+}
+
+// Close ends the deflate stream and writes the checksum.
+func (z *zlibStream) Close() error {
+	if z.err == nil && !z.start {
+		z.Write(nil)
+	}
+	if z.err != nil {
+		return z.err
+	}
+	if z.err = z.fw.Close(); z.err != nil {
+		return z.err
+	}
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], z.b<<16|z.a)
+	if _, err := z.w.Write(sum[:]); err != nil {
+		z.err = err
+		return err
+	}
+	z.err = errZlibClosed
+	return nil
+}
+
+var errZlibClosed = errors.New("charts: write to a closed zlib stream")
+
+// release hands the deflate writer back (after Close or on an error).
+func (z *zlibStream) release() {
+	if z.fw == nil {
+		return
+	}
+	deflaters.mu.Lock()
+	if len(deflaters.free) < runtime.GOMAXPROCS(0) {
+		deflaters.free = append(deflaters.free, z.fw)
+	}
+	deflaters.mu.Unlock()
+	z.fw = nil
+}
+
+// adlerMod is Adler-32's modulus; adlerMax the most bytes added before
+// the sums must be reduced (b stays below 2^32: 255·n(n+1)/2 +
+// (n+1)(adlerMod-1) < 2^32).
+const (
+	adlerMod = 65521
+	adlerMax = 5552
+)
+
+// adler32Update adds p to Adler-32's two sums a (1 + the bytes) and b (the
+// sum of a after each byte), both below adlerMod. 32 zero bytes leave a
+// as it is and add 32a to b.
+func adler32Update(a, b uint32, p []byte) (uint32, uint32) {
+	for len(p) > 0 {
+		q := p[:min(len(p), adlerMax)]
+		p = p[len(q):]
+		le := binary.LittleEndian
+		for ; len(q) >= 32; q = q[32:] {
+			if le.Uint64(q)|le.Uint64(q[8:])|le.Uint64(q[16:])|le.Uint64(q[24:]) == 0 {
+				b += 32 * a
+				continue
+			}
+			for _, c := range q[:32] {
+				a += uint32(c)
+				b += a
+			}
+		}
+		for _, c := range q {
+			a += uint32(c)
+			b += a
+		}
+		a %= adlerMod
+		b %= adlerMod
+	}
+	return a, b
 }
