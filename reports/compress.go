@@ -18,8 +18,9 @@ import (
 // table again. gofpdf compresses each page through a new zlib writer of
 // the standard library, ~1.2 MB of tables zeroed each time: a sixth of a
 // small report's time, at its very end. Here writers are reused, on every
-// core. Other objects are copied as they are.
-func compressStreams(pdf []byte, x *xref, entries map[int]string) ([]byte, error) {
+// core. Other objects are copied as they are, but for stand-ins' images
+// and names when sw is set (the names changed in pdf itself).
+func compressStreams(pdf []byte, x *xref, entries map[int]string, sw *imageSwap) ([]byte, error) {
 	// The objects in file order, each up to the next (the last up to the
 	// table).
 	order := make([]int, 0, len(x.offsets))
@@ -55,7 +56,7 @@ func compressStreams(pdf []byte, x *xref, entries map[int]string) ([]byte, error
 			var buf bytes.Buffer
 			zw, _ := zlib.NewWriterLevel(&buf, zlib.BestSpeed)
 			for i := range next {
-				o, err := compressObject(bodies[i], order[i], entries[order[i]], zw, &buf)
+				o, err := compressObject(bodies[i], order[i], entries[order[i]], zw, &buf, sw)
 				if err != nil {
 					mu.Lock()
 					failed = err
@@ -93,10 +94,17 @@ func compressStreams(pdf []byte, x *xref, entries map[int]string) ([]byte, error
 
 // compressObject returns object n (its bytes, body) with its stream
 // compressed when it is an uncompressed stream, with entry added when it
-// is a dictionary and entry is set, else body itself.
-func compressObject(body []byte, n int, entry string, zw *zlib.Writer, buf *bytes.Buffer) ([]byte, error) {
+// is a dictionary and entry is set, a stand-in image's data swapped, else
+// body itself.
+func compressObject(body []byte, n int, entry string, zw *zlib.Writer, buf *bytes.Buffer, sw *imageSwap) ([]byte, error) {
 	if !bytes.HasPrefix(body, []byte(strconv.Itoa(n)+" 0 obj\n")) {
 		return nil, fmt.Errorf("compressing the PDF: the table does not point at object %d", n)
+	}
+	if sw != nil {
+		if o, ok := sw.image(body, n); ok {
+			return o, nil
+		}
+		sw.rename(body)
 	}
 	if entry != "" {
 		const end = ">>\nendobj\n"

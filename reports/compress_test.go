@@ -65,7 +65,7 @@ func streamsOf(t *testing.T, pdf []byte) map[int]string {
 // startxref at the table.
 func TestCompressStreams(t *testing.T) {
 	in := uncompressedPDF(t, 3)
-	out, err := compressStreams(in, mustXref(t, in), nil)
+	out, err := compressStreams(in, mustXref(t, in), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestCompressStreams(t *testing.T) {
 		t.Fatalf("trailer changed")
 	}
 	// The same input, the same bytes.
-	if again, _ := compressStreams(in, mustXref(t, in), nil); !bytes.Equal(again, out) {
+	if again, _ := compressStreams(in, mustXref(t, in), nil, nil); !bytes.Equal(again, out) {
 		t.Fatal("not deterministic")
 	}
 }
@@ -123,7 +123,7 @@ func TestCompressStreamsRefuses(t *testing.T) {
 		"entry off":      bytes.Replace(in, fmt.Appendf(nil, "%010d 00000 n", x.offsets[1]), fmt.Appendf(nil, "%010d 00000 n", x.offsets[1]+1), 1),
 		"length too big": append(append(append([]byte{}, in[:stream]...), '0'), in[stream:]...), // ten times
 	} {
-		if _, err := finishPDF(pdf, "fr", ""); err == nil {
+		if _, err := finishPDF(pdf, "fr", "", nil); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
@@ -133,7 +133,7 @@ func TestCompressStreamsRefuses(t *testing.T) {
 // in the document information, in the rewrite itself.
 func TestFinishPDF(t *testing.T) {
 	in := uncompressedPDF(t, 2)
-	out, err := finishPDF(in, "ar", "abc123")
+	out, err := finishPDF(in, "ar", "abc123", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

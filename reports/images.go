@@ -25,15 +25,22 @@ func (d distinctWidths) fix(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	extra := d.take(w)
+	if extra == 0 {
+		return b, nil
+	}
+	return padPNG(b, extra)
+}
+
+// take returns the columns to add to width w for a width not taken yet,
+// and takes it.
+func (d distinctWidths) take(w int) int {
 	extra := 0
 	for d[w+extra] {
 		extra++
 	}
 	d[w+extra] = true
-	if extra == 0 {
-		return b, nil
-	}
-	return padPNG(b, extra)
+	return extra
 }
 
 // pngWidth reads the width from a PNG's header.

@@ -16,8 +16,9 @@ var (
 // streams compressed (compressStreams), the document's language declared
 // (/Lang in the catalog, which gofpdf does not write), and the digest of
 // the report's inputs added to the document information
-// (/SyntheseInputDigest, when digest is set).
-func finishPDF(pdf []byte, lang, digest string) ([]byte, error) {
+// (/SyntheseInputDigest, when digest is set); with sw, the stand-ins'
+// images swapped for the drawn charts (see standIns).
+func finishPDF(pdf []byte, lang, digest string, sw *imageSwap) ([]byte, error) {
 	x, err := readXref(pdf)
 	if err != nil {
 		return nil, err
@@ -37,7 +38,16 @@ func finishPDF(pdf []byte, lang, digest string) ([]byte, error) {
 		n, _ := strconv.Atoi(string(info[1]))
 		entries[n] = "/SyntheseInputDigest (" + digest + ")"
 	}
-	return compressStreams(pdf, x, entries)
+	out, err := compressStreams(pdf, x, entries, sw)
+	if err != nil {
+		return nil, err
+	}
+	if sw != nil {
+		if err := sw.complete(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // InputDigestOf returns the input digest a report carries ("" if none).

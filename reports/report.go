@@ -67,10 +67,10 @@ type Input struct {
 	Version       string
 	InputDigest   string // of the inputs (pipeline.DigestOf): written in the document information
 
-	// Final, when set, is called once the layout is done and before the
-	// PDF is made: the charts given until then may be placeholders (PNG
+	// Final, when set, is called once the PDF is made, before it is
+	// finished: the charts given until then may be placeholders (PNG
 	// headers: sizes only, see charts.PlaceholderPNG), and Final puts the
-	// drawn ones in. The caller draws the charts meanwhile.
+	// drawn ones in (see standIns). The caller draws the charts meanwhile.
 	Final func(*Input) error
 
 	broken map[lineKey][]string // lines broken by earlier builds of the same input
@@ -82,6 +82,9 @@ type Document struct {
 	Pages         int
 	Outline       []Entry
 	MissingGlyphs []rune // characters drawn that the font lacks; empty when all is well
+
+	raw     []byte // the PDF as gofpdf wrote it (before finish)
+	swapped bool   // made with stand-ins for the charts (tests)
 }
 
 // maroto names images with random UUIDs and sorts them by name when the
@@ -98,9 +101,16 @@ func Build(in Input) (*Document, error) {
 	gofpdf.SetDefaultCreationDate(in.Date)
 	gofpdf.SetDefaultModificationDate(in.Date)
 	// With Final, the charts are placeholders (sizes only) until the PDF
-	// is made.
+	// is made: the PDF is made with stand-ins (see standIns) while they
+	// are drawn.
+	var st *standIns
 	if in.Final == nil {
 		if err := distinctCharts(&in); err != nil {
+			return nil, err
+		}
+	} else {
+		var err error
+		if st, err = useStandIns(&in); err != nil {
 			return nil, err
 		}
 	}
@@ -114,15 +124,36 @@ func Build(in Input) (*Document, error) {
 		return nil, err
 	}
 	toc := d.Outline
-	for pass := 0; ; pass++ {
-		if pass == 1 && in.Final != nil {
-			if err := in.Final(&in); err != nil {
-				return nil, err
-			}
-			if err := distinctCharts(&in); err != nil {
-				return nil, err
-			}
+	if d, err = generate(in, toc); err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return d.finish(in, nil)
+	}
+	if err := in.Final(&in); err != nil {
+		return nil, err
+	}
+	if sw, err := st.swap(&in); err == nil {
+		if out, err := d.finish(in, sw); err == nil {
+			return out, nil
 		}
+	}
+	// The drawn charts do not fit their stand-ins: the PDF is made from
+	// them, as without Final.
+	if err := distinctCharts(&in); err != nil {
+		return nil, err
+	}
+	if d, err = generate(in, toc); err != nil {
+		return nil, err
+	}
+	return d.finish(in, nil)
+}
+
+// generate lays the document out with the contents from toc, then makes the
+// PDF, until its outline is the one its contents were made from (at most
+// four times).
+func generate(in Input, toc []Entry) (*Document, error) {
+	for pass := 0; ; pass++ {
 		d, err := buildOnce(in, toc, true, pass >= 1)
 		if err != nil {
 			return nil, err
@@ -134,46 +165,30 @@ func Build(in Input) (*Document, error) {
 	}
 }
 
+// finish makes the PDF gofpdf wrote final (see finishPDF), the stand-ins'
+// images swapped for the drawn charts when sw is set.
+func (d *Document) finish(in Input, sw *imageSwap) (*Document, error) {
+	pdf, err := finishPDF(d.raw, in.Project.Manifest.Languages[0], in.InputDigest, sw)
+	if err != nil {
+		return nil, err
+	}
+	out := *d
+	out.PDF, out.raw = pdf, nil
+	out.swapped = sw != nil
+	return &out, nil
+}
+
 // distinctCharts makes the charts' widths distinct, in a fixed order (see
 // distinctWidths).
 func distinctCharts(in *Input) error {
 	widths := distinctWidths{}
-	pad := func(png []byte, what string) ([]byte, error) {
-		padded, err := widths.fix(png)
+	for _, s := range ownCharts(in) {
+		b, err := widths.fix(s.get(in))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+			return fmt.Errorf("%s: %w", s.what, err)
 		}
-		return padded, nil
+		s.set(in, b)
 	}
-	charts := map[string][]byte{}
-	for _, qu := range in.Project.Questionnaire.Questions {
-		if png, ok := in.Charts[qu.Name]; ok {
-			var err error
-			if charts[qu.Name], err = pad(png, "chart of "+qu.Name); err != nil {
-				return err
-			}
-		}
-	}
-	in.Charts = charts
-	if in.Mix != nil {
-		var err error
-		if in.Mix, err = pad(in.Mix, "stakeholder chart"); err != nil {
-			return err
-		}
-	}
-	meetingCharts := map[string][]byte{}
-	for _, m := range in.Project.Meetings {
-		for _, lang := range in.Project.Manifest.Languages {
-			key := m.ID + "/" + lang
-			if png, ok := in.MeetingCharts[key]; ok {
-				var err error
-				if meetingCharts[key], err = pad(png, "chart of meeting "+key); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	in.MeetingCharts = meetingCharts
 	return nil
 }
 
@@ -218,11 +233,7 @@ func buildOnce(in Input, toc []Entry, withTOC, generate bool) (*Document, error)
 	if err != nil {
 		return nil, fmt.Errorf("generating the PDF: %w", err)
 	}
-	pdf, err := finishPDF(doc.GetBytes(), b.langs[0], in.InputDigest)
-	if err != nil {
-		return nil, err
-	}
-	out := &Document{PDF: pdf, Pages: b.l.page, Outline: b.l.outline}
+	out := &Document{raw: doc.GetBytes(), Pages: b.l.page, Outline: b.l.outline}
 	for r := range b.g.missing {
 		out.MissingGlyphs = append(out.MissingGlyphs, r)
 	}

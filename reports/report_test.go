@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -236,5 +239,67 @@ func TestRenderedText(t *testing.T) {
 		if !strings.Contains(normalise(string(out)), figure) {
 			t.Errorf("key figure %s not found in the PDF's text", figure)
 		}
+	}
+}
+
+// placeholders returns in with each chart replaced by its placeholder (a
+// PNG header: its size only), as run gives them while the charts are drawn.
+func placeholders(t *testing.T, in reports.Input) reports.Input {
+	t.Helper()
+	ph := func(b []byte) []byte {
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return charts.PlaceholderPNG(image.Pt(cfg.Width, cfg.Height))
+	}
+	out := in
+	out.Charts, out.MeetingCharts = map[string][]byte{}, map[string][]byte{}
+	for k, b := range in.Charts {
+		out.Charts[k] = ph(b)
+	}
+	for k, b := range in.MeetingCharts {
+		out.MeetingCharts[k] = ph(b)
+	}
+	out.Mix = ph(in.Mix)
+	return out
+}
+
+// TestStandInsMakeTheSamePDF: with Final (the charts drawn while the PDF is
+// made), the PDF made with stand-ins and the drawn charts swapped in at the
+// end is, byte for byte, the one made from the drawn charts (among them
+// charts of the same width, padded to distinct widths); a drawn chart that
+// does not fit its placeholder makes the PDF again from the drawn charts.
+func TestStandInsMakeTheSamePDF(t *testing.T) {
+	in := referenceInput(t)
+	want := build(t, in)
+	drawn := func(x *reports.Input) error {
+		x.Charts, x.MeetingCharts, x.Mix = in.Charts, in.MeetingCharts, in.Mix
+		return nil
+	}
+	ph := placeholders(t, in)
+	ph.Final = drawn
+	got := build(t, ph)
+	if !reports.Swapped(got) {
+		t.Error("the PDF was not made with stand-ins")
+	}
+	if !bytes.Equal(got.PDF, want.PDF) {
+		t.Errorf("PDF with stand-ins swapped (%d bytes) differs from the PDF of the drawn charts (%d bytes)", len(got.PDF), len(want.PDF))
+	}
+	if got.Pages != want.Pages || !slices.Equal(got.Outline, want.Outline) {
+		t.Errorf("pages %d, want %d; outline differs: %v", got.Pages, want.Pages, !slices.Equal(got.Outline, want.Outline))
+	}
+
+	// A placeholder a pixel narrower than the chart drawn.
+	narrow := placeholders(t, in)
+	narrow.Final = drawn
+	cfg, _ := png.DecodeConfig(bytes.NewReader(in.Mix))
+	narrow.Mix = charts.PlaceholderPNG(image.Pt(cfg.Width-1, cfg.Height))
+	again := build(t, narrow)
+	if reports.Swapped(again) {
+		t.Error("a chart drawn wider than its placeholder was swapped in")
+	}
+	if !bytes.Equal(again.PDF, want.PDF) {
+		t.Error("the PDF made again from the drawn charts differs from theirs")
 	}
 }

@@ -194,3 +194,31 @@ func TestLanguagesFlag(t *testing.T) {
 		t.Errorf("--languages fr,de: exit %d, %q", code, stderr)
 	}
 }
+
+// TestRunIsTheStages: run (the report made while the charts are drawn,
+// with stand-ins for them) writes the same outputs, byte for byte, as the
+// stages one after the other (what make report does).
+func TestRunIsTheStages(t *testing.T) {
+	env := map[string]string{"SOURCE_DATE_EPOCH": "1608768000"}
+	a, b := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, env, "run", "-q", "--out", a); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	for _, stage := range []string{"ingest", "aggregate", "charts", "report"} {
+		if code, _, stderr := run(t, env, stage, "-q", "--out", b); code != 0 {
+			t.Fatalf("%s: exit %d: %s", stage, code, stderr)
+		}
+	}
+	ha, hb := hashes(t, a), hashes(t, b)
+	if ha["synthese.pdf"] == "" || ha["charts/q5_pouvoirs_publics.png"] == "" {
+		t.Fatalf("run wrote %d files, not the PDF and charts", len(ha))
+	}
+	for name, h := range ha {
+		if hb[name] != h {
+			t.Errorf("%s: run's differs from the stages'", name)
+		}
+	}
+	if len(ha) != len(hb) {
+		t.Errorf("run wrote %d files, the stages %d", len(ha), len(hb))
+	}
+}
