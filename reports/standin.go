@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -118,34 +119,57 @@ func useStandIns(in *Input) (*standIns, error) {
 
 // swap returns what finishPDF puts in place of the stand-ins, from the
 // drawn charts now in in (at their own widths: the stand-ins' padding is
-// added here, as distinctCharts would). An error means the PDF must be
-// made from the drawn charts.
+// added here, as distinctCharts would), on every core. An error means the
+// PDF must be made from the drawn charts.
 func (st *standIns) swap(in *Input) (*imageSwap, error) {
-	sw := &imageSwap{data: map[string][]byte{}, names: map[string][]byte{}, seen: map[string]bool{}}
-	namer := newImageNamer()
-	for i, s := range st.slots {
-		png := s.get(in)
-		if st.extra[i] > 0 {
-			var err error
-			if png, err = padPNG(png, st.extra[i]); err != nil {
-				return nil, fmt.Errorf("%s: %w", s.what, err)
+	n := len(st.slots)
+	data, names, errs := make([][]byte, n), make([][]byte, n), make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			namer := newImageNamer()
+			for i := range next {
+				data[i], names[i], errs[i] = st.drawn(i, st.slots[i].get(in), namer)
 			}
-		}
-		data, w, h, err := plainRGB(png)
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	sw := &imageSwap{data: map[string][]byte{}, names: map[string][]byte{}, seen: map[string]bool{}}
+	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.what, err)
+			return nil, fmt.Errorf("%s: %w", st.slots[i].what, err)
 		}
-		if [2]int{w, h} != st.size[i] {
-			return nil, fmt.Errorf("%s: drawn %d x %d pixels, laid out at %d x %d", s.what, w, h, st.size[i][0], st.size[i][1])
-		}
-		name, err := namer.name(png)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.what, err)
-		}
-		sw.names[string(st.names[i])] = name
-		sw.data[string(st.markers[i])] = data
+		sw.names[string(st.names[i])] = names[i]
+		sw.data[string(st.markers[i])] = data[i]
 	}
 	return sw, nil
+}
+
+// drawn returns the pixel data and name of slot i's drawn chart, png.
+func (st *standIns) drawn(i int, png []byte, namer *imageNamer) (data, name []byte, err error) {
+	if st.extra[i] > 0 {
+		if png, err = padPNG(png, st.extra[i]); err != nil {
+			return nil, nil, err
+		}
+	}
+	data, w, h, err := plainRGB(png)
+	if err != nil {
+		return nil, nil, err
+	}
+	if [2]int{w, h} != st.size[i] {
+		return nil, nil, fmt.Errorf("drawn %d x %d pixels, laid out at %d x %d", w, h, st.size[i][0], st.size[i][1])
+	}
+	if name, err = namer.name(png); err != nil {
+		return nil, nil, err
+	}
+	return data, name, nil
 }
 
 // imageSwap is what finishPDF puts in place of stand-ins: pixel data by
