@@ -8,13 +8,14 @@ import (
 	"fmt"
 	"hash/crc32"
 	"maps"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/phpdave11/gofpdf"
+
+	"github.com/synthese-project/synthese/internal/par"
 )
 
 // Stand-ins let the PDF be made while the charts are still being drawn
@@ -123,24 +124,15 @@ func useStandIns(in *Input) (*standIns, error) {
 // PDF must be made from the drawn charts.
 func (st *standIns) swap(in *Input) (*imageSwap, error) {
 	n := len(st.slots)
-	data, names, errs := make([][]byte, n), make([][]byte, n), make([]error, n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			namer := newImageNamer()
-			for i := range next {
-				data[i], names[i], errs[i] = st.drawn(i, st.slots[i].get(in), namer)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	data, names := make([][]byte, n), make([][]byte, n)
+	errs := par.Do(n, func() func(int) error {
+		namer := newImageNamer()
+		return func(i int) error {
+			var err error
+			data[i], names[i], err = st.drawn(i, st.slots[i].get(in), namer)
+			return err
+		}
+	})
 	sw := &imageSwap{data: map[string][]byte{}, names: map[string][]byte{}, seen: map[string]bool{}}
 	for i, err := range errs {
 		if err != nil {

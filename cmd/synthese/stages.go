@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"sync"
 
 	"github.com/synthese-project/synthese/charts"
+	"github.com/synthese-project/synthese/internal/par"
 	"github.com/synthese-project/synthese/pipeline"
 	"github.com/synthese-project/synthese/reports"
 )
@@ -449,25 +449,8 @@ func load[T any](path, stage string, read func(io.ReaderAt, int64) (T, error)) (
 	return read(r, r.Size())
 }
 
-// onEveryCore calls f(0) … f(n-1) on every core and returns the first
-// error (by index).
+// onEveryCore calls f(0) … f(n-1) on every core and returns their
+// errors, joined.
 func onEveryCore(n int, f func(int) error) error {
-	errs := make([]error, n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = f(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return errors.Join(errs...)
+	return errors.Join(par.Do(n, func() func(int) error { return f })...)
 }
