@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/page"
@@ -334,6 +335,14 @@ func (l *layout) paragraphHeight(s string, st style) float64 {
 	return float64(len(l.lines(s, st, contentW)))*st.lineHeight() + st.space
 }
 
+// chartHeight is the height of a chart h mm tall at the chart width, or
+// less when it would not fit on a page with above mm of heading and caption:
+// it is then shown smaller, whole, on one page (maroto fits the image to its
+// row), instead of running past the page's foot.
+func (l *layout) chartHeight(h, above float64) float64 {
+	return min(h, l.avail-safety-l.header-above-1)
+}
+
 // fits reports whether h fits on an empty page.
 func (l *layout) fits(h float64) bool { return l.header+h <= l.avail-safety }
 
@@ -347,8 +356,11 @@ var (
 	ruleColor  = &props.Color{Red: 200, Green: 200, Blue: 200}
 )
 
+// cellPad is a table cell's padding, each side.
+const cellPad = 1.2
+
 func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
-	const pad = 1.2
+	const pad = cellPad
 	type laid struct {
 		lines []string
 		st    style
@@ -369,7 +381,7 @@ func (l *layout) tableRow(cells []cell, widths []int, header bool) tableRow {
 		if header { // one size for the whole header row
 			st.size = min(l.st(c.style).size, smallest)
 		}
-		laidOut[i] = laid{l.lines(c.text, st, w), st}
+		laidOut[i] = laid{l.lines(cutWords(c.text, st, w), st, w), st}
 		height = max(height, float64(len(laidOut[i].lines))*st.lineHeight())
 	}
 	height += 2 * pad
@@ -417,6 +429,62 @@ func fitWords(s string, st style, width float64) style {
 	}
 	st.size = max(minCellSize, math.Floor(st.size*(width-0.5)/longest*10)/10)
 	return st
+}
+
+// cutWords cuts the words of s still wider than width (too long for their
+// column even at minCellSize) into pieces that fit, a hyphen at a cut between
+// two letters; the line breaker would cut them at the last letter that fits,
+// without a hyphen. Words in right-to-left script are left whole.
+func cutWords(s string, st style, width float64) string {
+	fits := func(s string) bool { return fonts.WidthMM(s, st.fontStyle(), st.size) <= width-0.5 }
+	lines := strings.Split(s, "\n")
+	changed := false
+	for l, line := range lines {
+		words := strings.Split(line, " ")
+		for i, w := range words {
+			if fits(w) || hasRTL(w) {
+				continue
+			}
+			var pieces []string
+			rs := []rune(w)
+			for len(rs) > 0 {
+				k := len(rs)
+				for k > 1 && !fits(cutPiece(rs, k)) {
+					k--
+				}
+				if k < len(rs) && len(rs)-k < 3 && k > 3 {
+					k = len(rs) - 3 // not two letters alone on the next line
+				}
+				pieces = append(pieces, cutPiece(rs, k))
+				rs = rs[k:]
+			}
+			words[i], changed = strings.Join(pieces, " "), true
+		}
+		lines[l] = strings.Join(words, " ")
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hasRTL reports whether s holds letters of a right-to-left script.
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew) {
+			return true
+		}
+	}
+	return false
+}
+
+// cutPiece is rs[:k] as a line, with a hyphen when the cut falls between
+// two letters.
+func cutPiece(rs []rune, k int) string {
+	if k < len(rs) && unicode.IsLetter(rs[k-1]) && unicode.IsLetter(rs[k]) {
+		return string(rs[:k]) + "-"
+	}
+	return string(rs[:k])
 }
 
 // glyphs checks every string drawn against the embedded font, so a missing

@@ -567,6 +567,7 @@ func (b *builder) meetingResults(lang, meeting string) {
 			chartH = chartWidth * float64(cfg.Height) / float64(cfg.Width)
 		}
 	}
+	chartH = l.chartHeight(chartH, l.paragraphHeight(c.T("meeting_results"), sH2)+1.5)
 	l.heading(3, lang, c.T("meeting_results"), sH2, max(30, chartH))
 	if chartH > 0 {
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
@@ -834,7 +835,7 @@ func (b *builder) participationSection(lang string) error {
 		if err != nil {
 			return fmt.Errorf("stakeholder chart: %w", err)
 		}
-		h := chartWidth * float64(cfg.Height) / float64(cfg.Width)
+		h := l.chartHeight(chartWidth*float64(cfg.Height)/float64(cfg.Width), l.st(sSmall).lineHeight())
 		l.space(4)
 		l.keep(h + l.st(sSmall).lineHeight())
 		l.add(h, image.NewFromBytesCol(gridSize, b.in.Mix, extension.Png, props.Rect{Center: true, Percent: 100}))
@@ -929,6 +930,7 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	}
 	label := qu.Label.In(lang, b.q.DefaultLanguage)
 	title := fmt.Sprintf("%d. %s", number, label)
+	chartH = l.chartHeight(chartH, l.paragraphHeight(title, sH2)+1.5+l.st(sSmall).lineHeight())
 	tbl := l.newTable(b.questionTable(lang, qu, rows))
 	// Heading, chart and table stay on one page when they fit on one.
 	block := l.paragraphHeight(title, sH2) + 1.5 + chartH + l.st(sSmall).lineHeight() + 3 + tbl.height()
@@ -965,11 +967,14 @@ func wholePercent(share float64) int { return int(math.Floor(share*100 + 0.5)) }
 
 // columnWidths gives the meeting and n columns a fixed width and shares the
 // rest among the answers.
-func columnWidths(answers int) []int {
+func columnWidths(answers int, nWidth float64) []int {
 	meeting, n := 14, 6
 	if answers > 4 {
 		meeting, n = 11, 4
 	}
+	// The n column widens for the widest count in bold (millions at a
+	// national scale), the answers' columns giving up the room.
+	n = max(n, int(math.Ceil((nWidth+2*cellPad+0.5)*gridSize/contentW)))
 	each := (gridSize - meeting - n) / answers
 	widths := []int{meeting + (gridSize - meeting - n - each*answers), n}
 	for i := 0; i < answers; i++ {
@@ -1011,13 +1016,16 @@ func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeli
 		header = append(header, cell{b.q.ChoiceLabel(qu, ch.Name, lang), st})
 	}
 	var body [][]cell
+	nWidth := 0.0
 	for _, s := range scopes {
 		first, _ := resultAt(rows, s, choices[0].Name)
 		st := sCell
 		if s == pipeline.AllScope {
 			st = sCellB
 		}
-		r := []cell{{b.scopeLabel(lang, s), st}, {fmt.Sprint(first.ValidN), st}}
+		n := fmt.Sprint(first.ValidN)
+		nWidth = max(nWidth, fonts.WidthMM(n, sCellB.fontStyle(), sCellB.size))
+		r := []cell{{b.scopeLabel(lang, s), st}, {n, st}}
 		for _, ch := range choices {
 			res, _ := resultAt(rows, s, ch.Name)
 			if res.Small {
@@ -1028,7 +1036,7 @@ func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeli
 		}
 		body = append(body, r)
 	}
-	return header, body, columnWidths(len(choices))
+	return header, body, columnWidths(len(choices), nWidth)
 }
 
 // significance is the level at which the report calls a difference significant.

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"image"
 	"image/png"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,17 +181,17 @@ func found(text, heading, lang string) bool {
 	return true
 }
 
-// TestRenderedText reads the PDF back with poppler's pdftotext and finds the
-// headings of each language, and the page count.
-func TestRenderedText(t *testing.T) {
+// renderedPages reads the PDF back with poppler's pdftotext, one text a
+// page, and checks that it has the pages the layout counted and every
+// heading on the page the layout says (the table of contents relies on it).
+func renderedPages(t *testing.T, doc *reports.Document) []string {
+	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
 		}
 		t.Skip("pdftotext not installed (make deps installs poppler-utils)")
 	}
-	in := referenceInput(t)
-	doc := build(t, in)
 	path := filepath.Join(t.TempDir(), "synthese.pdf")
 	if err := os.WriteFile(path, doc.PDF, 0o644); err != nil {
 		t.Fatal(err)
@@ -202,14 +203,22 @@ func TestRenderedText(t *testing.T) {
 	if pages := strings.Count(string(out), "\f"); pages != doc.Pages {
 		t.Errorf("pdftotext sees %d pages, the layout counted %d", pages, doc.Pages)
 	}
-	// Every heading is on the page the layout says (the table of contents
-	// relies on it).
 	pages := strings.Split(string(out), "\f")
 	for _, e := range doc.Outline {
 		if e.Page < 1 || e.Page > len(pages) || !found(pages[e.Page-1], e.Title, e.Lang) {
 			t.Errorf("heading %q (%s) is not on page %d", e.Title, e.Lang, e.Page)
 		}
 	}
+	return pages
+}
+
+// TestRenderedText reads the PDF back with poppler's pdftotext and finds the
+// headings of each language, and the page count.
+func TestRenderedText(t *testing.T) {
+	in := referenceInput(t)
+	doc := build(t, in)
+	pages := renderedPages(t, doc)
+	out := []byte(strings.Join(pages, "\f"))
 	for _, lang := range in.Project.Manifest.Languages {
 		c, _ := i18n.For(lang)
 		want := []string{c.T("key_figures"), c.T("participation"), c.T("method"), c.T("results"), c.T("conclusion"),
@@ -302,4 +311,31 @@ func TestStandInsMakeTheSamePDF(t *testing.T) {
 	if !bytes.Equal(again.PDF, want.PDF) {
 		t.Error("the PDF made again from the drawn charts differs from theirs")
 	}
+}
+
+// TestNationalScalePages: with counts in the millions and a chart taller
+// than a page (a question with many meetings), the PDF still has the pages
+// the layout counted and every heading where the contents say: the chart
+// is shown smaller, whole, on one page. (It once ran past its page, gofpdf
+// added pages of its own, and the contents pointed pages too early.)
+func TestNationalScalePages(t *testing.T) {
+	in := referenceInput(t)
+	in.Results = slices.Clone(in.Results)
+	for i := range in.Results {
+		r := &in.Results[i]
+		r.Count, r.ValidN, r.MissingN = r.Count*10_000+7, r.ValidN*10_000+7, r.MissingN*10_000
+	}
+	q := in.Project.ReportedQuestions()[0].Name
+	tall := image.NewGray(image.Rect(0, 0, 951, 4200))
+	for i := range tall.Pix {
+		tall.Pix[i] = 0xff
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, tall); err != nil {
+		t.Fatal(err)
+	}
+	in.Charts = maps.Clone(in.Charts)
+	in.Charts[q] = b.Bytes()
+	doc := build(t, in)
+	renderedPages(t, doc)
 }
