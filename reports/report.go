@@ -16,7 +16,6 @@ import (
 	"math"
 	"math/rand"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -705,7 +704,7 @@ func (b *builder) qualityAnnex(lang string) {
 	}
 	var rows [][]cell
 	for _, it := range items {
-		rows = append(rows, []cell{{c.T(it.key), sCell}, {fmt.Sprint(it.n), sCell}})
+		rows = append(rows, []cell{{c.T(it.key), sCell}, {c.Int(int64(it.n)), sCell}})
 	}
 	l.newPage()
 	l.heading(1, lang, c.T("annex_quality"), sH1, 30)
@@ -748,13 +747,13 @@ func (b *builder) keyFigures(lang string) {
 	}
 	type figure struct{ value, key string }
 	figures := []figure{
-		{fmt.Sprint(len(b.p.Meetings)), "kf_meetings"},
-		{fmt.Sprint(b.participation(pipeline.AllScope, "participants", "").Count), "kf_participants"},
-		{fmt.Sprint(b.participation(pipeline.AllScope, "people", "").Count), "kf_people"},
-		{fmt.Sprint(b.participation(pipeline.AllScope, "cities", "").Count), "kf_cities"},
-		{fmt.Sprint(respondents), "kf_respondents"},
+		{c.Int(int64(len(b.p.Meetings))), "kf_meetings"},
+		{c.Int(int64(b.participation(pipeline.AllScope, "participants", "").Count)), "kf_participants"},
+		{c.Int(int64(b.participation(pipeline.AllScope, "people", "").Count)), "kf_people"},
+		{c.Int(int64(b.participation(pipeline.AllScope, "cities", "").Count)), "kf_cities"},
+		{c.Int(int64(respondents)), "kf_respondents"},
 		{c.T("pct", wholePercent(b.participation(pipeline.AllScope, "response_rate", "").Share)), "kf_response_rate"},
-		{fmt.Sprint(questions), "kf_questions"},
+		{c.Int(int64(questions)), "kf_questions"},
 	}
 	if len(b.in.Participation) == 0 { // no participant lists: survey figures only
 		figures = []figure{figures[0], figures[4], figures[6]}
@@ -816,11 +815,11 @@ func (b *builder) participationSection(lang string) error {
 		}
 		rows = append(rows, []cell{
 			{b.scopeLabel(lang, scope), st},
-			{fmt.Sprint(get("list_rows", "participant").Count), st},
-			{fmt.Sprint(get("list_rows", "speaker").Count + get("list_rows", "facilitator").Count), st},
-			{fmt.Sprint(get("people", "").Count), st},
-			{fmt.Sprint(get("cities", "").Count), st},
-			{fmt.Sprint(get("respondents", "").Count), st},
+			{c.Int(int64(get("list_rows", "participant").Count)), st},
+			{c.Int(int64(get("list_rows", "speaker").Count + get("list_rows", "facilitator").Count)), st},
+			{c.Int(int64(get("people", "").Count)), st},
+			{c.Int(int64(get("cities", "").Count)), st},
+			{c.Int(int64(get("respondents", "").Count)), st},
 			{c.T("pct", wholePercent(get("response_rate", "").Share)), st},
 		})
 	}
@@ -887,7 +886,7 @@ func (b *builder) participantsAnnex(lang string) {
 			}
 			rows = append(rows, r)
 		}
-		l.heading(3, lang, m.City.In(lang, b.q.DefaultLanguage)+" ("+fmt.Sprint(len(people))+")", sH2, 25)
+		l.heading(3, lang, m.City.In(lang, b.q.DefaultLanguage)+" ("+c.Int(int64(len(people)))+")", sH2, 25)
 		l.addTable(l.newTable(header, rows, widths))
 		l.space(4)
 	}
@@ -1023,7 +1022,7 @@ func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeli
 		if s == pipeline.AllScope {
 			st = sCellB
 		}
-		n := fmt.Sprint(first.ValidN)
+		n := c.Int(first.ValidN)
 		nWidth = max(nWidth, fonts.WidthMM(n, sCellB.fontStyle(), sCellB.size))
 		r := []cell{{b.scopeLabel(lang, s), st}, {n, st}}
 		for _, ch := range choices {
@@ -1052,9 +1051,7 @@ func (b *builder) testSentence(lang, question string) string {
 		if t.Method == pipeline.MethodNotApplicable {
 			return c.T("test_na", c.T("test_na_"+t.Note))
 		}
-		dec := func(v float64, digits int) string {
-			return strings.Replace(strconv.FormatFloat(v, 'f', digits, 64), ".", c.T("decimal_sep"), 1)
-		}
+		dec := c.Decimal
 		p := "=\u00a0" + dec(t.PValue, 3) // no-break spaces: "p = 0,039" stays on one line
 		if t.PValue < 0.001 {
 			p = "<\u00a0" + dec(0.001, 3)

@@ -337,5 +337,21 @@ func TestNationalScalePages(t *testing.T) {
 	in.Charts = maps.Clone(in.Charts)
 	in.Charts[q] = b.Bytes()
 	doc := build(t, in)
-	renderedPages(t, doc)
+	pages := renderedPages(t, doc)
+	if len(doc.MissingGlyphs) > 0 {
+		t.Errorf("the font lacks glyphs for %q", string(doc.MissingGlyphs))
+	}
+	// Counts in the millions are grouped by three (narrow no-break spaces,
+	// spaces once normalised), in both languages' tables.
+	fr, _ := i18n.For("fr")
+	text := normalise(strings.Join(pages, " "))
+	for _, r := range in.Results {
+		if r.Question == q && r.Scope == pipeline.AllScope {
+			want := normalise(fr.Int(r.ValidN))
+			if got := strings.Count(text, want); got < 2 || !strings.Contains(want, " ") {
+				t.Errorf("the count %d is printed %d times as %q", r.ValidN, got, want)
+			}
+			break
+		}
+	}
 }

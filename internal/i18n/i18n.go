@@ -6,7 +6,11 @@ package i18n
 import (
 	"embed"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
 	"gopkg.in/yaml.v3"
@@ -96,7 +100,74 @@ func (c *Catalog) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return m
 	}
+	args = slices.Clone(args) // the caller's slice is not changed
+	for i, a := range args {
+		switch v := a.(type) {
+		case int:
+			args[i] = number{int64(v), c}
+		case int64:
+			args[i] = number{v, c}
+		case int32:
+			args[i] = number{int64(v), c}
+		}
+	}
 	return fmt.Sprintf(m, args...)
+}
+
+// Int writes n in the language's way: digits grouped by three from 10,000
+// (a narrow no-break space in French and Arabic, a comma in English; four
+// digits stay together, as French typography has them).
+func (c *Catalog) Int(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	digits := strings.TrimPrefix(s, "-")
+	if len(digits) < 5 {
+		return s
+	}
+	sep := c.messages["thousands_sep"]
+	var b strings.Builder
+	if n < 0 {
+		b.WriteByte('-')
+	}
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// Decimal writes v with digits decimals, the language's decimal separator
+// and its integer part grouped as Int does.
+func (c *Catalog) Decimal(v float64, digits int) string {
+	s := strconv.FormatFloat(v, 'f', digits, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	if n, err := strconv.ParseInt(whole, 10, 64); err == nil && whole != "-0" {
+		whole = c.Int(n)
+	}
+	if frac == "" {
+		return whole
+	}
+	return whole + c.messages["decimal_sep"] + frac
+}
+
+// number is an integer argument of T: written by Int for %d and %v.
+type number struct {
+	n int64
+	c *Catalog
+}
+
+func (x number) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'd', 'v':
+		s := x.c.Int(x.n)
+		if w, ok := f.Width(); ok && len(s) < w {
+			s = strings.Repeat(" ", w-len(s)) + s
+		}
+		io.WriteString(f, s)
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), x.n)
+	}
 }
 
 // Direction is the base direction of text in lang.

@@ -51,3 +51,48 @@ func TestCatalogsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbers: counts are grouped by three from 10,000 (a narrow no-break
+// space in French and Arabic, a comma in English), in T's integer arguments
+// too; four digits stay together; decimals keep the language's separator.
+func TestNumbers(t *testing.T) {
+	fr, _ := For("fr")
+	en, _ := For("en")
+	ar, _ := For("ar")
+	for _, c := range []struct {
+		c    *Catalog
+		n    int64
+		want string
+	}{
+		{fr, 0, "0"}, {fr, 999, "999"}, {fr, 9999, "9999"}, {fr, 10000, "10\u202f000"},
+		{fr, 1681231, "1\u202f681\u202f231"}, {fr, -123456, "-123\u202f456"}, {fr, 10000000, "10\u202f000\u202f000"},
+		{en, 1681231, "1,681,231"}, {ar, 250000, "250\u202f000"},
+	} {
+		if got := c.c.Int(c.n); got != c.want {
+			t.Errorf("%s: Int(%d) = %q, want %q", c.c.Lang, c.n, got, c.want)
+		}
+	}
+	if got, want := fr.T("n_eq", int64(1681231)), "n = 1\u202f681\u202f231"; got != want {
+		t.Errorf("T(n_eq) = %q, want %q", got, want)
+	}
+	if got, want := en.T("missing_note", 12345, 9876543), "No answer: 12,345 of 9,876,543 respondents."; got != want {
+		t.Errorf("T(missing_note) = %q, want %q", got, want)
+	}
+	args := []any{123456}
+	fr.T("n_eq", args...)
+	if _, ok := args[0].(int); !ok {
+		t.Error("T changed the caller's arguments")
+	}
+	for _, c := range []struct {
+		c      *Catalog
+		v      float64
+		digits int
+		want   string
+	}{
+		{fr, 335918.84, 1, "335\u202f918,8"}, {fr, 0.039, 3, "0,039"}, {en, 12345.5, 1, "12,345.5"}, {fr, 23.3, 1, "23,3"}, {fr, -0.04, 1, "-0,0"},
+	} {
+		if got := c.c.Decimal(c.v, c.digits); got != c.want {
+			t.Errorf("%s: Decimal(%v, %d) = %q, want %q", c.c.Lang, c.v, c.digits, got, c.want)
+		}
+	}
+}
