@@ -58,6 +58,12 @@ type Spec struct {
 	Languages     []string          // one or two
 	SmallCell     int
 	Pad           int // white pixel columns added on the right (see writePNG)
+	// MaxHeight, when set, is the tallest the chart may be: a chart of
+	// more meetings than fit is drawn in parts of consecutive meetings
+	// (Parts says how many), each with its title, axis and legend; Part
+	// (from 0) is the one drawn.
+	MaxHeight vg.Length
+	Part      int
 }
 
 // Width is the drawn width of a chart; the PDF places it at this size.
@@ -147,12 +153,21 @@ func Draw(w io.Writer, spec Spec) error {
 		validN[r.Scope] = r.ValidN
 	}
 
+	lay, err := layoutQuestion(spec, cats, choices)
+	if err != nil {
+		return err
+	}
+	if spec.Part < 0 || spec.Part >= len(lay.parts) {
+		return fmt.Errorf("question %q: part %d of a chart in %d", spec.Question.Name, spec.Part, len(lay.parts))
+	}
+	from, to := lay.parts[spec.Part][0], lay.parts[spec.Part][1]
+	title := lay.title
+	if spec.Part > 0 {
+		title = lay.continued
+	}
+
 	p := newPlot()
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
-	var title []string
-	for _, lang := range spec.Languages {
-		title = append(title, wrap(spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
-	}
 	p.Title.Text = strings.Join(title, "\n")
 	p.Title.Padding = vg.Points(6)
 	axis := make([]string, len(cats))
@@ -162,7 +177,7 @@ func Draw(w io.Writer, spec Spec) error {
 	percentAxis(p, bilingual(axis, spec.Languages), labelSize)
 	p.Add(&plotter.Grid{Vertical: draw.LineStyle{Color: color.Gray{Y: 225}, Width: vg.Points(0.5)}})
 
-	n := len(spec.Scopes)
+	n := to - from
 	names := make([]string, n)
 	var smallXYs plotter.XYs
 	var smallLabels []string
@@ -172,15 +187,13 @@ func Draw(w io.Writer, spec Spec) error {
 	if step > 0.22 {
 		step = 0.22
 	}
-	band := max(26.0, 9.5*float64(len(choices)))
-	legendLines := 1
 	legend := plot.NewLegend()
 	legend.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
 	legend.Padding = vg.Points(2.5)
 	for j, c := range choices {
 		var xys plotter.XYs
 		var errs plotter.XErrors
-		for i, s := range spec.Scopes {
+		for i, s := range spec.Scopes[from:to] {
 			y := float64(n-1-i) + (float64(len(choices)-1)/2-float64(j))*step
 			r, ok := rows[key{s.ID, c.Name}]
 			if !ok || r.Small {
@@ -209,11 +222,9 @@ func Draw(w io.Writer, spec Spec) error {
 		for i, lang := range spec.Languages {
 			labels[i] = spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang)
 		}
-		entry := legendLabel(labels, spec.Languages)
-		legendLines = max(legendLines, strings.Count(entry, "\n")+1)
-		legend.Add(entry, sc)
+		legend.Add(legendLabel(labels, spec.Languages), sc)
 	}
-	for i, s := range spec.Scopes {
+	for i, s := range spec.Scopes[from:to] {
 		labels := make([]string, len(spec.Languages))
 		for k, lang := range spec.Languages {
 			labels[k] = s.Label.In(lang, spec.Questionnaire.DefaultLanguage)
@@ -243,9 +254,7 @@ func Draw(w io.Writer, spec Spec) error {
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
 
-	titleH := vg.Length(len(title)) * vg.Points(titleSize*1.25)
-	plotH := titleH + vg.Length(n)*vg.Points(band) + vg.Points(48)
-	legendH := vg.Length(len(choices))*vg.Points((legendSize*1.25*float64(legendLines)+2.5)) + vg.Points(8)
+	plotH, legendH := lay.heights(len(title), n)
 	return finish(w, pixelSize(Width, plotH+legendH, spec.Pad), func(w io.Writer) error {
 		img := newCanvas(Width, plotH+legendH)
 		dc := draw.New(img)
@@ -314,4 +323,75 @@ func Scopes(p *pipeline.Project) ([]Scope, error) {
 		out = append(out, Scope{ID: id, Label: label})
 	}
 	return out, nil
+}
+
+// questionLayout is the geometry of a question's chart: its title's lines
+// (and a part's after the first), the legend's lines an entry, the height
+// of a meeting's band, and the meetings of each part.
+type questionLayout struct {
+	title, continued []string
+	legendLines      int
+	band             float64 // points
+	answers          int
+	parts            [][2]int // [from, to) in the spec's scopes
+}
+
+// heights returns the heights of the plot (title, bands of n meetings,
+// axis) and of the legend below it.
+func (q questionLayout) heights(titleLines, n int) (plotH, legendH vg.Length) {
+	titleH := vg.Length(titleLines) * vg.Points(titleSize*1.25)
+	plotH = titleH + vg.Length(n)*vg.Points(q.band) + vg.Points(48)
+	legendH = vg.Length(q.answers)*vg.Points(legendSize*1.25*float64(q.legendLines)+2.5) + vg.Points(8)
+	return plotH, legendH
+}
+
+func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) (questionLayout, error) {
+	q := questionLayout{legendLines: 1, answers: len(choices)}
+	// Each meeting's band holds one interval per answer; bands grow with
+	// the number of answers so intervals never overlap.
+	q.band = max(26.0, 9.5*float64(len(choices)))
+	for i, lang := range spec.Languages {
+		label := spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage)
+		q.title = append(q.title, wrap(label, lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+		q.continued = append(q.continued, wrap(label+" "+cats[i].T("chart_continued"), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+	}
+	for _, c := range choices {
+		labels := make([]string, len(spec.Languages))
+		for i, lang := range spec.Languages {
+			labels[i] = spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang)
+		}
+		q.legendLines = max(q.legendLines, strings.Count(legendLabel(labels, spec.Languages), "\n")+1)
+	}
+	n := len(spec.Scopes)
+	per := n
+	if spec.MaxHeight > 0 {
+		plotH, legendH := q.heights(max(len(q.title), len(q.continued)), 0)
+		per = int((spec.MaxHeight - plotH - legendH) / vg.Points(q.band))
+		if per < 1 {
+			return q, fmt.Errorf("question %q: a chart %.0f mm tall at most cannot hold one meeting", spec.Question.Name, spec.MaxHeight.Points()*25.4/72)
+		}
+	}
+	// The meetings spread evenly over the parts: the first n % parts of
+	// them one more.
+	parts := max(1, (n+per-1)/per)
+	for k, from := 0, 0; k < parts; k++ {
+		size := n / parts
+		if k < n%parts {
+			size++
+		}
+		q.parts = append(q.parts, [2]int{from, from + size})
+		from += size
+	}
+	return q, nil
+}
+
+// Parts is the number of parts the spec's chart is drawn in (see
+// Spec.MaxHeight).
+func Parts(spec Spec) (int, error) {
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		return 0, err
+	}
+	q, err := layoutQuestion(spec, cats, spec.Questionnaire.Choices(spec.Question))
+	return len(q.parts), err
 }

@@ -3,6 +3,7 @@ package charts
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"image"
 	"image/png"
 	"math/rand/v2"
@@ -10,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/synthese-project/synthese/pipeline"
 )
@@ -235,5 +238,65 @@ func decodesTo(t *testing.T, what any, img *image.RGBA, pad int) {
 				t.Fatalf("%+v: pixel (%d, %d) = %d %d %d, want %v", what, x, y, r>>8, g>>8, b>>8, want)
 			}
 		}
+	}
+}
+
+// TestChartParts: a chart of more meetings than fit MaxHeight is drawn in
+// parts of consecutive meetings, each at most MaxHeight tall, every meeting
+// in one part, the parts differing by one meeting at most; without a limit,
+// or when the meetings fit, one part; a limit that holds no meeting is an
+// error.
+func TestChartParts(t *testing.T) {
+	spec := smallCase(t)
+	all := spec.Scopes[len(spec.Scopes)-1]
+	spec.Scopes = nil
+	for i := range 25 {
+		spec.Scopes = append(spec.Scopes, Scope{fmt.Sprintf("m%d", i), pipeline.Text{"fr": fmt.Sprintf("Ville %d", i), "ar": "مدينة"}})
+	}
+	spec.Scopes = append(spec.Scopes, all)
+	if n, err := Parts(spec); err != nil || n != 1 {
+		t.Fatalf("no limit: %d parts, %v", n, err)
+	}
+	for _, limit := range []vg.Length{215 * vg.Millimeter, 120 * vg.Millimeter, 400 * vg.Millimeter} {
+		spec.MaxHeight = limit
+		n, err := Parts(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cats, _ := catalogs(spec.Languages)
+		lay, _ := layoutQuestion(spec, cats, spec.Questionnaire.Choices(spec.Question))
+		next, sizes := 0, map[int]bool{}
+		for _, p := range lay.parts {
+			if p[0] != next || p[1] <= p[0] {
+				t.Fatalf("limit %v: parts %v", limit, lay.parts)
+			}
+			next = p[1]
+			sizes[p[1]-p[0]] = true
+		}
+		if next != len(spec.Scopes) || len(lay.parts) != n || len(sizes) > 2 {
+			t.Fatalf("limit %v: parts %v of %d meetings", limit, lay.parts, len(spec.Scopes))
+		}
+		for k := range n {
+			spec.Part = k
+			var m Measure
+			if err := Draw(&m, spec); err != nil {
+				t.Fatal(err)
+			}
+			if h := float64(m.Size.Y) / dpi * 25.4; h > limit.Points()*25.4/72 {
+				t.Errorf("limit %v: part %d is %.0f mm tall", limit, k, h)
+			}
+		}
+		spec.Part = n
+		if err := Draw(&bytes.Buffer{}, spec); err == nil {
+			t.Errorf("limit %v: part %d of %d drawn", limit, n, n)
+		}
+		spec.Part = 0
+		if limit == 400*vg.Millimeter && n != 1 || limit == 120*vg.Millimeter && n < 3 {
+			t.Errorf("limit %v: %d parts", limit, n)
+		}
+	}
+	spec.MaxHeight = 20 * vg.Millimeter
+	if _, err := Parts(spec); err == nil {
+		t.Error("a limit holding no meeting: no error")
 	}
 }

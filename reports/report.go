@@ -62,9 +62,12 @@ type Input struct {
 	Mix           []byte            // the stakeholder-mix chart (PNG)
 	Cities        *pipeline.Cities  // names of places in each language
 	Charts        map[string][]byte // question name -> PNG
-	Date          time.Time         // document date (SOURCE_DATE_EPOCH)
-	Version       string
-	InputDigest   string // of the inputs (pipeline.DigestOf): written in the document information
+	// ChartParts holds, by question, the parts after the first of a chart
+	// too tall for a page (drawn in parts, at most ChartMaxHeight each).
+	ChartParts  map[string][][]byte
+	Date        time.Time // document date (SOURCE_DATE_EPOCH)
+	Version     string
+	InputDigest string // of the inputs (pipeline.DigestOf): written in the document information
 
 	// Final, when set, is called once the PDF is made, before it is
 	// finished: the charts given until then may be placeholders (PNG
@@ -911,6 +914,11 @@ func (b *builder) scopeLabel(lang, scope string) string {
 
 const chartWidth = 160.0 // mm
 
+// ChartMaxHeight (mm) is the tallest a question's chart, or each of its
+// parts, is drawn at the chart width, so that it fits on a page under its
+// heading; a taller chart is drawn in parts (charts.Spec.MaxHeight).
+const ChartMaxHeight = 215.0
+
 // question typesets one closed question: heading, chart, table, notes.
 func (b *builder) question(lang string, number int, qu pipeline.Question) error {
 	l, c := b.l, b.cats[lang]
@@ -940,6 +948,17 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	if chart != nil {
 		l.keep(chartH)
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
+		// The further parts of a chart drawn in parts, a page each at most.
+		for k, part := range b.in.ChartParts[qu.Name] {
+			cfg, err := png.DecodeConfig(bytes.NewReader(part))
+			if err != nil {
+				return fmt.Errorf("chart of %q, part %d: %w", qu.Name, k+2, err)
+			}
+			h := l.chartHeight(chartWidth*float64(cfg.Height)/float64(cfg.Width), l.st(sSmall).lineHeight())
+			l.space(2)
+			l.keep(h)
+			l.add(h, image.NewFromBytesCol(gridSize, part, extension.Png, props.Rect{Center: true, Percent: 100}))
+		}
 		l.paragraph(c.T("chart_caption"), sSmall)
 		l.space(3)
 	}

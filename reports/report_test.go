@@ -270,6 +270,12 @@ func placeholders(t *testing.T, in reports.Input) reports.Input {
 	for k, b := range in.MeetingCharts {
 		out.MeetingCharts[k] = ph(b)
 	}
+	out.ChartParts = map[string][][]byte{}
+	for k, parts := range in.ChartParts {
+		for _, b := range parts {
+			out.ChartParts[k] = append(out.ChartParts[k], ph(b))
+		}
+	}
 	out.Mix = ph(in.Mix)
 	return out
 }
@@ -281,9 +287,12 @@ func placeholders(t *testing.T, in reports.Input) reports.Input {
 // does not fit its placeholder makes the PDF again from the drawn charts.
 func TestStandInsMakeTheSamePDF(t *testing.T) {
 	in := referenceInput(t)
+	// A chart in parts (two more, here other questions' charts).
+	qs := in.Project.ReportedQuestions()
+	in.ChartParts = map[string][][]byte{qs[0].Name: {in.Charts[qs[1].Name], in.Charts[qs[2].Name]}}
 	want := build(t, in)
 	drawn := func(x *reports.Input) error {
-		x.Charts, x.MeetingCharts, x.Mix = in.Charts, in.MeetingCharts, in.Mix
+		x.Charts, x.MeetingCharts, x.Mix, x.ChartParts = in.Charts, in.MeetingCharts, in.Mix, in.ChartParts
 		return nil
 	}
 	ph := placeholders(t, in)

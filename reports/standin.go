@@ -51,6 +51,13 @@ func chartSlots(in *Input) []chartSlot {
 				set:  func(in *Input, b []byte) { in.Charts[name] = b },
 				what: "chart of " + name,
 			})
+			for k := range in.ChartParts[name] {
+				slots = append(slots, chartSlot{
+					get:  func(in *Input) []byte { return partOf(in, name, k) },
+					set:  func(in *Input, b []byte) { in.ChartParts[name][k] = b },
+					what: fmt.Sprintf("chart of %s, part %d", name, k+2),
+				})
+			}
 		}
 	}
 	if in.Mix != nil {
@@ -75,10 +82,24 @@ func chartSlots(in *Input) []chartSlot {
 	return slots
 }
 
+// partOf is the k-th further part of a question's chart, nil when there is
+// none (the drawn charts may have fewer parts than their placeholders).
+func partOf(in *Input, question string, k int) []byte {
+	if parts := in.ChartParts[question]; k < len(parts) {
+		return parts[k]
+	}
+	return nil
+}
+
 // ownCharts gives in chart maps of its own (the caller's are not changed)
 // and returns its chart slots.
 func ownCharts(in *Input) []chartSlot {
 	in.Charts, in.MeetingCharts = maps.Clone(in.Charts), maps.Clone(in.MeetingCharts)
+	parts := map[string][][]byte{}
+	for q, p := range in.ChartParts {
+		parts[q] = slices.Clone(p)
+	}
+	in.ChartParts = parts
 	return chartSlots(in)
 }
 

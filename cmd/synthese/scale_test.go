@@ -135,3 +135,47 @@ func TestProgressBar(t *testing.T) {
 		t.Fatalf("a bar in CI: %q", stderr)
 	}
 }
+
+// TestTallChartsInParts: with 25 meetings a question's chart is too tall
+// for a page and is drawn in parts (charts/<question>-2.png, …); run and the
+// stages one after the other write the same files; a later run with fewer
+// meetings into the same folder leaves no part of the earlier one behind.
+func TestTallChartsInParts(t *testing.T) {
+	many, few := filepath.Join(t.TempDir(), "many"), filepath.Join(t.TempDir(), "few")
+	for dir, cities := range map[string]string{many: "25", few: "3"} {
+		if code, _, stderr := run(t, nil, "gen", "--rows", "2000", "--cities", cities, "--seed", "5", dir); code != 0 {
+			t.Fatalf("gen: exit %d: %s", code, stderr)
+		}
+	}
+	env := map[string]string{"SOURCE_DATE_EPOCH": "1608768000"}
+	out, staged := t.TempDir(), t.TempDir()
+	if code, _, stderr := run(t, env, "run", "-q", "--data", many, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	for _, stage := range []string{"ingest", "aggregate", "charts", "report"} {
+		if code, _, stderr := run(t, env, stage, "-q", "--data", many, "--out", staged); code != 0 {
+			t.Fatalf("%s: exit %d: %s", stage, code, stderr)
+		}
+	}
+	parts, _ := filepath.Glob(filepath.Join(out, "charts", "*-2.png"))
+	if len(parts) == 0 {
+		t.Fatal("no chart drawn in parts for 25 meetings")
+	}
+	if ha, hb := hashes(t, out), hashes(t, staged); !equalMaps(ha, hb) {
+		for name, h := range ha {
+			if hb[name] != h {
+				t.Errorf("%s: run's differs from the stages'", name)
+			}
+		}
+		t.Errorf("run wrote %d files, the stages %d", len(ha), len(hb))
+	}
+	if code, _, stderr := run(t, env, "run", "-q", "--data", few, "--out", out); code != 0 {
+		t.Fatalf("run with 3 meetings: exit %d: %s", code, stderr)
+	}
+	if left, _ := filepath.Glob(filepath.Join(out, "charts", "*-2.png")); len(left) > 0 {
+		t.Errorf("parts of the earlier run left behind: %v", left)
+	}
+	if left, _ := filepath.Glob(filepath.Join(out, "charts", "meeting-*")); len(left) != 3*2 {
+		t.Errorf("%d meeting charts after a run with 3 meetings in 2 languages: %v", len(left), left)
+	}
+}

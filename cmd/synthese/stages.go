@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
+
+	"gonum.org/v1/plot/vg"
 
 	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/internal/par"
@@ -200,12 +203,25 @@ func report(e *env) error {
 			return readAll(r), nil
 		}
 		in.Charts, in.MeetingCharts = map[string][]byte{}, map[string][]byte{}
+		in.ChartParts = map[string][][]byte{}
 		for _, qu := range p.ReportedQuestions() {
 			b, err := get(e.chartPath(qu.Name))
 			if err != nil {
 				return err
 			}
 			in.Charts[qu.Name] = b
+			// A chart too tall for a page comes in parts (charts.Spec.MaxHeight).
+			for k := 1; ; k++ {
+				path := e.chartPartPath(qu.Name, k)
+				if e.pending != nil && !e.pending.has(path) || e.pending == nil && !exists(path) {
+					break
+				}
+				b, err := get(path)
+				if err != nil {
+					return err
+				}
+				in.ChartParts[qu.Name] = append(in.ChartParts[qu.Name], b)
+			}
 		}
 		var err error
 		if in.Mix, err = get(e.out("charts", "stakeholders.png")); err != nil {
@@ -285,8 +301,19 @@ func (e *env) results() ([]pipeline.Result, error) {
 	return rows, nil
 }
 
-// chartPath is where the chart of a question goes.
+// chartPath is where the chart of a question goes; chartPartPath where its
+// k-th part after the first goes, when it is drawn in parts.
 func (e *env) chartPath(question string) string { return e.out("charts", question+".png") }
+
+func (e *env) chartPartPath(question string, k int) string {
+	return e.out("charts", fmt.Sprintf("%s-%d.png", question, k+1))
+}
+
+// exists reports whether a file is there.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
 
 func drawCharts(e *env) error {
 	p := e.project
@@ -312,8 +339,21 @@ func drawCharts(e *env) error {
 	var jobs []job
 	for _, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
-			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, Pad: len(jobs)}
-		jobs = append(jobs, job{e.chartPath(qu.Name), func(w io.Writer) error { return charts.Draw(w, spec) }})
+			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell,
+			MaxHeight: vg.Length(reports.ChartMaxHeight) * vg.Millimeter}
+		parts, err := charts.Parts(spec)
+		if err != nil {
+			return err
+		}
+		for k := range parts {
+			spec := spec
+			spec.Part, spec.Pad = k, len(jobs)
+			path := e.chartPath(qu.Name)
+			if k > 0 {
+				path = e.chartPartPath(qu.Name, k)
+			}
+			jobs = append(jobs, job{path, func(w io.Writer) error { return charts.Draw(w, spec) }})
+		}
 	}
 	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, Pad: len(jobs)}
 	jobs = append(jobs, job{e.out("charts", "stakeholders.png"), func(w io.Writer) error { return charts.DrawMix(w, mix) }})
@@ -328,6 +368,23 @@ func drawCharts(e *env) error {
 			spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s, Rows: rows,
 				Languages: []string{lang}, Numbers: p.QuestionNumbers(), Pad: len(jobs)}
 			jobs = append(jobs, job{e.meetingChartPath(s.ID, lang), func(w io.Writer) error { return charts.DrawMeeting(w, spec) }})
+		}
+	}
+	// Charts of an earlier run that this one does not draw (a chart in
+	// fewer parts, a meeting gone) would be taken for its own: removed.
+	drawn := map[string]bool{}
+	for _, j := range jobs {
+		drawn[j.path] = true
+	}
+	old, err := filepath.Glob(e.out("charts", "*.png"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if !drawn[f] {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
 		}
 	}
 	// Charts are independent: draw them on every core. In run, the report
@@ -396,6 +453,12 @@ type pendingCharts struct {
 func (pc *pendingCharts) wait() error {
 	pc.wg.Wait()
 	return pc.err
+}
+
+// has reports whether path is a chart being drawn.
+func (pc *pendingCharts) has(path string) bool {
+	_, ok := pc.placeholders[path]
+	return ok
 }
 
 // get returns a chart: its placeholder, or once drawn (final) its PNG.
