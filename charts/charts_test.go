@@ -300,3 +300,49 @@ func TestChartParts(t *testing.T) {
 		t.Error("a limit holding no meeting: no error")
 	}
 }
+
+// TestMeetingChartParts: a meeting's chart of more answers than fit
+// MaxHeight is drawn in parts of whole questions, each at most MaxHeight
+// tall, every answer in one part; without a limit, one part.
+func TestMeetingChartParts(t *testing.T) {
+	s := smallCase(t)
+	spec := MeetingSpec{Questionnaire: s.Questionnaire, Meeting: s.Scopes[0], Rows: s.Rows, Languages: s.Languages,
+		Numbers: map[string]int{s.Question.Name: 1}}
+	for range 60 {
+		spec.Questions = append(spec.Questions, s.Question) // 2 answers each
+	}
+	if n, err := MeetingParts(spec); err != nil || n != 1 {
+		t.Fatalf("no limit: %d parts, %v", n, err)
+	}
+	spec.MaxHeight = 215 * vg.Millimeter
+	cats, _ := catalogs(spec.Languages)
+	var questionOf []int
+	for qi := range spec.Questions {
+		questionOf = append(questionOf, qi, qi)
+	}
+	lay, err := layoutMeeting(spec, cats, questionOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := MeetingParts(spec); n != len(lay.parts) || n < 2 {
+		t.Fatalf("%d parts for 120 answers, layout %v", n, lay.parts)
+	}
+	next := 0
+	for k, p := range lay.parts {
+		if p[0] != next || p[1] <= p[0] || p[1] < len(questionOf) && questionOf[p[1]] == questionOf[p[1]-1] {
+			t.Fatalf("parts %v: part %d does not end with a whole question", lay.parts, k)
+		}
+		next = p[1]
+		spec.Part = k
+		var m Measure
+		if err := DrawMeeting(&m, spec); err != nil {
+			t.Fatal(err)
+		}
+		if h := float64(m.Size.Y) / dpi * 25.4; h > 215 {
+			t.Errorf("part %d is %.0f mm tall", k, h)
+		}
+	}
+	if next != len(questionOf) {
+		t.Fatalf("parts %v cover %d of %d answers", lay.parts, next, len(questionOf))
+	}
+}

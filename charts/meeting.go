@@ -12,6 +12,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/pipeline"
 )
 
@@ -24,6 +25,10 @@ type MeetingSpec struct {
 	Languages     []string
 	Numbers       map[string]int // question name -> its number in the report
 	Pad           int            // white pixel columns added on the right (see writePNG)
+	// MaxHeight and Part: a chart of more answers than fit is drawn in
+	// parts of whole questions (MeetingParts says how many), as Spec's.
+	MaxHeight vg.Length
+	Part      int
 }
 
 // DrawMeeting writes a meeting's chart as PNG: one row per answer of each
@@ -45,9 +50,10 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 		here, all pipeline.Result
 		colour    color.NRGBA
 		ok, allOK bool
+		question  int
 	}
 	var lines []line
-	for _, qu := range spec.Questions {
+	for qi, qu := range spec.Questions {
 		for i, c := range spec.Questionnaire.Choices(qu) {
 			labels := make([]string, len(spec.Languages))
 			for k, lang := range spec.Languages {
@@ -58,23 +64,33 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 			here, ok := rows[key{spec.Meeting.ID, qu.Name, c.Name}]
 			all, allOK := rows[key{pipeline.AllScope, qu.Name, c.Name}]
 			lines = append(lines, line{bilingual(labels, spec.Languages),
-				here, all, AnswerColor(i), ok && !here.Small, allOK && !all.Small})
+				here, all, AnswerColor(i), ok && !here.Small, allOK && !all.Small, qi})
 		}
 	}
-	n := len(lines)
-	if n == 0 {
+	if len(lines) == 0 {
 		return fmt.Errorf("meeting %s: no question to draw", spec.Meeting.ID)
 	}
+	questionOf := make([]int, len(lines))
+	for i, ln := range lines {
+		questionOf[i] = ln.question
+	}
+	lay, err := layoutMeeting(spec, cats, questionOf)
+	if err != nil {
+		return err
+	}
+	if spec.Part < 0 || spec.Part >= len(lay.parts) {
+		return fmt.Errorf("meeting %s: part %d of a chart in %d", spec.Meeting.ID, spec.Part, len(lay.parts))
+	}
+	lines = lines[lay.parts[spec.Part][0]:lay.parts[spec.Part][1]]
+	n := len(lines)
+	titleLines := lay.title
+	if spec.Part > 0 {
+		titleLines = lay.continued
+	}
 	p := newPlot()
-	title := make([]string, len(spec.Languages))
 	axis := make([]string, len(cats))
 	for i, c := range cats {
-		title[i] = c.T("meeting_chart_title", spec.Meeting.Label.In(spec.Languages[i], "fr"))
 		axis[i] = c.T("axis_share")
-	}
-	var titleLines []string
-	for i, lang := range spec.Languages {
-		titleLines = append(titleLines, wrap(title[i], lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
 	}
 	p.Title.Text = strings.Join(titleLines, "\n")
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
@@ -115,7 +131,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	p.Add(pooled)
 	p.NominalY(names...)
 	p.Y.Min, p.Y.Max = -0.6, float64(n)-0.4
-	h := vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(len(titleLines))*vg.Points(titleSize*1.25)
+	h := meetingHeight(n, len(titleLines))
 	return finish(w, pixelSize(Width, h, spec.Pad), func(w io.Writer) error {
 		img := newCanvas(Width, h)
 		p.Draw(draw.Crop(draw.New(img), vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(4)))
@@ -136,4 +152,70 @@ func shorten(s string, max int) string {
 		cut--
 	}
 	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
+}
+
+// meetingLayout is the geometry of a meeting's chart: its title's lines
+// (and a part's after the first) and the answers' lines of each part.
+type meetingLayout struct {
+	title, continued []string
+	parts            [][2]int // [from, to) in the chart's lines
+}
+
+// meetingHeight is the height of a meeting's chart of n answers' lines
+// under a title of titleLines.
+func meetingHeight(n, titleLines int) vg.Length {
+	return vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(titleLines)*vg.Points(titleSize*1.25)
+}
+
+// layoutMeeting splits the chart's lines (questionOf: each line's question)
+// into parts of whole questions that fit MaxHeight (a question longer than
+// a part is cut where the part is full).
+func layoutMeeting(spec MeetingSpec, cats []*i18n.Catalog, questionOf []int) (meetingLayout, error) {
+	var m meetingLayout
+	for i, lang := range spec.Languages {
+		title := cats[i].T("meeting_chart_title", spec.Meeting.Label.In(lang, "fr"))
+		m.title = append(m.title, wrap(title, lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+		m.continued = append(m.continued, wrap(title+" "+cats[i].T("chart_continued"), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+	}
+	n := len(questionOf)
+	per := n
+	if spec.MaxHeight > 0 {
+		per = int((spec.MaxHeight - meetingHeight(0, max(len(m.title), len(m.continued)))) / vg.Points(15))
+		if per < 1 {
+			return m, fmt.Errorf("meeting %s: a chart %.0f mm tall at most cannot hold one answer", spec.Meeting.ID, spec.MaxHeight.Points()*25.4/72)
+		}
+	}
+	for from := 0; from < n; {
+		to := min(n, from+per)
+		if to < n {
+			// Back to the start of the question cut, unless it is the
+			// part's only one.
+			cut := to
+			for cut > from && questionOf[cut] == questionOf[cut-1] {
+				cut--
+			}
+			if cut > from {
+				to = cut
+			}
+		}
+		m.parts = append(m.parts, [2]int{from, to})
+		from = to
+	}
+	return m, nil
+}
+
+// MeetingParts is the number of parts the spec's chart is drawn in.
+func MeetingParts(spec MeetingSpec) (int, error) {
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		return 0, err
+	}
+	var questionOf []int
+	for qi, qu := range spec.Questions {
+		for range spec.Questionnaire.Choices(qu) {
+			questionOf = append(questionOf, qi)
+		}
+	}
+	m, err := layoutMeeting(spec, cats, questionOf)
+	return len(m.parts), err
 }

@@ -64,10 +64,12 @@ type Input struct {
 	Charts        map[string][]byte // question name -> PNG
 	// ChartParts holds, by question, the parts after the first of a chart
 	// too tall for a page (drawn in parts, at most ChartMaxHeight each).
-	ChartParts  map[string][][]byte
-	Date        time.Time // document date (SOURCE_DATE_EPOCH)
-	Version     string
-	InputDigest string // of the inputs (pipeline.DigestOf): written in the document information
+	ChartParts map[string][][]byte
+	// MeetingChartParts likewise, by meeting/language.
+	MeetingChartParts map[string][][]byte
+	Date              time.Time // document date (SOURCE_DATE_EPOCH)
+	Version           string
+	InputDigest       string // of the inputs (pipeline.DigestOf): written in the document information
 
 	// Final, when set, is called once the PDF is made, before it is
 	// finished: the charts given until then may be placeholders (PNG
@@ -480,7 +482,9 @@ func (b *builder) part(lang string) error {
 		}
 	}
 	for _, m := range b.p.Meetings {
-		b.meetingChapter(lang, m)
+		if err := b.meetingChapter(lang, m); err != nil {
+			return err
+		}
 	}
 	b.conclusion(lang)
 	b.qualityAnnex(lang)
@@ -504,7 +508,7 @@ func (b *builder) narrative(lang string, t pipeline.Text, st style) {
 
 // meetingChapter: dates, regions, context, participation, results against
 // all meetings, and the working groups' recommendations.
-func (b *builder) meetingChapter(lang string, m pipeline.Meeting) {
+func (b *builder) meetingChapter(lang string, m pipeline.Meeting) error {
 	l, c := b.l, b.cats[lang]
 	l.newPage()
 	city := m.City.In(lang, b.q.DefaultLanguage)
@@ -528,12 +532,15 @@ func (b *builder) meetingChapter(lang string, m pipeline.Meeting) {
 		l.paragraph(c.T("meeting_participation_text", get("list_rows", "participant").Count, get("people", "").Count,
 			get("cities", "").Count, get("respondents", "").Count, c.T("pct", wholePercent(get("response_rate", "").Share))), sBody)
 	}
-	b.meetingResults(lang, m.ID)
+	if err := b.meetingResults(lang, m.ID); err != nil {
+		return err
+	}
 	b.recommendations(lang, m.ID)
+	return nil
 }
 
 // meetingResults compares the meeting's answers with all meetings' (results.parquet).
-func (b *builder) meetingResults(lang, meeting string) {
+func (b *builder) meetingResults(lang, meeting string) error {
 	l, c := b.l, b.cats[lang]
 	var rows [][]cell
 	for _, qu := range b.p.ReportedQuestions() {
@@ -560,7 +567,7 @@ func (b *builder) meetingResults(lang, meeting string) {
 		}
 	}
 	if len(rows) == 0 {
-		return
+		return nil
 	}
 	chart := b.in.MeetingCharts[meeting+"/"+lang]
 	chartH := 0.0
@@ -573,12 +580,16 @@ func (b *builder) meetingResults(lang, meeting string) {
 	l.heading(3, lang, c.T("meeting_results"), sH2, max(30, chartH))
 	if chartH > 0 {
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
+		if err := moreParts(l, b.in.MeetingChartParts[meeting+"/"+lang], "chart of meeting "+meeting); err != nil {
+			return err
+		}
 		l.space(3)
 	}
 	header := []cell{{c.T("col_question"), sCellB}, {c.T("col_answer"), sCellB}, {c.T("col_this_meeting"), sCellB}, {c.T("pct", 95), sCellB}, {c.T("col_all"), sCellB}}
 	l.addTable(l.newTable(header, rows, []int{24, 12, 8, 8, 8}))
 	l.space(1.5)
 	l.paragraph(c.T("meeting_results_note"), sSmall)
+	return nil
 }
 
 // recommendations lists the working groups' recommendations and suggestions.
@@ -914,6 +925,22 @@ func (b *builder) scopeLabel(lang, scope string) string {
 
 const chartWidth = 160.0 // mm
 
+// moreParts places the parts after the first of a chart drawn in parts, a
+// page each at most.
+func moreParts(l *layout, parts [][]byte, what string) error {
+	for k, part := range parts {
+		cfg, err := png.DecodeConfig(bytes.NewReader(part))
+		if err != nil {
+			return fmt.Errorf("%s, part %d: %w", what, k+2, err)
+		}
+		h := l.chartHeight(chartWidth*float64(cfg.Height)/float64(cfg.Width), l.st(sSmall).lineHeight())
+		l.space(2)
+		l.keep(h)
+		l.add(h, image.NewFromBytesCol(gridSize, part, extension.Png, props.Rect{Center: true, Percent: 100}))
+	}
+	return nil
+}
+
 // ChartMaxHeight (mm) is the tallest a question's chart, or each of its
 // parts, is drawn at the chart width, so that it fits on a page under its
 // heading; a taller chart is drawn in parts (charts.Spec.MaxHeight).
@@ -948,16 +975,8 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	if chart != nil {
 		l.keep(chartH)
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
-		// The further parts of a chart drawn in parts, a page each at most.
-		for k, part := range b.in.ChartParts[qu.Name] {
-			cfg, err := png.DecodeConfig(bytes.NewReader(part))
-			if err != nil {
-				return fmt.Errorf("chart of %q, part %d: %w", qu.Name, k+2, err)
-			}
-			h := l.chartHeight(chartWidth*float64(cfg.Height)/float64(cfg.Width), l.st(sSmall).lineHeight())
-			l.space(2)
-			l.keep(h)
-			l.add(h, image.NewFromBytesCol(gridSize, part, extension.Png, props.Rect{Center: true, Percent: 100}))
+		if err := moreParts(l, b.in.ChartParts[qu.Name], "chart of "+qu.Name); err != nil {
+			return err
 		}
 		l.paragraph(c.T("chart_caption"), sSmall)
 		l.space(3)

@@ -53,7 +53,7 @@ func chartSlots(in *Input) []chartSlot {
 			})
 			for k := range in.ChartParts[name] {
 				slots = append(slots, chartSlot{
-					get:  func(in *Input) []byte { return partOf(in, name, k) },
+					get:  func(in *Input) []byte { return partIn(in.ChartParts, name, k) },
 					set:  func(in *Input, b []byte) { in.ChartParts[name][k] = b },
 					what: fmt.Sprintf("chart of %s, part %d", name, k+2),
 				})
@@ -76,17 +76,24 @@ func chartSlots(in *Input) []chartSlot {
 					set:  func(in *Input, b []byte) { in.MeetingCharts[key] = b },
 					what: "chart of meeting " + key,
 				})
+				for k := range in.MeetingChartParts[key] {
+					slots = append(slots, chartSlot{
+						get:  func(in *Input) []byte { return partIn(in.MeetingChartParts, key, k) },
+						set:  func(in *Input, b []byte) { in.MeetingChartParts[key][k] = b },
+						what: fmt.Sprintf("chart of meeting %s, part %d", key, k+2),
+					})
+				}
 			}
 		}
 	}
 	return slots
 }
 
-// partOf is the k-th further part of a question's chart, nil when there is
-// none (the drawn charts may have fewer parts than their placeholders).
-func partOf(in *Input, question string, k int) []byte {
-	if parts := in.ChartParts[question]; k < len(parts) {
-		return parts[k]
+// partIn is the k-th further part of a chart, nil when there is none (the
+// drawn charts may have fewer parts than their placeholders).
+func partIn(parts map[string][][]byte, key string, k int) []byte {
+	if p := parts[key]; k < len(p) {
+		return p[k]
 	}
 	return nil
 }
@@ -95,12 +102,16 @@ func partOf(in *Input, question string, k int) []byte {
 // and returns its chart slots.
 func ownCharts(in *Input) []chartSlot {
 	in.Charts, in.MeetingCharts = maps.Clone(in.Charts), maps.Clone(in.MeetingCharts)
-	parts := map[string][][]byte{}
-	for q, p := range in.ChartParts {
-		parts[q] = slices.Clone(p)
-	}
-	in.ChartParts = parts
+	in.ChartParts, in.MeetingChartParts = cloneParts(in.ChartParts), cloneParts(in.MeetingChartParts)
 	return chartSlots(in)
+}
+
+func cloneParts(parts map[string][][]byte) map[string][][]byte {
+	out := map[string][][]byte{}
+	for k, p := range parts {
+		out[k] = slices.Clone(p)
+	}
+	return out
 }
 
 // standIns are the stand-ins given for the charts of a build.

@@ -48,6 +48,7 @@ type env struct {
 	tty         bool            // stderr is a terminal: progress bars are drawn
 	pipeline    bool            // run: the report starts while the charts are drawn
 	pending     *pendingCharts  // the charts being drawn (run)
+	jobs        []chartJob      // the report's charts, once listed
 	inputs      func() ([]pipeline.FileDigest, error)
 	digestCache *digestCache // the inputs' digests by size and time (see digestcache.go)
 	log         *logger

@@ -137,7 +137,7 @@ func TestProgressBar(t *testing.T) {
 }
 
 // TestTallChartsInParts: with 25 meetings a question's chart is too tall
-// for a page and is drawn in parts (charts/<question>-2.png, …); run and the
+// for a page and is drawn in parts (charts/<question>+2.png, …); run and the
 // stages one after the other write the same files; a later run with fewer
 // meetings into the same folder leaves no part of the earlier one behind.
 func TestTallChartsInParts(t *testing.T) {
@@ -157,7 +157,7 @@ func TestTallChartsInParts(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s", stage, code, stderr)
 		}
 	}
-	parts, _ := filepath.Glob(filepath.Join(out, "charts", "*-2.png"))
+	parts, _ := filepath.Glob(filepath.Join(out, "charts", "*+2.png"))
 	if len(parts) == 0 {
 		t.Fatal("no chart drawn in parts for 25 meetings")
 	}
@@ -172,7 +172,7 @@ func TestTallChartsInParts(t *testing.T) {
 	if code, _, stderr := run(t, env, "run", "-q", "--data", few, "--out", out); code != 0 {
 		t.Fatalf("run with 3 meetings: exit %d: %s", code, stderr)
 	}
-	if left, _ := filepath.Glob(filepath.Join(out, "charts", "*-2.png")); len(left) > 0 {
+	if left, _ := filepath.Glob(filepath.Join(out, "charts", "*+2.png")); len(left) > 0 {
 		t.Errorf("parts of the earlier run left behind: %v", left)
 	}
 	if left, _ := filepath.Glob(filepath.Join(out, "charts", "meeting-*")); len(left) != 3*2 {

@@ -203,35 +203,30 @@ func report(e *env) error {
 			return readAll(r), nil
 		}
 		in.Charts, in.MeetingCharts = map[string][]byte{}, map[string][]byte{}
-		in.ChartParts = map[string][][]byte{}
-		for _, qu := range p.ReportedQuestions() {
-			b, err := get(e.chartPath(qu.Name))
-			if err != nil {
-				return err
-			}
-			in.Charts[qu.Name] = b
-			// A chart too tall for a page comes in parts (charts.Spec.MaxHeight).
-			for k := 1; ; k++ {
-				path := e.chartPartPath(qu.Name, k)
-				if e.pending != nil && !e.pending.has(path) || e.pending == nil && !exists(path) {
-					break
-				}
-				b, err := get(path)
-				if err != nil {
-					return err
-				}
-				in.ChartParts[qu.Name] = append(in.ChartParts[qu.Name], b)
-			}
-		}
-		var err error
-		if in.Mix, err = get(e.out("charts", "stakeholders.png")); err != nil {
+		jobs, err := e.chartJobs()
+		if err != nil {
 			return err
 		}
-		for _, m := range p.Meetings {
-			for _, lang := range p.Manifest.Languages {
-				if b, err := get(e.meetingChartPath(m.ID, lang)); err == nil {
-					in.MeetingCharts[m.ID+"/"+lang] = b
+		in.ChartParts, in.MeetingChartParts = map[string][][]byte{}, map[string][][]byte{}
+		for _, j := range jobs {
+			b, err := get(j.path)
+			if err != nil {
+				if j.kind == meetingChart {
+					continue // a meeting's chart is optional (no answers there)
 				}
+				return err
+			}
+			switch {
+			case j.kind == questionChart && j.part == 0:
+				in.Charts[j.key] = b
+			case j.kind == questionChart:
+				in.ChartParts[j.key] = append(in.ChartParts[j.key], b)
+			case j.kind == mixChart:
+				in.Mix = b
+			case j.part == 0:
+				in.MeetingCharts[j.key] = b
+			default:
+				in.MeetingChartParts[j.key] = append(in.MeetingChartParts[j.key], b)
 			}
 		}
 		return nil
@@ -301,62 +296,63 @@ func (e *env) results() ([]pipeline.Result, error) {
 	return rows, nil
 }
 
-// chartPath is where the chart of a question goes; chartPartPath where its
-// k-th part after the first goes, when it is drawn in parts.
-func (e *env) chartPath(question string) string { return e.out("charts", question+".png") }
+// chartKind says which of the report's charts a chartJob is.
+type chartKind int
 
-func (e *env) chartPartPath(question string, k int) string {
-	return e.out("charts", fmt.Sprintf("%s-%d.png", question, k+1))
+const (
+	questionChart chartKind = iota // key: the question's name
+	mixChart                       // the stakeholder chart
+	meetingChart                   // key: meeting/language
+)
+
+// chartJob is a chart of the report: where it goes, which it is (a chart
+// too tall for a page comes in parts, part 0 first), how to draw it.
+type chartJob struct {
+	path string
+	kind chartKind
+	key  string
+	part int
+	draw func(io.Writer) error
 }
 
-// exists reports whether a file is there.
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
-func drawCharts(e *env) error {
+// chartJobs lists the report's charts in the order it places them; each
+// gets a distinct pad (extra white columns), so that the PDF's images all
+// differ in width and keep their order (see reports.distinctWidth).
+func (e *env) chartJobs() ([]chartJob, error) {
+	if e.jobs != nil {
+		return e.jobs, nil
+	}
 	p := e.project
 	rows, err := e.results()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	scopes, err := charts.Scopes(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// Each chart gets a distinct pad (extra white columns), in the order the
-	// report places them, so the PDF's images all differ in width and keep
-	// their order (see reports.distinctWidth).
-	type job struct {
-		path string
-		draw func(io.Writer) error
-	}
-	var jobs []job
+	maxHeight := vg.Length(reports.ChartMaxHeight) * vg.Millimeter
+	var jobs []chartJob
 	for _, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
-			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell,
-			MaxHeight: vg.Length(reports.ChartMaxHeight) * vg.Millimeter}
+			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, MaxHeight: maxHeight}
 		parts, err := charts.Parts(spec)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for k := range parts {
 			spec := spec
 			spec.Part, spec.Pad = k, len(jobs)
-			path := e.chartPath(qu.Name)
-			if k > 0 {
-				path = e.chartPartPath(qu.Name, k)
-			}
-			jobs = append(jobs, job{path, func(w io.Writer) error { return charts.Draw(w, spec) }})
+			jobs = append(jobs, chartJob{e.out("charts", partName(qu.Name, k)), questionChart, qu.Name, k,
+				func(w io.Writer) error { return charts.Draw(w, spec) }})
 		}
 	}
 	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, Pad: len(jobs)}
-	jobs = append(jobs, job{e.out("charts", "stakeholders.png"), func(w io.Writer) error { return charts.DrawMix(w, mix) }})
+	jobs = append(jobs, chartJob{e.out("charts", "stakeholders.png"), mixChart, "", 0, func(w io.Writer) error { return charts.DrawMix(w, mix) }})
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
@@ -366,9 +362,36 @@ func drawCharts(e *env) error {
 		}
 		for _, lang := range p.Manifest.Languages {
 			spec := charts.MeetingSpec{Questionnaire: p.Questionnaire, Questions: questions, Meeting: s, Rows: rows,
-				Languages: []string{lang}, Numbers: p.QuestionNumbers(), Pad: len(jobs)}
-			jobs = append(jobs, job{e.meetingChartPath(s.ID, lang), func(w io.Writer) error { return charts.DrawMeeting(w, spec) }})
+				Languages: []string{lang}, Numbers: p.QuestionNumbers(), MaxHeight: maxHeight}
+			parts, err := charts.MeetingParts(spec)
+			if err != nil {
+				return nil, err
+			}
+			for k := range parts {
+				spec := spec
+				spec.Part, spec.Pad = k, len(jobs)
+				jobs = append(jobs, chartJob{e.out("charts", partName("meeting-"+s.ID+"-"+lang, k)), meetingChart, s.ID + "/" + lang, k,
+					func(w io.Writer) error { return charts.DrawMeeting(w, spec) }})
+			}
 		}
+	}
+	e.jobs = jobs
+	return jobs, nil
+}
+
+// partName is the file of part k (from 0) of a chart named name: name.png,
+// then name+2.png and on ("+" is not in a questionnaire's names).
+func partName(name string, k int) string {
+	if k == 0 {
+		return name + ".png"
+	}
+	return fmt.Sprintf("%s+%d.png", name, k+1)
+}
+
+func drawCharts(e *env) error {
+	jobs, err := e.chartJobs()
+	if err != nil {
+		return err
 	}
 	// Charts of an earlier run that this one does not draw (a chart in
 	// fewer parts, a meeting gone) would be taken for its own: removed.
@@ -455,12 +478,6 @@ func (pc *pendingCharts) wait() error {
 	return pc.err
 }
 
-// has reports whether path is a chart being drawn.
-func (pc *pendingCharts) has(path string) bool {
-	_, ok := pc.placeholders[path]
-	return ok
-}
-
 // get returns a chart: its placeholder, or once drawn (final) its PNG.
 func (pc *pendingCharts) get(path string, final bool) ([]byte, error) {
 	if !final {
@@ -478,11 +495,6 @@ func (pc *pendingCharts) get(path string, final bool) ([]byte, error) {
 		return b, nil
 	}
 	return nil, fmt.Errorf("%s: no such chart", path)
-}
-
-// meetingChartPath is where a meeting's chart goes.
-func (e *env) meetingChartPath(id, lang string) string {
-	return e.out("charts", "meeting-"+id+"-"+lang+".png")
 }
 
 func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
