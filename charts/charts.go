@@ -345,6 +345,8 @@ func (q questionLayout) heights(titleLines, n int) (plotH, legendH vg.Length) {
 	return plotH, legendH
 }
 
+// layoutQuestion lays a question's chart out and splits its meetings into
+// parts that fit spec.MaxHeight.
 func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) (questionLayout, error) {
 	q := questionLayout{legendLines: 1, answers: len(choices)}
 	// Each meeting's band holds one interval per answer; bands grow with
@@ -363,7 +365,7 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) 
 		q.legendLines = max(q.legendLines, strings.Count(legendLabel(labels, spec.Languages), "\n")+1)
 	}
 	n := len(spec.Scopes)
-	per := n
+	per := max(n, 1)
 	if spec.MaxHeight > 0 {
 		plotH, legendH := q.heights(max(len(q.title), len(q.continued)), 0)
 		per = int((spec.MaxHeight - plotH - legendH) / vg.Points(q.band))
@@ -371,8 +373,8 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) 
 			return q, fmt.Errorf("question %q: a chart %.0f mm tall at most cannot hold one meeting", spec.Question.Name, spec.MaxHeight.Points()*25.4/72)
 		}
 	}
-	// The meetings spread evenly over the parts: the first n % parts of
-	// them one more.
+	// The meetings spread evenly over the parts (the first n % parts
+	// parts have one more).
 	parts := max(1, (n+per-1)/per)
 	for k, from := 0, 0; k < parts; k++ {
 		size := n / parts
