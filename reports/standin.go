@@ -42,22 +42,14 @@ type chartSlot struct {
 // questions', the stakeholder chart, the meetings' by language. Charts in
 // none of these slots are not in the report.
 func chartSlots(in *Input) []chartSlot {
+	questions := func(in *Input) map[string][]byte { return in.Charts }
+	questionParts := func(in *Input) map[string][][]byte { return in.ChartParts }
+	meetings := func(in *Input) map[string][]byte { return in.MeetingCharts }
+	meetingParts := func(in *Input) map[string][][]byte { return in.MeetingChartParts }
 	var slots []chartSlot
 	for _, qu := range in.Project.Questionnaire.Questions {
 		if _, ok := in.Charts[qu.Name]; ok {
-			name := qu.Name
-			slots = append(slots, chartSlot{
-				get:  func(in *Input) []byte { return in.Charts[name] },
-				set:  func(in *Input, b []byte) { in.Charts[name] = b },
-				what: "chart of " + name,
-			})
-			for k := range in.ChartParts[name] {
-				slots = append(slots, chartSlot{
-					get:  func(in *Input) []byte { return partIn(in.ChartParts, name, k) },
-					set:  func(in *Input, b []byte) { in.ChartParts[name][k] = b },
-					what: fmt.Sprintf("chart of %s, part %d", name, k+2),
-				})
-			}
+			slots = append(slots, slotsOf(in, questions, questionParts, qu.Name, "chart of "+qu.Name)...)
 		}
 	}
 	if in.Mix != nil {
@@ -71,20 +63,27 @@ func chartSlots(in *Input) []chartSlot {
 		for _, lang := range in.Project.Manifest.Languages {
 			key := m.ID + "/" + lang
 			if _, ok := in.MeetingCharts[key]; ok {
-				slots = append(slots, chartSlot{
-					get:  func(in *Input) []byte { return in.MeetingCharts[key] },
-					set:  func(in *Input, b []byte) { in.MeetingCharts[key] = b },
-					what: "chart of meeting " + key,
-				})
-				for k := range in.MeetingChartParts[key] {
-					slots = append(slots, chartSlot{
-						get:  func(in *Input) []byte { return partIn(in.MeetingChartParts, key, k) },
-						set:  func(in *Input, b []byte) { in.MeetingChartParts[key][k] = b },
-						what: fmt.Sprintf("chart of meeting %s, part %d", key, k+2),
-					})
-				}
+				slots = append(slots, slotsOf(in, meetings, meetingParts, key, "chart of meeting "+key)...)
 			}
 		}
+	}
+	return slots
+}
+
+// slotsOf are the slots of chart key and of its parts after the first, in
+// the maps charts and parts give of an Input.
+func slotsOf(in *Input, charts func(*Input) map[string][]byte, parts func(*Input) map[string][][]byte, key, what string) []chartSlot {
+	slots := []chartSlot{{
+		get:  func(in *Input) []byte { return charts(in)[key] },
+		set:  func(in *Input, b []byte) { charts(in)[key] = b },
+		what: what,
+	}}
+	for k := range parts(in)[key] {
+		slots = append(slots, chartSlot{
+			get:  func(in *Input) []byte { return partIn(parts(in), key, k) },
+			set:  func(in *Input, b []byte) { parts(in)[key][k] = b },
+			what: fmt.Sprintf("%s, part %d", what, k+2),
+		})
 	}
 	return slots
 }
