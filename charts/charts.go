@@ -373,18 +373,24 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) 
 			return q, fmt.Errorf("question %q: a chart %.0f mm tall at most cannot hold one meeting", spec.Question.Name, spec.MaxHeight.Points()*25.4/72)
 		}
 	}
-	// The meetings spread evenly over the parts (the first n % parts
-	// parts have one more).
+	q.parts = spread(n, per)
+	return q, nil
+}
+
+// spread splits n rows into the fewest parts of at most per rows, the rows
+// spread evenly (the first n % parts parts have one more).
+func spread(n, per int) [][2]int {
 	parts := max(1, (n+per-1)/per)
+	var out [][2]int
 	for k, from := 0, 0; k < parts; k++ {
 		size := n / parts
 		if k < n%parts {
 			size++
 		}
-		q.parts = append(q.parts, [2]int{from, from + size})
+		out = append(out, [2]int{from, from + size})
 		from += size
 	}
-	return q, nil
+	return out
 }
 
 // Parts is the number of parts the spec's chart is drawn in (see

@@ -346,3 +346,35 @@ func TestMeetingChartParts(t *testing.T) {
 		t.Fatalf("parts %v cover %d of %d answers", lay.parts, next, len(questionOf))
 	}
 }
+
+// TestMixParts: the stakeholder chart of more meetings than fit MaxHeight
+// is drawn in parts of consecutive meetings, each at most MaxHeight tall.
+func TestMixParts(t *testing.T) {
+	spec := MixSpec{Languages: []string{"fr", "ar"}}
+	for i := range 40 {
+		id := fmt.Sprintf("m%d", i)
+		spec.Scopes = append(spec.Scopes, Scope{id, pipeline.Text{"fr": id, "ar": "مدينة"}})
+		spec.Rows = append(spec.Rows, pipeline.ParticipationRow{Scope: id, Measure: "org_type", Category: pipeline.OrgTypeNames[i%3], Count: 4, Share: 1})
+	}
+	if n, err := MixParts(spec); err != nil || n != 1 {
+		t.Fatalf("no limit: %d parts, %v", n, err)
+	}
+	spec.MaxHeight = 215 * vg.Millimeter
+	n, err := MixParts(spec)
+	if err != nil || n < 2 {
+		t.Fatalf("40 meetings: %d parts, %v", n, err)
+	}
+	for k := range n {
+		spec.Part = k
+		var m Measure
+		if err := DrawMix(&m, spec); err != nil {
+			t.Fatal(err)
+		}
+		if h := float64(m.Size.Y) / dpi * 25.4; h > 215 {
+			t.Errorf("part %d is %.0f mm tall", k, h)
+		}
+	}
+	if got := len(mixTypes(spec)); got != 3 {
+		t.Errorf("legend of %d types, want 3", got)
+	}
+}

@@ -1,8 +1,11 @@
 package charts
 
 import (
+	"fmt"
 	"image/color"
 	"io"
+
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -10,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/synthese-project/synthese/internal/fonts"
+	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/pipeline"
 )
 
@@ -20,6 +25,93 @@ type MixSpec struct {
 	Rows      []pipeline.ParticipationRow // measure org_type
 	Languages []string
 	Pad       int // white pixel columns added on the right (see writePNG)
+	// MaxHeight and Part: a chart of more meetings than fit is drawn in
+	// parts of consecutive meetings (MixParts says how many), as Spec's.
+	MaxHeight vg.Length
+	Part      int
+}
+
+// mixTitle is the chart's title: its languages side by side on one line
+// when they fit, else each on its own lines.
+func mixTitle(title, langs []string) []string {
+	if line := bilingual(title, langs); fonts.WidthMM(line, fonts.StyleBold, titleSize) <= (Width-2*vg.Centimeter).Points()*25.4/72 {
+		return []string{line}
+	}
+	var lines []string
+	for i, lang := range langs {
+		lines = append(lines, wrap(title[i], lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
+	}
+	return lines
+}
+
+// mixHeights are the heights of a stakeholder chart's plot of n meetings
+// and of its legend of entries types.
+func mixHeights(n, entries int) (plotH, legendH vg.Length) {
+	rows := (entries + 1) / 2
+	return vg.Length(n)*vg.Points(24) + vg.Points(60), vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
+}
+
+// mixTitles are the chart's title lines, and a part's after the first.
+func mixTitles(cats []*i18n.Catalog, langs []string) (first, continued []string) {
+	title, more := make([]string, len(cats)), make([]string, len(cats))
+	for i, c := range cats {
+		title[i] = c.T("mix_title")
+		more[i] = title[i] + " " + c.T("chart_continued")
+	}
+	return mixTitle(title, langs), mixTitle(more, langs)
+}
+
+// mixParts splits the spec's meetings into parts that fit MaxHeight with a
+// legend of entries types under titles of at most titleLines, spread
+// evenly.
+func mixParts(spec MixSpec, entries, titleLines int) ([][2]int, error) {
+	n := len(spec.Scopes)
+	per := max(n, 1)
+	if spec.MaxHeight > 0 {
+		plotH, legendH := mixHeights(0, entries)
+		plotH += vg.Length(titleLines-1) * vg.Points(titleSize*1.25)
+		per = int((spec.MaxHeight - plotH - legendH) / vg.Points(24))
+		if per < 1 {
+			return nil, fmt.Errorf("stakeholder chart: %.0f mm tall at most cannot hold one meeting", spec.MaxHeight.Points()*25.4/72)
+		}
+	}
+	return spread(n, per), nil
+}
+
+// MixParts is the number of parts the spec's chart is drawn in.
+func MixParts(spec MixSpec) (int, error) {
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		return 0, err
+	}
+	first, continued := mixTitles(cats, spec.Languages)
+	parts, err := mixParts(spec, len(mixTypes(spec)), max(len(first), len(continued)))
+	return len(parts), err
+}
+
+// mixTypes are the organisation types with people in some meeting (the
+// legend's entries, the same in every part), by their index in
+// pipeline.OrgTypeNames.
+func mixTypes(spec MixSpec) []int {
+	var types []int
+	for k, typ := range pipeline.OrgTypeNames {
+		for _, r := range spec.Rows {
+			if r.Measure == "org_type" && r.Category == typ && r.Share > 0 && hasScope(spec.Scopes, r.Scope) {
+				types = append(types, k)
+				break
+			}
+		}
+	}
+	return types
+}
+
+func hasScope(scopes []Scope, id string) bool {
+	for _, s := range scopes {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // DrawMix writes the stakeholder-mix chart as PNG.
@@ -37,19 +129,31 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 			people[r.Scope] += r.Count
 		}
 	}
-	n := len(spec.Scopes)
+	types := mixTypes(spec)
+	first, continued := mixTitles(cats, spec.Languages)
+	parts, err := mixParts(spec, len(types), max(len(first), len(continued)))
+	if err != nil {
+		return err
+	}
+	if spec.Part < 0 || spec.Part >= len(parts) {
+		return fmt.Errorf("stakeholder chart: part %d of a chart in %d", spec.Part, len(parts))
+	}
+	scopes := spec.Scopes[parts[spec.Part][0]:parts[spec.Part][1]]
+	n := len(scopes)
 	p := newPlot()
-	title := make([]string, len(cats))
+	title := first
+	if spec.Part > 0 {
+		title = continued
+	}
 	axis := make([]string, len(cats))
 	for i, c := range cats {
-		title[i] = c.T("mix_title")
 		axis[i] = c.T("mix_axis")
 	}
-	p.Title.Text = bilingual(title, spec.Languages)
+	p.Title.Text = strings.Join(title, "\n")
 	p.Title.TextStyle.Font = font.Font{Typeface: typeface, Weight: 700, Size: titleSize}
 	percentAxis(p, bilingual(axis, spec.Languages), labelSize)
 	names := make([]string, n)
-	for i, s := range spec.Scopes {
+	for i, s := range scopes {
 		labels := make([]string, len(spec.Languages))
 		for k, lang := range spec.Languages {
 			labels[k] = s.Label.In(lang, "fr")
@@ -62,15 +166,11 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	}
 	var entries []entry
 	var below *plotter.BarChart
-	for k, typ := range pipeline.OrgTypeNames {
+	for _, k := range types {
+		typ := pipeline.OrgTypeNames[k]
 		vals := make(plotter.Values, n)
-		any := false
-		for i, s := range spec.Scopes {
+		for i, s := range scopes {
 			vals[n-1-i] = 100 * share[[2]string{s.ID, typ}]
-			any = any || vals[n-1-i] > 0
-		}
-		if !any {
-			continue
 		}
 		bars, err := plotter.NewBarChart(vals, vg.Points(16))
 		if err != nil {
@@ -91,9 +191,12 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		entries = append(entries, entry{bilingual(labels, spec.Languages), bars})
 	}
 	p.NominalY(names...)
+	if len(entries) == 0 { // no bars to set the range: every meeting's row shown
+		p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+	}
 	rows := (len(entries) + 1) / 2
-	plotH := vg.Length(n)*vg.Points(24) + vg.Points(60)
-	legendH := vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
+	plotH, legendH := mixHeights(n, len(entries))
+	plotH += vg.Length(strings.Count(p.Title.Text, "\n")) * vg.Points(titleSize*1.25)
 	return finish(w, pixelSize(Width, plotH+legendH, spec.Pad), func(w io.Writer) error {
 		img := newCanvas(Width, plotH+legendH)
 		dc := draw.New(img)

@@ -11,6 +11,7 @@ package reports
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/png"
 	"math"
@@ -65,8 +66,10 @@ type Input struct {
 	// ChartParts holds, by question, the parts after the first of a chart
 	// too tall for a page (drawn in parts, at most ChartMaxHeight each).
 	ChartParts map[string][][]byte
-	// MeetingChartParts likewise, by meeting/language.
+	// MeetingChartParts and MixParts likewise, by meeting/language and of
+	// the stakeholder chart.
 	MeetingChartParts map[string][][]byte
+	MixParts          [][]byte
 	Date              time.Time // document date (SOURCE_DATE_EPOCH)
 	Version           string
 	InputDigest       string // of the inputs (pipeline.DigestOf): written in the document information
@@ -137,7 +140,11 @@ func Build(in Input) (*Document, error) {
 	if err := in.Final(&in); err != nil {
 		return nil, err
 	}
-	if sw, err := st.swap(&in); err == nil {
+	sw, err := st.swap(&in)
+	if errors.Is(err, errNotDrawn) {
+		return nil, err // no PDF can be made of it
+	}
+	if err == nil {
 		if out, err := d.finish(in, sw); err == nil {
 			return out, nil
 		}
@@ -852,6 +859,9 @@ func (b *builder) participationSection(lang string) error {
 		l.space(4)
 		l.keep(h + l.st(sSmall).lineHeight())
 		l.add(h, image.NewFromBytesCol(gridSize, b.in.Mix, extension.Png, props.Rect{Center: true, Percent: 100}))
+		if err := moreParts(l, b.in.MixParts, "stakeholder chart"); err != nil {
+			return err
+		}
 		l.paragraph(c.T("mix_caption"), sSmall)
 	}
 	return nil

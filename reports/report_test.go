@@ -277,6 +277,10 @@ func placeholders(t *testing.T, in reports.Input) reports.Input {
 		}
 	}
 	out.Mix = ph(in.Mix)
+	out.MixParts = nil
+	for _, b := range in.MixParts {
+		out.MixParts = append(out.MixParts, ph(b))
+	}
 	return out
 }
 
@@ -290,9 +294,10 @@ func TestStandInsMakeTheSamePDF(t *testing.T) {
 	// A chart in parts (two more, here other questions' charts).
 	qs := in.Project.ReportedQuestions()
 	in.ChartParts = map[string][][]byte{qs[0].Name: {in.Charts[qs[1].Name], in.Charts[qs[2].Name]}}
+	in.MixParts = [][]byte{in.Charts[qs[3].Name]}
 	want := build(t, in)
 	drawn := func(x *reports.Input) error {
-		x.Charts, x.MeetingCharts, x.Mix, x.ChartParts = in.Charts, in.MeetingCharts, in.Mix, in.ChartParts
+		x.Charts, x.MeetingCharts, x.Mix, x.ChartParts, x.MixParts = in.Charts, in.MeetingCharts, in.Mix, in.ChartParts, in.MixParts
 		return nil
 	}
 	ph := placeholders(t, in)
@@ -362,5 +367,20 @@ func TestNationalScalePages(t *testing.T) {
 			}
 			break
 		}
+	}
+}
+
+// TestStandInGivenBack: a Final that leaves a chart's stand-in in place of
+// the drawn chart is an error, not a PDF with a marker for an image.
+func TestStandInGivenBack(t *testing.T) {
+	in := referenceInput(t)
+	ph := placeholders(t, in)
+	ph.Final = func(x *reports.Input) error {
+		mix := x.Mix // the stand-in, as Build gave it
+		x.Charts, x.MeetingCharts, x.Mix = in.Charts, in.MeetingCharts, mix
+		return nil
+	}
+	if _, err := reports.Build(ph); err == nil || !strings.Contains(err.Error(), "stand-in") {
+		t.Errorf("a stand-in given back: %v", err)
 	}
 }

@@ -58,6 +58,18 @@ func chartSlots(in *Input) []chartSlot {
 			set:  func(in *Input, b []byte) { in.Mix = b },
 			what: "stakeholder chart",
 		})
+		for k := range in.MixParts {
+			slots = append(slots, chartSlot{
+				get: func(in *Input) []byte {
+					if k < len(in.MixParts) {
+						return in.MixParts[k]
+					}
+					return nil
+				},
+				set:  func(in *Input, b []byte) { in.MixParts[k] = b },
+				what: fmt.Sprintf("stakeholder chart, part %d", k+2),
+			})
+		}
 	}
 	for _, m := range in.Project.Meetings {
 		for _, lang := range in.Project.Manifest.Languages {
@@ -102,6 +114,7 @@ func partIn(parts map[string][][]byte, key string, k int) []byte {
 func ownCharts(in *Input) []chartSlot {
 	in.Charts, in.MeetingCharts = maps.Clone(in.Charts), maps.Clone(in.MeetingCharts)
 	in.ChartParts, in.MeetingChartParts = cloneParts(in.ChartParts), cloneParts(in.MeetingChartParts)
+	in.MixParts = slices.Clone(in.MixParts)
 	return chartSlots(in)
 }
 
@@ -165,6 +178,13 @@ func (st *standIns) swap(in *Input) (*imageSwap, error) {
 		}
 	})
 	sw := &imageSwap{data: map[string][]byte{}, names: map[string][]byte{}, seen: map[string]bool{}}
+	// A stand-in given back first: the other errors make the PDF again
+	// from the drawn charts, that one cannot.
+	for i, err := range errs {
+		if errors.Is(err, errNotDrawn) {
+			return nil, fmt.Errorf("%s: %w", st.slots[i].what, err)
+		}
+	}
 	for i, err := range errs {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", st.slots[i].what, err)
@@ -177,6 +197,9 @@ func (st *standIns) swap(in *Input) (*imageSwap, error) {
 
 // drawn returns the pixel data and name of slot i's drawn chart, png.
 func (st *standIns) drawn(i int, png []byte, namer *imageNamer) (data, name []byte, err error) {
+	if given, _, _, err := plainRGB(png); err == nil && bytes.Equal(given, st.markers[i]) {
+		return nil, nil, errNotDrawn
+	}
 	if st.extra[i] > 0 {
 		if png, err = padPNG(png, st.extra[i]); err != nil {
 			return nil, nil, err
@@ -194,6 +217,9 @@ func (st *standIns) drawn(i int, png []byte, namer *imageNamer) (data, name []by
 	}
 	return data, name, nil
 }
+
+// errNotDrawn is a chart given back as its stand-in by Final.
+var errNotDrawn = errors.New("given back as its stand-in (Final), not drawn")
 
 // imageSwap is what finishPDF puts in place of stand-ins: pixel data by
 // marker, image names by name (40 hex digits each). finishPDF fails unless

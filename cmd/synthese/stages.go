@@ -207,7 +207,7 @@ func report(e *env) error {
 		if err != nil {
 			return err
 		}
-		in.ChartParts, in.MeetingChartParts = map[string][][]byte{}, map[string][][]byte{}
+		in.ChartParts, in.MeetingChartParts, in.MixParts = map[string][][]byte{}, map[string][][]byte{}, nil
 		for _, j := range jobs {
 			b, err := get(j.path)
 			if err != nil {
@@ -221,8 +221,10 @@ func report(e *env) error {
 				in.Charts[j.key] = b
 			case j.kind == questionChart:
 				in.ChartParts[j.key] = append(in.ChartParts[j.key], b)
-			case j.kind == mixChart:
+			case j.kind == mixChart && j.part == 0:
 				in.Mix = b
+			case j.kind == mixChart:
+				in.MixParts = append(in.MixParts, b)
 			case j.part == 0:
 				in.MeetingCharts[j.key] = b
 			default:
@@ -337,6 +339,12 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	}
 	maxHeight := vg.Length(reports.ChartMaxHeight) * vg.Millimeter
 	var jobs []chartJob
+	// add lists a chart of the given parts, part k drawn by draw(k, pad).
+	add := func(parts int, name string, kind chartKind, key string, draw func(part, pad int) func(io.Writer) error) {
+		for k := range parts {
+			jobs = append(jobs, chartJob{e.out("charts", partName(name, k)), kind, key, k, draw(k, len(jobs))})
+		}
+	}
 	for _, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
 			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, MaxHeight: maxHeight}
@@ -344,15 +352,22 @@ func (e *env) chartJobs() ([]chartJob, error) {
 		if err != nil {
 			return nil, err
 		}
-		for k := range parts {
+		add(parts, qu.Name, questionChart, qu.Name, func(part, pad int) func(io.Writer) error {
 			spec := spec
-			spec.Part, spec.Pad = k, len(jobs)
-			jobs = append(jobs, chartJob{e.out("charts", partName(qu.Name, k)), questionChart, qu.Name, k,
-				func(w io.Writer) error { return charts.Draw(w, spec) }})
-		}
+			spec.Part, spec.Pad = part, pad
+			return func(w io.Writer) error { return charts.Draw(w, spec) }
+		})
 	}
-	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, Pad: len(jobs)}
-	jobs = append(jobs, chartJob{e.out("charts", "stakeholders.png"), mixChart, "", 0, func(w io.Writer) error { return charts.DrawMix(w, mix) }})
+	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, MaxHeight: maxHeight}
+	parts, err := charts.MixParts(mix)
+	if err != nil {
+		return nil, err
+	}
+	add(parts, "stakeholders", mixChart, "", func(part, pad int) func(io.Writer) error {
+		mix := mix
+		mix.Part, mix.Pad = part, pad
+		return func(w io.Writer) error { return charts.DrawMix(w, mix) }
+	})
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
@@ -367,12 +382,11 @@ func (e *env) chartJobs() ([]chartJob, error) {
 			if err != nil {
 				return nil, err
 			}
-			for k := range parts {
+			add(parts, "meeting-"+s.ID+"-"+lang, meetingChart, s.ID+"/"+lang, func(part, pad int) func(io.Writer) error {
 				spec := spec
-				spec.Part, spec.Pad = k, len(jobs)
-				jobs = append(jobs, chartJob{e.out("charts", partName("meeting-"+s.ID+"-"+lang, k)), meetingChart, s.ID + "/" + lang, k,
-					func(w io.Writer) error { return charts.DrawMeeting(w, spec) }})
-			}
+				spec.Part, spec.Pad = part, pad
+				return func(w io.Writer) error { return charts.DrawMeeting(w, spec) }
+			})
 		}
 	}
 	e.jobs = jobs
