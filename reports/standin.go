@@ -28,7 +28,8 @@ import (
 // then the one made from the drawn charts, byte for byte: an image's object
 // depends only on its size and data when it is 8-bit RGB without
 // transparency, which is checked; anything else, and the PDF is made again
-// from the drawn charts.
+// from the drawn charts. Charts drawn in parts (ChartParts, …) have a
+// stand-in a part.
 
 // chartSlot is a chart's place in the report: where Input holds it and how
 // an error names it.
@@ -165,7 +166,7 @@ func useStandIns(in *Input) (*standIns, error) {
 // swap returns what finishPDF puts in place of the stand-ins, from the
 // drawn charts now in in (at their own widths: the stand-ins' padding is
 // added here, as distinctCharts would), on every core. An error means the
-// PDF must be made from the drawn charts.
+// PDF must be made from the drawn charts, but errNotDrawn: no PDF can be.
 func (st *standIns) swap(in *Input) (*imageSwap, error) {
 	n := len(st.slots)
 	data, names := make([][]byte, n), make([][]byte, n)
