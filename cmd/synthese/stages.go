@@ -407,23 +407,6 @@ func drawCharts(e *env) error {
 	if err != nil {
 		return err
 	}
-	// Charts of an earlier run that this one does not draw (a chart in
-	// fewer parts, a meeting gone) would be taken for its own: removed.
-	drawn := map[string]bool{}
-	for _, j := range jobs {
-		drawn[j.path] = true
-	}
-	old, err := filepath.Glob(e.out("charts", "*.png"))
-	if err != nil {
-		return err
-	}
-	for _, f := range old {
-		if !drawn[f] {
-			if err := os.Remove(f); err != nil {
-				return err
-			}
-		}
-	}
 	// Charts are independent: draw them on every core. In run, the report
 	// starts from their sizes while they are drawn (see pendingCharts).
 	pc := &pendingCharts{placeholders: map[string][]byte{}, drawn: map[string][]byte{}}
@@ -464,6 +447,9 @@ func drawCharts(e *env) error {
 			pc.mu.Unlock()
 			return err
 		})
+		if pc.err == nil {
+			pc.err = removeStaleCharts(e, jobs)
+		}
 	}()
 	if e.pipeline {
 		e.pending = pc
@@ -474,6 +460,28 @@ func drawCharts(e *env) error {
 		return err
 	}
 	e.logf("charts: %d charts in %s", len(jobs), e.out("charts"))
+	return nil
+}
+
+// removeStaleCharts removes, once this run's charts are drawn, the charts of
+// an earlier run that this one does not draw (a chart in fewer parts, a
+// meeting gone): they would be taken for its own.
+func removeStaleCharts(e *env, jobs []chartJob) error {
+	drawn := map[string]bool{}
+	for _, j := range jobs {
+		drawn[j.path] = true
+	}
+	old, err := filepath.Glob(e.out("charts", "*.png"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if !drawn[f] {
+			if err := os.Remove(f); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 
