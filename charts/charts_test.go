@@ -278,11 +278,7 @@ func TestChartParts(t *testing.T) {
 		}
 		for k := range n {
 			spec.Part = k
-			var m Measure
-			if err := Draw(&m, spec); err != nil {
-				t.Fatal(err)
-			}
-			if h := float64(m.Size.Y) / dpi * 25.4; h > limit.Points()*25.4/72 {
+			if h := measuredMM(t, func(m *Measure) error { return Draw(m, spec) }); h > limit.Points()*25.4/72 {
 				t.Errorf("limit %v: part %d is %.0f mm tall", limit, k, h)
 			}
 		}
@@ -334,11 +330,7 @@ func TestMeetingChartParts(t *testing.T) {
 		}
 		next = p[1]
 		spec.Part = k
-		var m Measure
-		if err := DrawMeeting(&m, spec); err != nil {
-			t.Fatal(err)
-		}
-		if h := float64(m.Size.Y) / dpi * 25.4; h > 215 {
+		if h := measuredMM(t, func(m *Measure) error { return DrawMeeting(m, spec) }); h > 215 {
 			t.Errorf("part %d is %.0f mm tall", k, h)
 		}
 	}
@@ -366,15 +358,21 @@ func TestMixParts(t *testing.T) {
 	}
 	for k := range n {
 		spec.Part = k
-		var m Measure
-		if err := DrawMix(&m, spec); err != nil {
-			t.Fatal(err)
-		}
-		if h := float64(m.Size.Y) / dpi * 25.4; h > 215 {
+		if h := measuredMM(t, func(m *Measure) error { return DrawMix(m, spec) }); h > 215 {
 			t.Errorf("part %d is %.0f mm tall", k, h)
 		}
 	}
 	if got := len(mixTypes(spec)); got != 3 {
 		t.Errorf("legend of %d types, want 3", got)
 	}
+}
+
+// measuredMM is the height in mm of the chart draw lays out.
+func measuredMM(t *testing.T, draw func(*Measure) error) float64 {
+	t.Helper()
+	var m Measure
+	if err := draw(&m); err != nil {
+		t.Fatal(err)
+	}
+	return float64(m.Size.Y) / dpi * 25.4
 }

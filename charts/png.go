@@ -204,6 +204,15 @@ func PlaceholderPNG(size image.Point) []byte {
 	return b.Bytes()
 }
 
+// StandInPNG is PlaceholderPNG with data as its IDAT chunk (not pixels: a
+// marker a PDF writer copies without reading it) and its end.
+func StandInPNG(size image.Point, data []byte) []byte {
+	b := bytes.NewBuffer(PlaceholderPNG(size))
+	chunk(b, "IDAT", data)
+	chunk(b, "IEND", nil)
+	return b.Bytes()
+}
+
 // pixels are the pixel buffers of charts drawn, to draw others on (a
 // sync.Pool would drop them at each collection, and the run collects
 // often).

@@ -6,7 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
+	"image"
 	"maps"
 	"slices"
 	"strconv"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/phpdave11/gofpdf"
 
+	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/internal/par"
 )
 
@@ -149,7 +150,7 @@ func useStandIns(in *Input) (*standIns, error) {
 		}
 		extra := widths.take(w)
 		marker := fmt.Appendf(nil, "synthese stand-in %d for a chart of %d x %d pixels\n", i, w+extra, h)
-		png := standInPNG(w+extra, h, marker)
+		png := charts.StandInPNG(image.Pt(w+extra, h), marker)
 		name, err := namer.name(png)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.what, err)
@@ -338,32 +339,6 @@ func pngSize(b []byte) (w, h int, err error) {
 		return 0, 0, err
 	}
 	return w, int(binary.BigEndian.Uint32(b[20:24])), nil
-}
-
-// standInPNG is an 8-bit RGB PNG of w × h pixels whose IDAT chunk holds
-// marker (not pixels: gofpdf copies it without reading it).
-func standInPNG(w, h int, marker []byte) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	var ihdr [13]byte
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = 8, 2
-	pngChunk(&b, "IHDR", ihdr[:])
-	pngChunk(&b, "IDAT", marker)
-	pngChunk(&b, "IEND", nil)
-	return b.Bytes()
-}
-
-// pngChunk appends a PNG chunk: length, type, data, CRC of type and data.
-func pngChunk(b *bytes.Buffer, kind string, data []byte) {
-	binary.Write(b, binary.BigEndian, uint32(len(data)))
-	b.WriteString(kind)
-	b.Write(data)
-	crc := crc32.NewIEEE()
-	crc.Write([]byte(kind))
-	crc.Write(data)
-	binary.Write(b, binary.BigEndian, crc.Sum32())
 }
 
 // plainRGB returns a PNG's pixel data (its IDAT chunks' data, joined) and
