@@ -54,7 +54,7 @@ endif
 gone = $(if $(filter-out $(wildcard $(2)),$(2)),$(shell rm -f $(S)/$(1)))
 $(call gone,ingest,$(addprefix $(OUT)/,parquet/responses.parquet parquet/attendance.parquet quality.json rejects.csv))
 $(call gone,aggregate,$(addprefix $(OUT)/parquet/,results.parquet tests.parquet participation.parquet participants.parquet))
-$(call gone,charts,$(OUT)/charts/stakeholders.png)
+$(call gone,charts,$(OUT)/charts/$(or $(CHARTS_MARK),.))
 $(call gone,report,$(OUT)/synthese.pdf)
 $(S)/ingest: $(BIN) $(INGEST_INPUTS)
 	$(BIN) ingest $(FLAGS)

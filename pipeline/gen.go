@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/synthese-project/synthese/internal/i18n"
 )
 
 // GenOptions describe a generated survey: the reference questionnaire
@@ -146,10 +148,19 @@ func GenerateProject(dir string, opt GenOptions) error {
 			}
 		}
 	}
+	// The title's row count written as each language writes numbers.
+	count := map[string]string{}
+	for _, lang := range []string{"fr", "ar"} {
+		c, err := i18n.For(lang)
+		if err != nil {
+			return err
+		}
+		count[lang] = c.Int(int64(opt.Rows))
+	}
 	manifest := fmt.Sprintf(`# A generated survey (synthese gen): %d rows, %d cities, %d questions, seed %d.
 title:
-  fr: "Consultation générée — %d réponses"
-  ar: "استشارة مولدة — %d جواب"
+  fr: "Consultation générée — %s réponses"
+  ar: "استشارة مولدة — %s جواب"
 languages: [fr, ar]
 questionnaire:
   survey: survey.csv
@@ -159,7 +170,7 @@ responses: [responses.csv]
 meeting_question: ville
 meetings: meetings.csv
 small_cell: 5
-`, opt.Rows, opt.Cities, opt.Questions, opt.Seed, opt.Rows, opt.Rows)
+`, opt.Rows, opt.Cities, opt.Questions, opt.Seed, count["fr"], count["ar"])
 	if err := os.WriteFile(filepath.Join(dir, ManifestName), []byte(manifest), 0o644); err != nil {
 		return err
 	}

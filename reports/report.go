@@ -16,6 +16,7 @@ import (
 	"image/png"
 	"math"
 	"math/rand"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -706,10 +707,11 @@ func (b *builder) qualityAnnex(lang string) {
 		}
 	}
 	r := q.Responses
-	items := []struct {
+	type item struct {
 		key string
 		n   int
-	}{
+	}
+	items := []item{
 		{"q_files", len(r.Files)},
 		{"q_rows_read", r.RowsRead},
 		{"q_respondents", r.Respondents},
@@ -722,6 +724,9 @@ func (b *builder) qualityAnnex(lang string) {
 		{"q_participants_read", q.Participants.RowsRead},
 		{"q_participants_rejected", sum(q.Participants.RowsRejected)},
 		{"q_narrative_missing", q.Narrative.Missing[lang]},
+	}
+	if len(b.p.Manifest.Participants) == 0 { // no lists: nothing read of them
+		items = slices.DeleteFunc(items, func(it item) bool { return strings.HasPrefix(it.key, "q_participants_") })
 	}
 	var rows [][]cell
 	for _, it := range items {

@@ -311,6 +311,9 @@ func depsCommand(stdout io.Writer) *cli.Command {
 				}
 				fmt.Fprintf(&b, "%s_INPUTS := %s\n", strings.ToUpper(st), strings.Join(files, " "))
 			}
+			// The chart the charts stage always writes: the Makefile runs the
+			// stage again when it is gone.
+			fmt.Fprintf(&b, "CHARTS_MARK := %s\n", makeQuote(firstChart(p)))
 			_, err = io.WriteString(stdout, b.String())
 			return err
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -177,5 +178,75 @@ func TestTallChartsInParts(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(out, "charts", "meeting-*")); len(left) != 3*2 {
 		t.Errorf("%d meeting charts after a run with 3 meetings in 2 languages: %v", len(left), left)
+	}
+}
+
+// TestWithoutParticipantLists: a project without participant lists (as
+// synthese gen writes) has no participation to count: participation.parquet
+// is empty, no stakeholder chart is drawn, and the report shows neither a
+// participation section, nor zero people, nor a response rate of 0%, nor
+// the lists' lines in the quality annex. The default project, with lists,
+// has them all. deps names a chart the charts stage writes either way (the
+// Makefile's sign that the stage's outputs are still there).
+func TestWithoutParticipantLists(t *testing.T) {
+	gen := filepath.Join(t.TempDir(), "gen")
+	if code, _, stderr := run(t, nil, "gen", "--rows", "1500", "--cities", "4", "--seed", "6", gen); code != 0 {
+		t.Fatalf("gen: exit %d: %s", code, stderr)
+	}
+	pdftotext := true
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing in CI: .ci/run installs poppler-utils")
+		}
+		pdftotext = false
+	}
+	for _, c := range []struct {
+		data  string // "" is the default project
+		lists bool
+	}{{gen, false}, {"", true}} {
+		out := t.TempDir()
+		args := []string{"run", "-q", "--out", out}
+		if c.data != "" {
+			args = append(args, "--data", c.data)
+		}
+		if code, _, stderr := run(t, nil, args...); code != 0 {
+			t.Fatalf("run %v: exit %d: %s", args, code, stderr)
+		}
+		rows, err := load(filepath.Join(out, "parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mix, _ := filepath.Glob(filepath.Join(out, "charts", "stakeholders*.png"))
+		if c.lists != (len(rows) > 0) || c.lists != (len(mix) > 0) {
+			t.Errorf("lists %v: %d participation rows, stakeholder charts %v", c.lists, len(rows), mix)
+		}
+		dir := c.data
+		if dir == "" {
+			dir = "../../data"
+		}
+		code, deps, stderr := run(t, nil, "deps", "--data", dir)
+		_, mark, found := strings.Cut(deps, "CHARTS_MARK := ")
+		mark = strings.TrimSpace(mark)
+		if code != 0 || !found || mark == "" {
+			t.Fatalf("deps: exit %d, no chart named: %q %s", code, deps, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(out, "charts", mark)); err != nil {
+			t.Errorf("deps names %s, which the charts stage did not write: %v", mark, err)
+		}
+		if !pdftotext {
+			continue
+		}
+		text, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"Participation", "participants distincts", "taux de réponse", "Lignes des listes de participants"} {
+			if c.lists != strings.Contains(string(text), w) {
+				t.Errorf("lists %v: %q in the PDF: %v", c.lists, w, !c.lists)
+			}
+		}
+		if !strings.Contains(string(text), "répondants au") {
+			t.Errorf("lists %v: the key figures have no respondents", c.lists)
+		}
 	}
 }

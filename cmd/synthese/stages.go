@@ -147,7 +147,13 @@ func participants(e *env, respondents *pipeline.Tally) error {
 		return err
 	}
 	people, merges := pipeline.ResolvePeople(attendance, p.Meetings, rules, orgs, cities)
-	counts := pipeline.Participation(people, attendance, respondents, p.Meetings)
+	// Without participant lists there is no participation to count: its
+	// table stays empty, and the report and charts leave it out (rather
+	// than show lists of zero people and a response rate of 0%).
+	var counts []pipeline.ParticipationRow
+	if len(p.Manifest.Participants) > 0 {
+		counts = pipeline.Participation(people, attendance, respondents, p.Meetings)
+	}
 	if err := writeFile(e.out("parquet", "participants.parquet"), func(b *bytes.Buffer) error {
 		return pipeline.WritePeople(b, people)
 	}); err != nil {
@@ -358,16 +364,20 @@ func (e *env) chartJobs() ([]chartJob, error) {
 			return func(w io.Writer) error { return charts.Draw(w, spec) }
 		})
 	}
-	mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, MaxHeight: maxHeight}
-	parts, err := charts.MixParts(mix)
-	if err != nil {
-		return nil, err
+	// The stakeholder chart only for a project with participant lists
+	// (participation.parquet is empty without: see participants).
+	if len(counts) > 0 {
+		mix := charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages, MaxHeight: maxHeight}
+		parts, err := charts.MixParts(mix)
+		if err != nil {
+			return nil, err
+		}
+		add(parts, "stakeholders", mixChart, "", func(part, pad int) func(io.Writer) error {
+			mix := mix
+			mix.Part, mix.Pad = part, pad
+			return func(w io.Writer) error { return charts.DrawMix(w, mix) }
+		})
 	}
-	add(parts, "stakeholders", mixChart, "", func(part, pad int) func(io.Writer) error {
-		mix := mix
-		mix.Part, mix.Pad = part, pad
-		return func(w io.Writer) error { return charts.DrawMix(w, mix) }
-	})
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
@@ -391,6 +401,19 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	}
 	e.jobs = jobs
 	return jobs, nil
+}
+
+// firstChart is the file the charts stage writes first, whatever the
+// results ("" when it writes none): the Makefile's sign that the stage's
+// outputs are still there (see synthese deps).
+func firstChart(p *pipeline.Project) string {
+	if qs := p.ReportedQuestions(); len(qs) > 0 {
+		return partName(qs[0].Name, 0)
+	}
+	if len(p.Manifest.Participants) > 0 {
+		return partName("stakeholders", 0)
+	}
+	return ""
 }
 
 // partName is the file of part k (from 0) of a chart named name: name.png,
