@@ -24,8 +24,10 @@ GO_SOURCES := $(shell find cmd pipeline charts reports internal data -name '*.go
 
 all: report
 
+# Pure Go, linked statically (CGO_ENABLED=0): no dynamic loader or libc
+# to map at each start (~3 ms of every command here).
 $(BIN): $(GO_SOURCES)
-	$(GOSIMD) $(GO) build -trimpath -o $@ ./cmd/synthese
+	CGO_ENABLED=0 $(GOSIMD) $(GO) build -trimpath -o $@ ./cmd/synthese
 
 # Each stage is a file target depending on the project files it reads
 # (listed by `synthese deps`) and on the stage before
