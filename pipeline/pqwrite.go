@@ -500,22 +500,11 @@ func (p *pqWriter) deltaChunk(vals []int64) columnChunk {
 	return columnChunk{pages: data, numValues: int64(len(vals)), uncompressed: un, encodings: []int32{encDeltaBinary, encRLE}}
 }
 
-// packBits appends n values (missing ones as 0) of width bits, LSB first.
-func packBits(b []byte, vals []uint32, width, n int) []byte {
-	bp := bitPacker{b: b}
-	for i := 0; i < n; i++ {
-		var v uint64
-		if i < len(vals) {
-			v = uint64(vals[i])
-		}
-		bp.put(v, width)
-	}
-	return bp.flush()
-}
 
 // appendDelta writes DELTA_BINARY_PACKED: blocks of 128 deltas in 4
 // miniblocks, each at the width its largest delta above the block's
-// smallest needs.
+// smallest needs. A block of equal deltas (ids, the lines of a file
+// without blank lines) is its delta and four zero widths.
 func appendDelta(b []byte, vals []int64) []byte {
 	b = binary.AppendUvarint(b, deltaBlockSize)
 	b = binary.AppendUvarint(b, deltaMiniblocks)
@@ -526,24 +515,28 @@ func appendDelta(b []byte, vals []int64) []byte {
 	}
 	b = binary.AppendVarint(b, first)
 	const per = deltaBlockSize / deltaMiniblocks
-	deltas := make([]int64, 0, deltaBlockSize)
-	mb := make([]uint32, per)
+	var deltas [deltaBlockSize]int64
 	for i := 1; i < len(vals); i += deltaBlockSize {
-		deltas = deltas[:0]
-		for j := i; j < min(i+deltaBlockSize, len(vals)); j++ {
-			deltas = append(deltas, vals[j]-vals[j-1])
-		}
-		minD := deltas[0]
-		for _, d := range deltas {
-			minD = min(minD, d)
+		d := deltas[:min(deltaBlockSize, len(vals)-i)]
+		prev := vals[i-1 : i-1+len(d)]
+		next := vals[i : i+len(d)]
+		minD, maxD := next[0]-prev[0], next[0]-prev[0]
+		for j := range d {
+			x := next[j] - prev[j]
+			d[j] = x
+			minD, maxD = min(minD, x), max(maxD, x)
 		}
 		b = binary.AppendVarint(b, minD)
+		if minD == maxD {
+			b = append(b, make([]byte, deltaMiniblocks)...)
+			continue
+		}
 		var widths [deltaMiniblocks]int
-		used := (len(deltas) + per - 1) / per
+		used := (len(d) + per - 1) / per
 		for m := 0; m < used; m++ {
 			var mx uint64
-			for _, d := range deltas[m*per : min((m+1)*per, len(deltas))] {
-				mx = max(mx, uint64(d-minD))
+			for _, x := range d[m*per : min((m+1)*per, len(d))] {
+				mx = max(mx, uint64(x-minD))
 			}
 			widths[m] = bits.Len64(mx)
 		}
@@ -551,16 +544,25 @@ func appendDelta(b []byte, vals []int64) []byte {
 			b = append(b, byte(w))
 		}
 		for m := 0; m < used; m++ {
-			part := deltas[m*per : min((m+1)*per, len(deltas))]
-			for k := range mb {
-				mb[k] = 0
-				if k < len(part) {
-					mb[k] = uint32(part[k] - minD)
+			w := widths[m]
+			if w == 0 {
+				continue
+			}
+			// per values, LSB first; those past the end are written as 0.
+			bp := bitPacker{b: b}
+			for k := range per {
+				var v uint64
+				if j := m*per + k; j < len(d) {
+					v = uint64(d[j] - minD)
+				}
+				if w > 32 { // put takes at most 57 bits at once
+					bp.put(v&(1<<32-1), 32)
+					bp.put(v>>32, w-32)
+				} else {
+					bp.put(v, w)
 				}
 			}
-			if widths[m] > 0 {
-				b = packBits(b, mb, widths[m], per)
-			}
+			b = bp.flush()
 		}
 	}
 	return b

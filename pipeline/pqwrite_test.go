@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"testing"
+
+	"github.com/parquet-go/parquet-go/encoding/delta"
 )
 
 // appendCodes writes what the Parquet format says of a dictionary page's
@@ -142,5 +145,64 @@ func BenchmarkAppendLevels(b *testing.B) {
 	b.SetBytes(int64(len(codes)))
 	for range b.N {
 		buf = appendLevels(buf[:0], codes)
+	}
+}
+
+// TestAppendDeltaDecodes: DELTA_BINARY_PACKED as we write it reads back, by
+// parquet-go's decoder, as the values written: runs of equal deltas (whole
+// blocks of them, as ids and most lines are), short and partial blocks,
+// negative and very large deltas (miniblocks up to 64 bits wide).
+func TestAppendDeltaDecodes(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 8))
+	var cases [][]int64
+	for _, n := range []int{0, 1, 2, 33, 128, 129, 257, 1000, 50000} {
+		steady := make([]int64, n) // equal deltas: a file's lines
+		lines := make([]int64, n)  // a blank or rejected line now and then
+		wild := make([]int64, n)   // anything, near the ends of int64 too
+		for i := range n {
+			steady[i] = 1000 + int64(i)
+			lines[i] = int64(i)
+			if i > 0 {
+				lines[i] = lines[i-1] + 1 + int64(rnd.IntN(50)/49)*int64(rnd.IntN(3))
+			}
+			switch rnd.IntN(4) {
+			case 0:
+				wild[i] = rnd.Int64()
+			case 1:
+				wild[i] = -rnd.Int64()
+			default:
+				wild[i] = int64(rnd.IntN(1000)) - 500
+			}
+		}
+		cases = append(cases, steady, lines, wild)
+	}
+	// A block of equal deltas but one, in each miniblock place.
+	for _, at := range []int{1, 31, 32, 64, 127, 128} {
+		v := make([]int64, 300)
+		for i := range v {
+			v[i] = 3 * int64(i)
+			if i >= at {
+				v[i] += 1 << 40
+			}
+		}
+		cases = append(cases, v)
+	}
+	// Deltas needing 58 to 63 bits: a value straddles the packer's word.
+	for _, w := range []int{58, 60, 63} {
+		v := make([]int64, 200)
+		for i := range v { // deltas of about ±2^(w-2): w bits above the smallest
+			v[i] = int64(i%2)*(1<<(w-2)) + rnd.Int64N(1000)
+		}
+		cases = append(cases, v)
+	}
+	var enc delta.BinaryPackedEncoding
+	for k, vals := range cases {
+		got, err := enc.DecodeInt64(nil, appendDelta(nil, vals))
+		if err != nil {
+			t.Fatalf("case %d (%d values): %v", k, len(vals), err)
+		}
+		if !slices.Equal(got, vals) && (len(got) != 0 || len(vals) != 0) {
+			t.Errorf("case %d (%d values): decoded differently (first values %v, want %v)", k, len(vals), got[:min(len(got), 5)], vals[:min(len(vals), 5)])
+		}
 	}
 }
