@@ -206,3 +206,19 @@ func TestAppendDeltaDecodes(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendDeltaCount: the ids' column written without its values is
+// appendDelta of the values, byte for byte.
+func TestAppendDeltaCount(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 128, 129, 130, 257, 50000} {
+		for _, first := range []int64{1, 64, 1 << 40} {
+			vals := make([]int64, n)
+			for i := range vals {
+				vals[i] = first + int64(i)
+			}
+			if got, want := appendDeltaCount(nil, first, n), appendDelta(nil, vals); !bytes.Equal(got, want) {
+				t.Errorf("%d ids from %d: %x, want %x", n, first, got[:min(len(got), 16)], want[:min(len(want), 16)])
+			}
+		}
+	}
+}

@@ -99,11 +99,12 @@ func (rw *ResponsesWriter) encodeBody(g *RowGroup) {
 			dict = append(dict, rw.meetings[i])
 		}
 	}
-	codes := make([]int32, len(g.Meeting))
+	codes := borrowCodes(len(g.Meeting))
 	for i, m := range g.Meeting {
-		codes[i] = remap[m]
+		(*codes)[i] = remap[m]
 	}
-	body := []columnChunk{rw.pw.dictChunk(dict, codes, false), rw.pw.doubleDictChunk(g.Weight)}
+	body := []columnChunk{rw.pw.dictChunk(dict, *codes, false), rw.pw.doubleDictChunk(g.Weight)}
+	codeBuffers.Put(codes)
 	for _, a := range g.Answers {
 		body = append(body, rw.pw.dictChunk(a.Dict, a.Codes, true))
 	}
@@ -118,12 +119,11 @@ func (rw *ResponsesWriter) WriteGroup(g *RowGroup) error {
 	if g.body == nil {
 		rw.encodeBody(g)
 	}
-	ids := make([]int64, g.Rows())
-	for i := range ids {
-		ids[i] = g.FirstID + int64(i)
-	}
-	files := make([]int32, g.Rows())
-	chunks := append([]columnChunk{rw.pw.deltaChunk(ids), rw.pw.dictChunk([]string{g.File}, files, false), rw.pw.deltaChunk(g.Lines)}, g.body...)
+	files := borrowCodes(g.Rows()) // one file: all code 0
+	clear(*files)
+	chunks := append([]columnChunk{rw.pw.countChunk(g.FirstID, g.Rows()), rw.pw.dictChunk([]string{g.File}, *files, false),
+		rw.pw.deltaChunk(g.Lines)}, g.body...)
+	codeBuffers.Put(files)
 	return rw.pw.writeGroup(int64(g.Rows()), chunks)
 }
 
