@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/synthese-project/synthese/data"
 )
@@ -77,6 +79,68 @@ func TestRunTwiceIsByteIdentical(t *testing.T) {
 	for name, h := range ha {
 		if hb[name] != h {
 			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// TestRunPutsResponsesInPlace: run writes responses.parquet as it reads
+// the export, to a temporary file put in place at the end: a file of the
+// same bytes already there is kept (its time too, for make), a different
+// one replaced, no temporary file is left, and the manifest gives the
+// digest of the file in place.
+func TestRunPutsResponsesInPlace(t *testing.T) {
+	dir, out := copyProject(t), t.TempDir()
+	resp := filepath.Join(out, "parquet", "responses.parquet")
+	past := time.Date(2021, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, c := range []struct {
+		edit string // a response line taken out of the export first
+		kept bool
+	}{{"", false}, {"", true}, {"last", false}} {
+		if c.edit != "" {
+			csv := filepath.Join(dir, "responses.csv")
+			b, err := os.ReadFile(csv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.SplitAfter(strings.TrimRight(string(b), "\n"), "\n")
+			if err := os.WriteFile(csv, []byte(strings.Join(lines[:len(lines)-1], "")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
+			t.Fatalf("run: exit %d: %s", code, stderr)
+		}
+		st, err := os.Stat(resp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept := st.ModTime().Equal(past); kept != c.kept {
+			t.Errorf("edit %q: responses.parquet kept %v, want %v", c.edit, kept, c.kept)
+		}
+		if tmp, _ := filepath.Glob(filepath.Join(out, "parquet", ".*")); len(tmp) > 0 {
+			t.Errorf("temporary files left: %v", tmp)
+		}
+		b, err := os.ReadFile(filepath.Join(out, manifestFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m runManifest
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		body, _ := os.ReadFile(resp)
+		want := fmt.Sprintf("%x", sha256.Sum256(body))
+		found := false
+		for _, o := range m.Outputs {
+			if o.Path == "parquet/responses.parquet" {
+				found = o.SHA256 == want && o.Bytes == int64(len(body))
+			}
+		}
+		if !found {
+			t.Errorf("edit %q: the manifest does not give responses.parquet's digest %s", c.edit, want)
+		}
+		if err := os.Chtimes(resp, past, past); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
