@@ -100,6 +100,9 @@ func (c *Catalog) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return m
 	}
+	if c.Lang == "fr" {
+		m = elide(m, args)
+	}
 	args = slices.Clone(args) // the caller's slice is not changed
 	for i, a := range args {
 		switch v := a.(type) {
@@ -112,6 +115,61 @@ func (c *Catalog) T(key string, args ...any) string {
 		}
 	}
 	return fmt.Sprintf(m, args...)
+}
+
+// elide writes "de %s" as "d’%s" where its argument begins with a vowel
+// sound, as French does ("Rencontre d’Oujda", "d’El Jadida"; "de
+// Ouarzazate", "de Laâyoune"). Messages that reorder their arguments
+// (%[n]) are left as they are.
+func elide(m string, args []any) string {
+	if !strings.Contains(m, "de %s") || strings.Contains(m, "%[") {
+		return m
+	}
+	var b strings.Builder
+	arg := 0
+	for i := 0; i < len(m); i++ {
+		if m[i] != '%' {
+			b.WriteByte(m[i])
+			continue
+		}
+		if i+1 < len(m) && m[i+1] == '%' {
+			b.WriteString("%%")
+			i++
+			continue
+		}
+		if strings.HasPrefix(m[i:], "%s") && arg < len(args) && strings.HasSuffix(b.String(), "de ") {
+			if name, ok := args[arg].(string); ok && vowelSound(name) {
+				before := b.String()
+				if k := len(before) - 3; k == 0 || !isLetter(before[k-1]) {
+					b.Reset()
+					b.WriteString(before[:k] + "d’")
+				}
+			}
+		}
+		b.WriteByte('%')
+		arg++
+	}
+	return b.String()
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
+
+// vowelSound reports whether a name begins with a vowel sound in French:
+// a vowel, but not "ou" or "y" before a vowel (the sounds of w and y:
+// "Ouarzazate", "Yaoundé"); an h is taken as aspirated ("de Hoceima").
+func vowelSound(name string) bool {
+	r := []rune(strings.ToLower(name))
+	const vowels = "aeiouyàâäéèêëîïôöùûüœæ"
+	isVowel := func(k int) bool { return k < len(r) && strings.ContainsRune(vowels, r[k]) }
+	switch {
+	case !isVowel(0):
+		return false
+	case r[0] == 'o' && len(r) > 1 && r[1] == 'u':
+		return !isVowel(2)
+	case r[0] == 'y':
+		return !isVowel(1)
+	}
+	return true
 }
 
 // Int writes n in the language's way: digits grouped by three from 10,000

@@ -1,7 +1,9 @@
 package i18n
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/synthese-project/synthese/internal/fonts"
@@ -93,6 +95,59 @@ func TestNumbers(t *testing.T) {
 	} {
 		if got := c.c.Decimal(c.v, c.digits); got != c.want {
 			t.Errorf("%s: Decimal(%v, %d) = %q, want %q", c.c.Lang, c.v, c.digits, got, c.want)
+		}
+	}
+}
+
+// TestElision: French writes "de" as "d’" before a vowel sound, in the
+// report's own phrases around a name; other languages are untouched.
+func TestElision(t *testing.T) {
+	fr, err := For("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := For("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"Oujda":      "Rencontre d’Oujda",
+		"Agadir":     "Rencontre d’Agadir",
+		"El Jadida":  "Rencontre d’El Jadida",
+		"Essaouira":  "Rencontre d’Essaouira",
+		"Île-Rousse": "Rencontre d’Île-Rousse",
+		"Ypres":      "Rencontre d’Ypres",
+		"Ouarzazate": "Rencontre de Ouarzazate",
+		"Laâyoune":   "Rencontre de Laâyoune",
+		"Yaoundé":    "Rencontre de Yaoundé",
+		"Hoceima":    "Rencontre de Hoceima",
+		"Tanger":     "Rencontre de Tanger",
+		"":           "Rencontre de ",
+	} {
+		if got := fr.T("meeting_title", name); got != want {
+			t.Errorf("fr %q: %q, want %q", name, got, want)
+		}
+	}
+	if got := en.T("meeting_title", "Oujda"); got != "Oujda meeting" {
+		t.Errorf("en: %q", got)
+	}
+	// A number after "de" is not a name; "%%" stays a percent sign.
+	for _, c := range []struct{ m, want string }{
+		{"taux de %s", "taux de 8 %"},
+		{"de %s, 100 %% de %s", "d’Agadir, 100 % d’Agadir"},
+		{"code de %s", "code d’Agadir"},
+		{"mode %s", "mode Agadir"},
+	} {
+		arg := "Agadir"
+		if c.m == "taux de %s" {
+			arg = "8 %"
+		}
+		args := []any{arg}
+		if strings.Count(c.m, "%s") == 2 {
+			args = append(args, arg)
+		}
+		if got := fmt.Sprintf(elide(c.m, args), args...); got != c.want {
+			t.Errorf("%q: %q, want %q", c.m, got, c.want)
 		}
 	}
 }
