@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -40,8 +41,11 @@ type fastPlan struct {
 	meetingCi int
 	ansCi     []int // by responses.parquet answer column: its closed column, or -1
 	// ansSpan and ansOff: the span holding the answer column's cell (-1:
-	// none) and the cell's place in it.
+	// none) and the cell's place in it; spanAns, by span and place, the
+	// answer column (-1: none); ansFree, the answer columns in no span.
 	ansSpan, ansOff []int
+	spanAns         [][]int
+	ansFree         []int
 }
 
 // newFastPlan returns the fast plan of s, or nil.
@@ -117,6 +121,19 @@ func newFastPlan(s *streamFile) *fastPlan {
 			}
 		}
 		fp.ansSpan, fp.ansOff = append(fp.ansSpan, sp), append(fp.ansOff, off)
+	}
+	fp.spanAns = make([][]int, fp.spans)
+	for _, sg := range fp.segs {
+		if sg.span >= 0 {
+			fp.spanAns[sg.span] = slices.Repeat([]int{-1}, sg.last-sg.first+1)
+		}
+	}
+	for a, sp := range fp.ansSpan {
+		if sp >= 0 {
+			fp.spanAns[sp][fp.ansOff[a]] = a
+		} else {
+			fp.ansFree = append(fp.ansFree, a)
+		}
 	}
 	return fp
 }
@@ -538,28 +555,68 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		g.Lines = append(g.Lines, int64(line))
 		g.Meeting = append(g.Meeting, int32(m))
 		g.Weight = append(g.Weight, 1)
-		for a, ci := range fp.ansCi {
+		// The answers in a span: from the span's entry, whose codes are
+		// looked up once a row group (or cell by cell when the span's
+		// cells were read one by one).
+		for sp, ans := range fp.spanAns {
+			if ei := w.spanHit[sp]; ei >= 0 {
+				sc := &w.spans[sp]
+				if sc.codeGen[ei] != w.gen {
+					w.spanCodes(sp, ei, g)
+				}
+				codes := sc.codes[ei*sc.width:][:len(ans)]
+				for off, a := range ans {
+					if a >= 0 {
+						g.Answers[a].Codes = append(g.Answers[a].Codes, codes[off])
+					}
+				}
+				continue
+			}
+			for _, a := range ans {
+				if a >= 0 {
+					g.Answers[a].Codes = append(g.Answers[a].Codes, w.answerCode(rowE[fp.ansCi[a]], &g.Answers[a]))
+				}
+			}
+		}
+		for _, a := range fp.ansFree {
 			code := int32(-1)
-			if ci >= 0 {
-				e := rowE[ci]
-				if sp := fp.ansSpan[a]; sp >= 0 {
-					if ei := w.spanHit[sp]; ei >= 0 {
-						sc := &w.spans[sp]
-						e = sc.fields[ei*sc.width+fp.ansOff[a]]
-					}
-				}
-				if len(e.o.names) > 0 {
-					if e.dictGen != w.gen {
-						e.dictGen, e.dictCode = w.gen, int32(len(g.Answers[a].Dict))
-						g.Answers[a].Dict = append(g.Answers[a].Dict, e.joined)
-					}
-					code = e.dictCode
-				}
+			if ci := fp.ansCi[a]; ci >= 0 {
+				code = w.answerCode(rowE[ci], &g.Answers[a])
 			}
 			g.Answers[a].Codes = append(g.Answers[a].Codes, code)
 		}
 	}
 	return p, true, nil
+}
+
+// answerCode is the code of cell entry e in answer column col of the row
+// group being filled (-1: no answer), its text put in the column's
+// dictionary the first time.
+func (w *streamWorker) answerCode(e *cacheEntry, col *AnswerColumn) int32 {
+	if len(e.o.names) == 0 {
+		return -1
+	}
+	if e.dictGen != w.gen {
+		e.dictGen, e.dictCode = w.gen, int32(len(col.Dict))
+		col.Dict = append(col.Dict, e.joined)
+	}
+	return e.dictCode
+}
+
+// spanCodes looks up the answers of entry ei of span sp in row group g
+// (their texts put in the dictionaries the first time): as answerCode
+// would each cell, in the row where the entry is first met in the group,
+// so the dictionaries come out in the same order.
+func (w *streamWorker) spanCodes(sp, ei int, g *RowGroup) {
+	sc := &w.spans[sp]
+	for off, a := range w.s.fast.spanAns[sp] {
+		code := int32(-1)
+		if a >= 0 {
+			code = w.answerCode(sc.fields[ei*sc.width+off], &g.Answers[a])
+		}
+		sc.codes[ei*sc.width+off] = code
+	}
+	sc.codeGen[ei] = w.gen
 }
 
 // cells reads a span's cells one by one from p: their entries go to the
@@ -646,6 +703,11 @@ type spanCache struct {
 	// counter when the span holds the meeting): stride counters each.
 	counts []int64
 	stride int
+	// codes holds each entry's answers as responses.parquet codes them in
+	// the row group being filled (-1: no answer), width an entry, valid
+	// while codeGen[entry] is the worker's gen (see spanCodes).
+	codes   []int32
+	codeGen []int
 	// Once full, a cache that misses one lookup in eight is switched off
 	// (off: the span's cells are read one by one).
 	looks, misses int
@@ -843,6 +905,10 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 	sc.cold = append(sc.cold, c)
 	sc.fields = append(sc.fields, fields...)
 	sc.counts = append(sc.counts, make([]int64, sc.stride)...)
+	if w.s.rw != nil {
+		sc.codes = append(sc.codes, make([]int32, sc.width)...)
+		sc.codeGen = append(sc.codeGen, -1)
+	}
 	sc.add(h, id)
 	return id, true, nil
 }
