@@ -40,12 +40,10 @@ type fastPlan struct {
 	spans     int
 	meetingCi int
 	ansCi     []int // by responses.parquet answer column: its closed column, or -1
-	// ansSpan and ansOff: the span holding the answer column's cell (-1:
-	// none) and the cell's place in it; spanAns, by span and place, the
-	// answer column (-1: none); ansFree, the answer columns in no span.
-	ansSpan, ansOff []int
-	spanAns         [][]int
-	ansFree         []int
+	// spanAns holds, by span and cell, the answer column the cell is (-1:
+	// none); ansFree, the answer columns in no span.
+	spanAns [][]int
+	ansFree []int
 }
 
 // newFastPlan returns the fast plan of s, or nil.
@@ -111,27 +109,22 @@ func newFastPlan(s *streamFile) *fastPlan {
 		fp.segs = append(fp.segs, sg)
 		f = sg.last + 1
 	}
-	for _, q := range s.answerQ {
-		ci := colOfQ[q]
-		fp.ansCi = append(fp.ansCi, ci)
-		sp, off := -1, 0
-		for _, sg := range fp.segs {
-			if sg.span >= 0 && ci >= fp.role[sg.first] && ci <= fp.role[sg.last] {
-				sp, off = sg.span, ci-fp.role[sg.first]
-			}
-		}
-		fp.ansSpan, fp.ansOff = append(fp.ansSpan, sp), append(fp.ansOff, off)
-	}
 	fp.spanAns = make([][]int, fp.spans)
 	for _, sg := range fp.segs {
 		if sg.span >= 0 {
 			fp.spanAns[sg.span] = slices.Repeat([]int{-1}, sg.last-sg.first+1)
 		}
 	}
-	for a, sp := range fp.ansSpan {
-		if sp >= 0 {
-			fp.spanAns[sp][fp.ansOff[a]] = a
-		} else {
+	for a, q := range s.answerQ {
+		ci := colOfQ[q]
+		fp.ansCi = append(fp.ansCi, ci)
+		free := true
+		for _, sg := range fp.segs {
+			if sg.span >= 0 && ci >= fp.role[sg.first] && ci <= fp.role[sg.last] {
+				fp.spanAns[sg.span][ci-fp.role[sg.first]], free = a, false
+			}
+		}
+		if free {
 			fp.ansFree = append(fp.ansFree, a)
 		}
 	}

@@ -767,11 +767,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	for a, q := range s.answerQ {
 		code := int32(-1)
 		if e := w.rowAns[q]; e != nil {
-			if e.dictGen != w.gen {
-				e.dictGen, e.dictCode = w.gen, int32(len(g.Answers[a].Dict))
-				g.Answers[a].Dict = append(g.Answers[a].Dict, e.joined)
-			}
-			code = e.dictCode
+			code = w.answerCode(e, &g.Answers[a])
 		}
 		g.Answers[a].Codes = append(g.Answers[a].Codes, code)
 	}
