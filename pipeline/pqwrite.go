@@ -529,18 +529,30 @@ func (p *pqWriter) deltaPage(body []byte, n int) columnChunk {
 // appendDeltaCount is appendDelta of first, first+1, … (n values): each
 // block a delta of 1 and four zero widths.
 func appendDeltaCount(b []byte, first int64, n int) []byte {
-	b = binary.AppendUvarint(b, deltaBlockSize)
-	b = binary.AppendUvarint(b, deltaMiniblocks)
-	b = binary.AppendUvarint(b, uint64(n))
 	if n == 0 {
 		first = 0 // as appendDelta writes no values
 	}
-	b = binary.AppendVarint(b, first)
+	b = appendDeltaHeader(b, n, first)
 	for i := 1; i < n; i += deltaBlockSize {
-		b = binary.AppendVarint(b, 1)
-		b = append(b, make([]byte, deltaMiniblocks)...)
+		b = appendEqualDeltas(b, 1)
 	}
 	return b
+}
+
+// appendDeltaHeader writes DELTA_BINARY_PACKED's header: the block size,
+// the miniblocks a block, the number of values and the first.
+func appendDeltaHeader(b []byte, n int, first int64) []byte {
+	b = binary.AppendUvarint(b, deltaBlockSize)
+	b = binary.AppendUvarint(b, deltaMiniblocks)
+	b = binary.AppendUvarint(b, uint64(n))
+	return binary.AppendVarint(b, first)
+}
+
+// appendEqualDeltas writes a block whose deltas all equal d: d as its
+// smallest delta and every miniblock 0 bits wide.
+func appendEqualDeltas(b []byte, d int64) []byte {
+	b = binary.AppendVarint(b, d)
+	return append(b, make([]byte, deltaMiniblocks)...)
 }
 
 // appendDelta writes DELTA_BINARY_PACKED: blocks of 128 deltas in 4
@@ -548,14 +560,11 @@ func appendDeltaCount(b []byte, first int64, n int) []byte {
 // smallest needs. A block of equal deltas (ids, the lines of a file
 // without blank lines) is its delta and four zero widths.
 func appendDelta(b []byte, vals []int64) []byte {
-	b = binary.AppendUvarint(b, deltaBlockSize)
-	b = binary.AppendUvarint(b, deltaMiniblocks)
-	b = binary.AppendUvarint(b, uint64(len(vals)))
 	var first int64
 	if len(vals) > 0 {
 		first = vals[0]
 	}
-	b = binary.AppendVarint(b, first)
+	b = appendDeltaHeader(b, len(vals), first)
 	const per = deltaBlockSize / deltaMiniblocks
 	var deltas [deltaBlockSize]int64
 	for i := 1; i < len(vals); i += deltaBlockSize {
@@ -568,11 +577,11 @@ func appendDelta(b []byte, vals []int64) []byte {
 			d[j] = x
 			minD, maxD = min(minD, x), max(maxD, x)
 		}
-		b = binary.AppendVarint(b, minD)
 		if minD == maxD {
-			b = append(b, make([]byte, deltaMiniblocks)...)
+			b = appendEqualDeltas(b, minD)
 			continue
 		}
+		b = binary.AppendVarint(b, minD)
 		var widths [deltaMiniblocks]int
 		used := (len(d) + per - 1) / per
 		for m := 0; m < used; m++ {
