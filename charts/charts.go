@@ -187,9 +187,9 @@ func Draw(w io.Writer, spec Spec) error {
 	if step > 0.22 {
 		step = 0.22
 	}
-	legend := plot.NewLegend()
+	legend := newLegend()
 	legend.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
-	legend.Padding = vg.Points(2.5)
+	legend.Padding = vg.Points(lay.legendGap())
 	for j, c := range choices {
 		var xys plotter.XYs
 		var errs plotter.XErrors
@@ -339,10 +339,20 @@ type questionLayout struct {
 // heights returns the heights of the plot (title, bands of n meetings,
 // axis) and of the legend below it.
 func (q questionLayout) heights(titleLines, n int) (plotH, legendH vg.Length) {
-	titleH := vg.Length(titleLines) * vg.Points(titleSize*1.25)
+	titleH := vg.Length(titleLines) * vg.Points(titleSize*leading)
 	plotH = titleH + vg.Length(n)*vg.Points(q.band) + vg.Points(48)
-	legendH = vg.Length(q.answers)*vg.Points(legendSize*1.25*float64(q.legendLines)+2.5) + vg.Points(8)
+	legendH = vg.Length(q.answers)*vg.Points(legendSize*leading*float64(q.legendLines)+q.legendGap()) + vg.Points(8)
 	return plotH, legendH
+}
+
+// legendGap is the space between two legend entries (points): wider when
+// an entry takes lines than the lines within an entry are apart, so that
+// each label reads with its own mark.
+func (q questionLayout) legendGap() float64 {
+	if q.legendLines > 1 {
+		return 2.5 + legendSize*0.6
+	}
+	return 2.5
 }
 
 // layoutQuestion lays a question's chart out and splits its meetings into

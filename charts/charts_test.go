@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -375,4 +376,128 @@ func measuredMM(t *testing.T, draw func(*Measure) error) float64 {
 		t.Fatal(err)
 	}
 	return float64(m.Size.Y) / dpi * 25.4
+}
+
+// inkBands returns the runs of rows in [from, to) of img that hold a pixel
+// darker than grey 160: lines of text, when they do not touch.
+func inkBands(img image.Image, from, to int) [][2]int {
+	var bands [][2]int
+	in := false
+	b := img.Bounds()
+	for y := from; y < to && y < b.Max.Y; y++ {
+		ink := false
+		for x := b.Min.X; x < b.Max.X && !ink; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			ink = (r+g+bl)/3 < 160*257
+		}
+		switch {
+		case ink && !in:
+			bands = append(bands, [2]int{y, y + 1})
+		case ink:
+			bands[len(bands)-1][1] = y + 1
+		}
+		in = ink
+	}
+	return bands
+}
+
+// A title over several lines in French and Arabic: each line apart from
+// the next (gonum/plot set them one em apart, and the Arabic line's dots
+// touched the French descenders above), within the height laid out.
+func TestTitleLinesApart(t *testing.T) {
+	spec := smallCase(t)
+	spec.Question.Label = pipeline.Text{
+		"fr": "Pensez-vous que l’écosystème dispose d’assez de ressources pédagogiques sur les différentes questions liées à l’IS ?",
+		"ar": "هل تعتقدون أن المنظومة تتوفر على ما يكفي من الموارد البيداغوجية حول مختلف القضايا المرتبطة بالابتكار الاجتماعي؟",
+	}
+	img := drawn(t, func(w io.Writer) error { return Draw(w, spec) })
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lay, err := layoutQuestion(spec, cats, spec.Questionnaire.Choices(spec.Question))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lay.title) < 4 {
+		t.Fatalf("title on %d lines, want at least 4 for this test", len(lay.title))
+	}
+	px := func(pt float64) int { return int(pt * dpi / 72) }
+	// The title's box: the canvas's top margin, its lines, its padding.
+	end := px(10 + float64(len(lay.title))*titleSize*leading)
+	bands := inkBands(img, 0, end)
+	if len(bands) != len(lay.title) {
+		t.Fatalf("%d runs of ink in the title's %d px, want one a line (%d): %v", len(bands), end, len(lay.title), bands)
+	}
+	t.Logf("title lines (rows of ink): %v", bands)
+	for i := 1; i < len(bands); i++ {
+		if gap := bands[i][0] - bands[i-1][1]; gap < 2 {
+			t.Errorf("title lines %d and %d %d px apart", i, i+1, gap)
+		}
+	}
+}
+
+// The stakeholder chart's legend, every organisation type in French and
+// Arabic: no label runs past its column (the widest, "Individuel, non
+// précisé · بصفة فردية أو غير محدد", ran off the chart's right edge: it now
+// takes two lines, the others one), and the chart is as tall as measured.
+func TestMixLegendFits(t *testing.T) {
+	spec := MixSpec{Languages: []string{"fr", "ar"}, Scopes: []Scope{{"a", pipeline.Text{"fr": "Oujda", "ar": "وجدة"}}}}
+	for _, typ := range pipeline.OrgTypeNames {
+		spec.Rows = append(spec.Rows, pipeline.ParticipationRow{Scope: "a", Measure: "org_type", Category: typ, Count: 1, Share: 1 / float64(len(pipeline.OrgTypeNames))})
+	}
+	img := drawn(t, func(w io.Writer) error { return DrawMix(w, spec) })
+	b := img.Bounds()
+	// The right margin (4 pt) holds no ink.
+	for x := b.Max.X - int(4*dpi/72); x < b.Max.X; x++ {
+		if bands := inkBandsColumn(img, x); bands > 0 {
+			t.Fatalf("column %d of %d holds ink in %d rows: a label runs past the chart", x, b.Max.X, bands)
+		}
+	}
+	cats, err := catalogs(spec.Languages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legend := newMixLegend(cats, spec.Languages, mixTypes(spec))
+	wide := 0
+	for i, label := range legend.labels {
+		if legend.lines[i] > 1 {
+			wide++
+			if !strings.Contains(label, "\n") {
+				t.Errorf("label %q on %d lines without a line break", label, legend.lines[i])
+			}
+		}
+	}
+	if wide == 0 || wide == len(legend.labels) {
+		t.Errorf("%d labels of %d on two lines, want the widest only", wide, len(legend.labels))
+	}
+	if h, want := measuredMM(t, func(m *Measure) error { return DrawMix(m, spec) }), float64(b.Dy())*25.4/dpi; h < want-0.5 || h > want+0.5 {
+		t.Errorf("measured %.1f mm, drawn %.1f mm", h, want)
+	}
+}
+
+// inkBandsColumn counts the pixels of column x darker than grey 160.
+func inkBandsColumn(img image.Image, x int) int {
+	n := 0
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		r, g, b, _ := img.At(x, y).RGBA()
+		if (r+g+b)/3 < 160*257 {
+			n++
+		}
+	}
+	return n
+}
+
+// drawn decodes the PNG draw writes.
+func drawn(t *testing.T, draw func(io.Writer) error) image.Image {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := draw(&buf); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }

@@ -164,7 +164,7 @@ type meetingLayout struct {
 // meetingHeight is the height of a meeting's chart of n answers' lines
 // under a title of titleLines.
 func meetingHeight(n, titleLines int) vg.Length {
-	return vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(titleLines)*vg.Points(titleSize*1.25)
+	return vg.Length(n)*vg.Points(15) + vg.Points(60) + vg.Length(titleLines)*vg.Points(titleSize*leading)
 }
 
 // layoutMeeting splits the chart's lines (questionOf: each line's question)

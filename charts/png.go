@@ -271,9 +271,11 @@ func newCanvas(w, h vg.Length) *vgimg.Canvas {
 // newPlot is a plot without a background of its own: newCanvas's pixels
 // are white already, and gonum/plot would paint the whole canvas white
 // again through the rasteriser (a quarter of a chart's drawing).
+// Its title's lines are `leading` apart.
 func newPlot() *plot.Plot {
 	p := plot.New()
 	p.BackgroundColor = nil
+	p.Title.TextStyle.Handler = lineHandler
 	return p
 }
 

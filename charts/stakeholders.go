@@ -45,10 +45,62 @@ func mixTitle(title, langs []string) []string {
 }
 
 // mixHeights are the heights of a stakeholder chart's plot of n meetings
-// and of its legend of entries types.
-func mixHeights(n, entries int) (plotH, legendH vg.Length) {
-	rows := (entries + 1) / 2
-	return vg.Length(n)*vg.Points(24) + vg.Points(60), vg.Length(rows)*vg.Points(legendSize*1.5) + vg.Points(6)
+// and of its legend.
+func mixHeights(n int, legend mixLegend) (plotH, legendH vg.Length) {
+	legendH = vg.Points(6)
+	for _, h := range legend.rows {
+		legendH += vg.Points(h)
+	}
+	return vg.Length(n)*vg.Points(24) + vg.Points(60), legendH
+}
+
+// mixLegendColumn is the width a legend label has in its column (the
+// legend is in two columns under the plot): half the chart, less the
+// column's margin, the thumbnail and a space.
+const mixLegendColumn = Width/2 - 8 - 20 - 4
+
+// mixLegend is the legend of a stakeholder chart: a label an organisation
+// type, in two columns (the first half of the labels, then the others),
+// and the height of each row of the columns (points).
+type mixLegend struct {
+	labels []string
+	lines  []int
+	rows   []float64
+}
+
+// newMixLegend lays the legend of the types out. A label wider than its
+// column puts each language on its own line, and its row is that much
+// taller.
+func newMixLegend(cats []*i18n.Catalog, langs []string, types []int) mixLegend {
+	var l mixLegend
+	for _, k := range types {
+		labels := make([]string, len(cats))
+		for i, c := range cats {
+			labels[i] = c.T("orgtype_" + pipeline.OrgTypeNames[k])
+		}
+		label, lines := bilingual(labels, langs), 1
+		if len(langs) > 1 && fonts.WidthMM(label, fonts.StyleRegular, legendSize) > mixLegendColumn.Points()*25.4/72 {
+			for i, lang := range langs {
+				labels[i] = visual(labels[i], lang)
+			}
+			label, lines = strings.Join(labels, "\n"), len(langs)
+		}
+		l.labels = append(l.labels, label)
+		l.lines = append(l.lines, lines)
+	}
+	per := (len(l.labels) + 1) / 2
+	for r := range per {
+		lines := l.lines[r]
+		if r+per < len(l.lines) {
+			lines = max(lines, l.lines[r+per])
+		}
+		h := legendSize * 1.5
+		if lines > 1 {
+			h = legendSize*leading*float64(lines) + legendSize*0.6
+		}
+		l.rows = append(l.rows, h)
+	}
+	return l
 }
 
 // mixTitles are the chart's title lines, and a part's after the first.
@@ -64,12 +116,12 @@ func mixTitles(cats []*i18n.Catalog, langs []string) (first, continued []string)
 // mixParts splits the spec's meetings into parts that fit MaxHeight with a
 // legend of entries types under titles of at most titleLines, spread
 // evenly.
-func mixParts(spec MixSpec, entries, titleLines int) ([][2]int, error) {
+func mixParts(spec MixSpec, legend mixLegend, titleLines int) ([][2]int, error) {
 	n := len(spec.Scopes)
 	per := max(n, 1)
 	if spec.MaxHeight > 0 {
-		plotH, legendH := mixHeights(0, entries)
-		plotH += vg.Length(titleLines-1) * vg.Points(titleSize*1.25)
+		plotH, legendH := mixHeights(0, legend)
+		plotH += vg.Length(titleLines-1) * vg.Points(titleSize*leading)
 		per = int((spec.MaxHeight - plotH - legendH) / vg.Points(24))
 		if per < 1 {
 			return nil, fmt.Errorf("stakeholder chart: %.0f mm tall at most cannot hold one meeting", spec.MaxHeight.Points()*25.4/72)
@@ -85,7 +137,8 @@ func MixParts(spec MixSpec) (int, error) {
 		return 0, err
 	}
 	first, continued := mixTitles(cats, spec.Languages)
-	parts, err := mixParts(spec, len(mixTypes(spec)), max(len(first), len(continued)))
+	legend := newMixLegend(cats, spec.Languages, mixTypes(spec))
+	parts, err := mixParts(spec, legend, max(len(first), len(continued)))
 	return len(parts), err
 }
 
@@ -130,8 +183,9 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		}
 	}
 	types := mixTypes(spec)
+	legend := newMixLegend(cats, spec.Languages, types)
 	first, continued := mixTitles(cats, spec.Languages)
-	parts, err := mixParts(spec, len(types), max(len(first), len(continued)))
+	parts, err := mixParts(spec, legend, max(len(first), len(continued)))
 	if err != nil {
 		return err
 	}
@@ -166,7 +220,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	}
 	var entries []entry
 	var below *plotter.BarChart
-	for _, k := range types {
+	for j, k := range types {
 		typ := pipeline.OrgTypeNames[k]
 		vals := make(plotter.Values, n)
 		for i, s := range scopes {
@@ -184,34 +238,33 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		}
 		below = bars
 		p.Add(bars)
-		labels := make([]string, len(cats))
-		for i, c := range cats {
-			labels[i] = c.T("orgtype_" + typ)
-		}
-		entries = append(entries, entry{bilingual(labels, spec.Languages), bars})
+		entries = append(entries, entry{legend.labels[j], bars})
 	}
 	p.NominalY(names...)
 	if len(entries) == 0 { // no bars to set the range: every meeting's row shown
 		p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	}
-	rows := (len(entries) + 1) / 2
-	plotH, legendH := mixHeights(n, len(entries))
-	plotH += vg.Length(strings.Count(p.Title.Text, "\n")) * vg.Points(titleSize*1.25)
+	plotH, legendH := mixHeights(n, legend)
+	plotH += vg.Length(strings.Count(p.Title.Text, "\n")) * vg.Points(titleSize*leading)
 	return finish(w, pixelSize(Width, plotH+legendH, spec.Pad), func(w io.Writer) error {
 		img := newCanvas(Width, plotH+legendH)
 		dc := draw.New(img)
 		p.Draw(draw.Crop(dc, vg.Points(6), -vg.Points(10), legendH, -vg.Points(4)))
-		// Two legend columns under the plot.
-		for col := 0; col < 2; col++ {
-			l := plot.NewLegend()
-			l.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
-			l.Padding = vg.Points(2)
-			l.Top, l.Left = true, true
-			for i := col * rows; i < min(len(entries), (col+1)*rows); i++ {
-				l.Add(entries[i].text, entries[i].thumb)
+		// Two legend columns under the plot, each entry at the top of its
+		// row (a row is as tall as its taller label).
+		per := len(legend.rows)
+		for i, e := range entries {
+			col, row := i/per, i%per
+			top := plotH
+			for _, h := range legend.rows[:row] {
+				top += vg.Points(h)
 			}
+			l := newLegend()
+			l.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
+			l.Top, l.Left = true, true
+			l.Add(e.text, e.thumb)
 			left := vg.Points(8) + vg.Length(col)*Width/2
-			l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -plotH))
+			l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -top))
 		}
 		return writePNG(w, img, spec.Pad)
 	})
