@@ -103,6 +103,7 @@ type pqColumn struct {
 // columnChunk is one column of one row group, encoded.
 type columnChunk struct {
 	pages        []byte // dictionary page (if any) then the data page
+	lent         *[]byte // pages' buffer, from byteBuffers: handed back once written
 	dictLen      int    // bytes of the dictionary page, 0 without one
 	numValues    int64
 	uncompressed int64
@@ -169,6 +170,10 @@ func (p *pqWriter) writeGroup(rows int64, chunks []columnChunk) error {
 		m.dataOff = p.off + int64(c.dictLen)
 		p.write(c.pages)
 		g.chunks = append(g.chunks, m)
+		if c.lent != nil {
+			*c.lent = c.pages
+			byteBuffers.Put(c.lent)
+		}
 	}
 	g.size = p.off - g.start
 	p.groups = append(p.groups, g)
@@ -272,47 +277,77 @@ func (p *pqWriter) close() error {
 // page compresses a page body and prepends its header; hdr writes the
 // type-specific header fields.
 func (p *pqWriter) page(typ int32, body []byte, hdr func(c *compact)) ([]byte, int64) {
-	comp := p.zenc.EncodeAll(body, nil)
+	return p.appendPage(nil, typ, body, hdr)
+}
+
+// appendPage appends to dst the page of body, compressed, and its header;
+// it returns dst and the page's uncompressed size.
+func (p *pqWriter) appendPage(dst []byte, typ int32, body []byte, hdr func(c *compact)) ([]byte, int64) {
+	scratch := borrowBytes()
+	comp := p.zenc.EncodeAll(body, *scratch)
 	c := newCompact()
 	c.i32(1, typ)
 	c.i32(2, int32(len(body)))
 	c.i32(3, int32(len(comp)))
 	hdr(c)
 	c.b = append(c.b, 0)
-	return append(c.b, comp...), int64(len(c.b) + len(body))
+	dst = append(append(dst, c.b...), comp...)
+	*scratch = comp
+	byteBuffers.Put(scratch)
+	return dst, int64(len(c.b) + len(body))
+}
+
+// byteBuffers lends the byte slices a column chunk is made in: its page
+// bodies, their compressed bytes, and its pages until they are written
+// (fresh arrays for each chunk were ~150 MB for 10M rows, much of it in
+// memory the kernel had to clear).
+var byteBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// borrowBytes is an empty slice from byteBuffers; give it back with
+// byteBuffers.Put (set to what it grew to) once used.
+func borrowBytes() *[]byte {
+	b := byteBuffers.Get().(*[]byte)
+	*b = (*b)[:0]
+	return b
 }
 
 // dictChunk encodes a column of dictionary indexes: codes[i] < 0 is null
 // (optional columns only).
 func (p *pqWriter) dictChunk(dict []string, codes []int32, optional bool) columnChunk {
-	var dbody []byte
+	dbody := borrowBytes()
 	for _, s := range dict {
-		dbody = binary.LittleEndian.AppendUint32(dbody, uint32(len(s)))
-		dbody = append(dbody, s...)
+		*dbody = binary.LittleEndian.AppendUint32(*dbody, uint32(len(s)))
+		*dbody = append(*dbody, s...)
 	}
-	body := make([]byte, 0, 16+len(codes)/2)
+	body := borrowBytes()
 	if optional {
-		body = append(body, 0, 0, 0, 0) // length of the levels, set below
-		body = appendLevels(body, codes)
-		binary.LittleEndian.PutUint32(body, uint32(len(body)-4))
+		*body = append(*body, 0, 0, 0, 0) // length of the levels, set below
+		*body = appendLevels(*body, codes)
+		binary.LittleEndian.PutUint32(*body, uint32(len(*body)-4))
 	}
-	return p.dictionaryChunk(dbody, len(dict), body, codes)
+	c := p.dictionaryChunk(*dbody, len(dict), body, codes)
+	byteBuffers.Put(dbody)
+	return c
 }
 
 // dictionaryChunk makes a column chunk of a dictionary page (its values
-// PLAIN in dbody) and a data page: body (the levels, if any) followed by
-// the non-null codes.
-func (p *pqWriter) dictionaryChunk(dbody []byte, n int, body []byte, codes []int32) columnChunk {
-	dpage, dun := p.page(pageDictionary, dbody, func(c *compact) {
+// PLAIN in dbody) and a data page: body (the levels, if any, lent by
+// byteBuffers and given back here) followed by the non-null codes.
+func (p *pqWriter) dictionaryChunk(dbody []byte, n int, body *[]byte, codes []int32) columnChunk {
+	pages := borrowBytes()
+	var dun int64
+	*pages, dun = p.appendPage(*pages, pageDictionary, dbody, func(c *compact) {
 		c.begin(7)
 		c.i32(1, int32(n))
 		c.i32(2, encPlain)
 		c.end()
 	})
+	dictLen := len(*pages)
 	width := max(1, bits.Len(uint(max(n-1, 0))))
-	body = append(body, byte(width))
-	body = appendCodes(body, codes, width)
-	data, un := p.page(pageData, body, func(c *compact) {
+	*body = append(*body, byte(width))
+	*body = appendCodes(*body, codes, width)
+	var un int64
+	*pages, un = p.appendPage(*pages, pageData, *body, func(c *compact) {
 		c.begin(5)
 		c.i32(1, int32(len(codes)))
 		c.i32(2, encRLEDict)
@@ -320,7 +355,8 @@ func (p *pqWriter) dictionaryChunk(dbody []byte, n int, body []byte, codes []int
 		c.i32(4, encRLE)
 		c.end()
 	})
-	return columnChunk{pages: append(dpage, data...), dictLen: len(dpage), numValues: int64(len(codes)),
+	byteBuffers.Put(body)
+	return columnChunk{pages: *pages, lent: pages, dictLen: dictLen, numValues: int64(len(codes)),
 		uncompressed: dun + un, encodings: []int32{encPlain, encRLE, encRLEDict}}
 }
 
@@ -481,11 +517,13 @@ func (p *pqWriter) doubleDictChunk(vals []float64) columnChunk {
 		}
 		(*codes)[i], last, lastCode = c, b, c
 	}
-	var dbody []byte
+	dbody := borrowBytes()
 	for _, v := range dict {
-		dbody = binary.LittleEndian.AppendUint64(dbody, math.Float64bits(v))
+		*dbody = binary.LittleEndian.AppendUint64(*dbody, math.Float64bits(v))
 	}
-	return p.dictionaryChunk(dbody, len(dict), nil, *codes)
+	c := p.dictionaryChunk(*dbody, len(dict), borrowBytes(), *codes)
+	byteBuffers.Put(dbody)
+	return c
 }
 
 // codeBuffers lends the code slices that a chunk's encoding fills and
