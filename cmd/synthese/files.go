@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // writeFile writes path atomically: the content goes to a temporary file in
@@ -17,7 +18,12 @@ func writeFile(path string, write func(*bytes.Buffer) error) error {
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, buf.Bytes()) {
+	return writeBytes(path, buf.Bytes())
+}
+
+// writeBytes is writeFile of content made already (the PDF: no copy of it).
+func writeBytes(path string, content []byte) error {
+	if same, err := holds(path, content); err == nil && same {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -28,7 +34,7 @@ func writeFile(path string, write func(*bytes.Buffer) error) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(content); err != nil {
 		tmp.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -40,6 +46,33 @@ func writeFile(path string, write func(*bytes.Buffer) error) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// holds tells whether the file at path holds content, read a block at a
+// time (an earlier run's PDF or chart is not read whole into fresh
+// memory to be compared).
+func holds(path string, content []byte) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || st.Size() != int64(len(content)) {
+		return false, err
+	}
+	block := compareBlocks.Get().(*[]byte)
+	defer compareBlocks.Put(block)
+	for len(content) > 0 {
+		n, err := io.ReadFull(f, (*block)[:min(len(*block), len(content))])
+		if err != nil || !bytes.Equal((*block)[:n], content[:n]) {
+			return false, err
+		}
+		content = content[n:]
+	}
+	return true, nil
+}
+
+// compareBlocks are holds's read buffers.
+var compareBlocks = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
 
 // readFile opens an output of an earlier stage, saying which stage makes it
 // when it is missing.

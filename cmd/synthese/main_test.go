@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,5 +285,50 @@ func TestRunIsTheStages(t *testing.T) {
 	}
 	if len(ha) != len(hb) {
 		t.Errorf("run wrote %d files, the stages %d", len(ha), len(hb))
+	}
+}
+
+// writeBytes leaves a file that holds the content already alone (its time
+// too), and replaces one that differs, however little and wherever: its
+// last byte, past the first block read, or its length.
+func TestWriteBytesComparesInBlocks(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.pdf")
+	content := make([]byte, 600<<10) // three blocks, the last partial
+	for i := range content {
+		content[i] = byte(i * 7)
+	}
+	if err := writeBytes(path, content); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeBytes(path, slices.Clone(content)); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err != nil || !st.ModTime().Equal(old) {
+		t.Fatalf("the same content written again: %v, %v (want the file left alone)", st.ModTime(), err)
+	}
+	for _, change := range []func([]byte) []byte{
+		func(b []byte) []byte { b[len(b)-1]++; return b },
+		func(b []byte) []byte { b[300<<10]++; return b },
+		func(b []byte) []byte { return b[:len(b)-1] },
+		func(b []byte) []byte { return append(b, 0) },
+	} {
+		want := change(slices.Clone(content))
+		if err := writeBytes(path, want); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("changed content not written (%d bytes on disk, want %d): %v", len(got), len(want), err)
+		}
+		if err := writeBytes(path, content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d files in the folder, want the output alone", len(ents))
 	}
 }

@@ -280,7 +280,7 @@ func report(e *env) error {
 		return err
 	}
 	path := e.out("synthese.pdf")
-	if err := writeFile(path, func(b *bytes.Buffer) error { _, err := b.Write(doc.PDF); return err }); err != nil {
+	if err := writeBytes(path, doc.PDF); err != nil {
 		return err
 	}
 	e.logf("report: %d pages, %d KiB", doc.Pages, len(doc.PDF)/1024)
