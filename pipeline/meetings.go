@@ -53,8 +53,9 @@ func ReadMeetings(file string, r io.Reader, opt ReadOptions) ([]Meeting, error) 
 			}
 			if k == 0 {
 				m.Start = d
-			} else {
-				m.End = d
+			} else if m.End = d; d.Before(m.Start) {
+				return nil, &InputError{File: file, Line: t.lines[i], Column: c + 1,
+					Msg: fmt.Sprintf("end_date %s is before start_date %s: expected the same day or later", t.cell(i, c), m.Start.Format("2006-01-02"))}
 			}
 		}
 		for c, h := range t.header {

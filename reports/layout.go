@@ -71,6 +71,18 @@ func (s style) lineHeight() float64 {
 	return s.size * ptToMM * spacing
 }
 
+// tightened is s with its line spacing times f.
+func (s style) tightened(f float64) style {
+	if f == 1 {
+		return s
+	}
+	if s.spacing == 0 {
+		s.spacing = lineSpacing
+	}
+	s.spacing *= f
+	return s
+}
+
 func (s style) familyName() string {
 	if s.family == "" {
 		return fonts.Family

@@ -79,3 +79,38 @@ func TestCutWords(t *testing.T) {
 		}
 	}
 }
+
+// fitSpacing tightens contents that run a little past their room just
+// enough to fit (as layout.add stacks rows), and leaves alone contents that
+// fit, or that would not fit even at the least spacing.
+func TestFitSpacing(t *testing.T) {
+	rows := make([]tocRow, 38)
+	for i := range rows {
+		rows[i] = tocRow{lines: 1 + i%5/4, lineH: 5.7} // a title on two lines every fifth entry
+	}
+	stacked := func(f float64) float64 {
+		h := 0.0
+		for _, r := range rows {
+			h += quantize(float64(r.lines)*r.lineH*f + tocGap)
+		}
+		return h
+	}
+	natural := stacked(1)
+	if f := fitSpacing(rows, natural, 5.0/6); f != 1 {
+		t.Errorf("contents that fit exactly: spacing ×%v, want 1", f)
+	}
+	room := natural * 0.93
+	f := fitSpacing(rows, room, 5.0/6)
+	if f >= 1 || f < 5.0/6 {
+		t.Fatalf("contents 7%% too tall: spacing ×%v, want within [5/6, 1)", f)
+	}
+	if h := stacked(f); h > room {
+		t.Errorf("tightened ×%v they take %.2f mm of %.2f", f, h, room)
+	}
+	if h := stacked(f + 0.01); h <= room {
+		t.Errorf("tightened ×%v when ×%v fits too: tighter than needed", f, f+0.01)
+	}
+	if f := fitSpacing(rows, natural*0.6, 5.0/6); f != 1 {
+		t.Errorf("contents far too tall for one page: spacing ×%v, want 1 (they go on over pages)", f)
+	}
+}

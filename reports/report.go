@@ -253,33 +253,49 @@ func buildOnce(in Input, toc []Entry, withTOC, generate bool) (*Document, error)
 	return out, nil
 }
 
-// contents prints the table of contents of one language part.
+// contents prints the table of contents of one language part. Contents
+// that would run a little past their page (Arabic lines are taller: the
+// 10M-row report's left two entries alone on a second page) are set up to
+// a sixth tighter to fit on it.
 func (b *builder) contents(lang string) {
 	if b.toc == nil {
 		return
 	}
 	l, c := b.l, b.cats[lang]
 	l.heading(0, lang, c.T("contents"), sH1, 20)
+	type item struct {
+		e      Entry
+		st     style
+		indent float64
+		lines  []string
+	}
+	var items []item
+	var rows []tocRow
 	for _, e := range b.toc {
 		if e.Lang != lang || e.Level < 1 || e.Level > 2 {
 			continue
 		}
-		st := l.st(sBody)
-		indent := 0.0
+		it := item{e: e, st: l.st(sBody)}
 		if e.Level == 1 {
-			st = l.st(sTOC1)
+			it.st = l.st(sTOC1)
 		} else {
-			indent = 6
+			it.indent = 6
 		}
-		lines := l.lines(e.Title, st, contentW*52/gridSize-indent)
-		h := float64(len(lines))*st.lineHeight() + 1.2
+		it.lines = l.lines(e.Title, it.st, contentW*52/gridSize-it.indent)
+		items = append(items, it)
+		rows = append(rows, tocRow{lines: len(it.lines), lineH: it.st.lineHeight()})
+	}
+	f := fitSpacing(rows, l.avail-safety-l.used, 5.0/6)
+	for _, it := range items {
+		st := it.st.tightened(f)
+		h := float64(len(it.lines))*st.lineHeight() + tocGap
 		title := col.New(52)
-		for k, ln := range lines {
+		for k, ln := range it.lines {
 			p := st.props(l.alignment(), 0.6+float64(k)*st.lineHeight())
 			if l.dir == rtl.RTL {
-				p.Right = indent
+				p.Right = it.indent
 			} else {
-				p.Left = indent
+				p.Left = it.indent
 			}
 			title.Add(b.g.text(ln, p))
 		}
@@ -287,13 +303,48 @@ func (b *builder) contents(lang string) {
 		if l.dir == rtl.RTL {
 			pageAlign = align.Left
 		}
-		page := b.g.textCol(8, fmt.Sprint(e.Page), st.props(pageAlign, 0.6))
+		page := b.g.textCol(8, fmt.Sprint(it.e.Page), st.props(pageAlign, 0.6))
 		if l.dir == rtl.RTL {
 			l.add(h, page, title)
 		} else {
 			l.add(h, title, page)
 		}
 	}
+}
+
+// tocGap is the space under each entry of the contents (mm).
+const tocGap = 1.2
+
+// tocRow is an entry of the contents: its lines and their height (mm).
+type tocRow struct {
+	lines int
+	lineH float64
+}
+
+// fitSpacing is the factor (1, or down to least) by which the line spacing
+// of the rows must shrink for them to fit in room (mm), as layout.add
+// stacks them; 1 when they fit as they are or would not fit even at least.
+func fitSpacing(rows []tocRow, room, least float64) float64 {
+	height := func(f float64) float64 {
+		h := 0.0
+		for _, r := range rows {
+			h += quantize(float64(r.lines)*r.lineH*f + tocGap)
+		}
+		return h
+	}
+	if height(1) <= room || height(least) > room {
+		return 1
+	}
+	lo, hi := least, 1.0 // height(lo) fits, height(hi) does not
+	for range 30 {
+		mid := (lo + hi) / 2
+		if height(mid) <= room {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }
 
 type builder struct {
@@ -411,7 +462,20 @@ func (b *builder) runningHeader() []core.Row {
 
 func (b *builder) date(lang string, t time.Time) string {
 	c := b.cats[lang]
-	return c.T("date", t.Day(), c.T(fmt.Sprintf("month_%d", int(t.Month()))), t.Year())
+	key := "date"
+	if t.Day() == 1 {
+		key = "date_first" // le 1er décembre
+	}
+	return c.T(key, t.Day(), c.T(fmt.Sprintf("month_%d", int(t.Month()))), t.Year())
+}
+
+// dates is "from start to end" (rangeKey), or "on start" (dayKey) when
+// they are the same day.
+func (b *builder) dates(lang, rangeKey, dayKey string, start, end time.Time) string {
+	if start.Equal(end) {
+		return b.cats[lang].T(dayKey, b.date(lang, start))
+	}
+	return b.cats[lang].T(rangeKey, b.date(lang, start), b.date(lang, end))
 }
 
 // period is the span of the meetings' dates.
@@ -428,7 +492,7 @@ func (b *builder) period(lang string) string {
 			end = m.End
 		}
 	}
-	return b.cats[lang].T("period_range", b.date(lang, start), b.date(lang, end))
+	return b.dates(lang, "period_range", "period_date", start, end)
 }
 
 func (b *builder) cover() {
@@ -521,7 +585,7 @@ func (b *builder) meetingChapter(lang string, m pipeline.Meeting) error {
 	l.newPage()
 	city := m.City.In(lang, b.q.DefaultLanguage)
 	l.heading(1, lang, c.T("meeting_title", city), sH1, 30)
-	l.paragraph(c.T("meeting_dates", b.date(lang, m.Start), b.date(lang, m.End)), sBody)
+	l.paragraph(b.dates(lang, "meeting_dates", "meeting_date", m.Start, m.End), sBody)
 	if regions, _ := m.Regions.InLanguage(lang, b.langs...); regions != "" {
 		l.paragraph(c.T("meeting_regions", strings.ReplaceAll(strings.ReplaceAll(regions, "; ", ", "), "؛ ", "، ")), sBody)
 	}

@@ -384,3 +384,38 @@ func TestStandInGivenBack(t *testing.T) {
 		t.Errorf("a stand-in given back: %v", err)
 	}
 }
+
+// A meeting of one day is dated once ("Le 24 novembre 2020", "يوم 24
+// نونبر 2020"), not "Du 24 novembre 2020 au 24 novembre 2020"; the first
+// of a month is "1er" in French; the cover's period follows its colon in
+// lower case.
+func TestMeetingDatesInReport(t *testing.T) {
+	in := referenceInput(t)
+	oujda := &in.Project.Meetings[0]
+	if oujda.ID != "oujda" || in.Project.Meetings[1].Start.Day() != 1 {
+		t.Fatalf("the reference meetings changed: %s first, %s second", oujda.ID, in.Project.Meetings[1].Start)
+	}
+	oujda.End = oujda.Start
+	doc := build(t, in)
+	pages := renderedPages(t, doc)
+	text := normalise(strings.Join(pages, " "))
+	for _, want := range []string{"Le 24 novembre 2020", "Du 1er décembre 2020 au 3 décembre 2020", "Période : du 24 novembre 2020 au 24 décembre 2020"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not in the report", want)
+		}
+	}
+	if strings.Contains(text, "au 24 novembre 2020") {
+		t.Error("a meeting of one day is dated from that day to that day")
+	}
+	ar, _ := i18n.For("ar")
+	for _, e := range doc.Outline {
+		if e.Lang == "ar" && e.Title == ar.T("meeting_title", oujda.City["ar"]) {
+			page := letters(pages[e.Page-1])
+			if !strings.Contains(page, "يوم نونبر") || strings.Count(page, "نونبر") != 1 {
+				t.Errorf("the Arabic chapter of Oujda does not date it once (يوم 24 نونبر 2020): %.200s", page)
+			}
+			return
+		}
+	}
+	t.Error("no Arabic chapter for Oujda")
+}
