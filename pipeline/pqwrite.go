@@ -102,9 +102,9 @@ type pqColumn struct {
 
 // columnChunk is one column of one row group, encoded.
 type columnChunk struct {
-	pages        []byte // dictionary page (if any) then the data page
+	pages        []byte  // dictionary page (if any) then the data page
 	lent         *[]byte // pages' buffer, from byteBuffers: handed back once written
-	dictLen      int    // bytes of the dictionary page, 0 without one
+	dictLen      int     // bytes of the dictionary page, 0 without one
 	numValues    int64
 	uncompressed int64
 	encodings    []int32
