@@ -345,12 +345,11 @@ func (q questionLayout) heights(titleLines, n int) (plotH, legendH vg.Length) {
 	return plotH, legendH
 }
 
-// legendGap is the space between two legend entries (points): wider when
-// an entry takes lines than the lines within an entry are apart, so that
-// each label reads with its own mark.
+// legendGap is the space between two legend entries (points), entryGap
+// more when an entry takes lines.
 func (q questionLayout) legendGap() float64 {
 	if q.legendLines > 1 {
-		return 2.5 + legendSize*0.6
+		return 2.5 + legendSize*entryGap
 	}
 	return 2.5
 }

@@ -96,7 +96,7 @@ func newMixLegend(cats []*i18n.Catalog, langs []string, types []int) mixLegend {
 		}
 		h := legendSize * 1.5
 		if lines > 1 {
-			h = legendSize*leading*float64(lines) + legendSize*0.6
+			h = legendSize*leading*float64(lines) + legendSize*entryGap
 		}
 		l.rows = append(l.rows, h)
 	}

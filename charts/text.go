@@ -15,6 +15,11 @@ import (
 // line's descenders touched the dots and marks of the Arabic line below it.
 const leading = 1.35
 
+// entryGap is the extra space between legend entries of several lines,
+// in ems: more than between an entry's own lines, so that each label reads
+// with its own mark.
+const entryGap = 0.6
+
 // follows marks the lines after the first of a text, for Box: gonum/plot
 // measures a text's height line by line (ascent and descent) and puts the
 // font's line gap between them; a following line is measured with what
