@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -438,9 +439,10 @@ func TestTitleLinesApart(t *testing.T) {
 }
 
 // The stakeholder chart's legend, every organisation type in French and
-// Arabic: no label runs past its column (the widest, "Individuel, non
-// précisé · بصفة فردية أو غير محدد", ran off the chart's right edge: it now
-// takes two lines, the others one), and the chart is as tall as measured.
+// Arabic: no label runs past the chart (the widest, "Individuel, non
+// précisé · بصفة فردية أو غير محدد", ran off its right edge: the second
+// column started past the middle), each on one line; the chart is as tall
+// as measured.
 func TestMixLegendFits(t *testing.T) {
 	spec := MixSpec{Languages: []string{"fr", "ar"}, Scopes: []Scope{{"a", pipeline.Text{"fr": "Oujda", "ar": "وجدة"}}}}
 	for _, typ := range pipeline.OrgTypeNames {
@@ -448,10 +450,10 @@ func TestMixLegendFits(t *testing.T) {
 	}
 	img := drawn(t, func(w io.Writer) error { return DrawMix(w, spec) })
 	b := img.Bounds()
-	// The right margin (4 pt) holds no ink.
-	for x := b.Max.X - int(4*dpi/72); x < b.Max.X; x++ {
-		if bands := inkBandsColumn(img, x); bands > 0 {
-			t.Fatalf("column %d of %d holds ink in %d rows: a label runs past the chart", x, b.Max.X, bands)
+	// The right margin holds no ink.
+	for x := b.Max.X - int(mixLegendRight*dpi/72); x < b.Max.X; x++ {
+		if n := inkBandsColumn(img, x); n > 0 {
+			t.Fatalf("column %d of %d holds ink in %d rows: a label runs past the chart", x, b.Max.X, n)
 		}
 	}
 	cats, err := catalogs(spec.Languages)
@@ -459,20 +461,43 @@ func TestMixLegendFits(t *testing.T) {
 		t.Fatal(err)
 	}
 	legend := newMixLegend(cats, spec.Languages, mixTypes(spec))
-	wide := 0
-	for i, label := range legend.labels {
-		if legend.lines[i] > 1 {
-			wide++
-			if !strings.Contains(label, "\n") {
-				t.Errorf("label %q on %d lines without a line break", label, legend.lines[i])
-			}
+	for i, n := range legend.lines {
+		if n != 1 {
+			t.Errorf("label %q on %d lines, want one", legend.labels[i], n)
 		}
 	}
-	if wide == 0 || wide == len(legend.labels) {
-		t.Errorf("%d labels of %d on two lines, want the widest only", wide, len(legend.labels))
+	if legend.second > Width.Points()/2 {
+		t.Errorf("second column at %.0f pt of %.0f: past the middle", legend.second, Width.Points())
 	}
 	if h, want := measuredMM(t, func(m *Measure) error { return DrawMix(m, spec) }), float64(b.Dy())*25.4/dpi; h < want-0.5 || h > want+0.5 {
 		t.Errorf("measured %.1f mm, drawn %.1f mm", h, want)
+	}
+}
+
+// A legend label too wide for any column puts each language on its own
+// line (its row alone taller); labels that fit stay on one; the second
+// column starts at the middle, or further left when its widest label needs
+// the room and the first column leaves it.
+func TestMixLegendLayout(t *testing.T) {
+	langs := []string{"fr", "ar"}
+	short := [][]string{{"Associatif", "جمعوي"}, {"Média", "إعلام"}, {"Privé", "خاص"}}
+	l := layMixLegend(short, langs)
+	if l.second != Width.Points()/2 || !slices.Equal(l.lines, []int{1, 1, 1}) || len(l.rows) != 2 || l.rows[0] != l.rows[1] {
+		t.Errorf("short labels: second column at %v, lines %v, rows %v", l.second, l.lines, l.rows)
+	}
+	// Too wide for a column at the middle, narrow enough beside short ones.
+	mid := [][]string{{"Associatif", "جمعوي"}, {"Média", "إعلام"}, {"Organisation non gouvernementale", "منظمة غير حكومية"}}
+	l = layMixLegend(mid, langs)
+	if l.second >= Width.Points()/2 || !slices.Equal(l.lines, []int{1, 1, 1}) {
+		t.Errorf("a wide label in the second column: second column at %.0f pt, lines %v (want it moved left, one line each)", l.second, l.lines)
+	}
+	long := strings.Repeat("Organisation non gouvernementale ", 3)
+	l = layMixLegend([][]string{{"Associatif", "جمعوي"}, {"Média", "إعلام"}, {long, "منظمة غير حكومية"}}, langs)
+	if !slices.Equal(l.lines, []int{1, 1, 2}) || !strings.Contains(l.labels[2], "\n") {
+		t.Fatalf("a label wider than the chart: lines %v, label %q", l.lines, l.labels[2])
+	}
+	if l.rows[0] <= l.rows[1] {
+		t.Errorf("rows %v: the row of the two-line label is not the taller", l.rows)
 	}
 }
 

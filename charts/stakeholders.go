@@ -54,41 +54,77 @@ func mixHeights(n int, legend mixLegend) (plotH, legendH vg.Length) {
 	return vg.Length(n)*vg.Points(24) + vg.Points(60), legendH
 }
 
-// mixLegendColumn is the width a legend label has in its column (the
-// legend is in two columns under the plot): half the chart, less the
-// column's margin, the thumbnail and a space.
-const mixLegendColumn = Width/2 - 8 - 20 - 4
+// The stakeholder legend's measures (points): its left margin, a
+// thumbnail and the space after it, the gap between its columns, the
+// right margin.
+const (
+	mixLegendLeft   = 8
+	mixLegendThumb  = 20 + 4
+	mixLegendGutter = 12
+	mixLegendRight  = 4
+)
 
 // mixLegend is the legend of a stakeholder chart: a label an organisation
 // type, in two columns (the first half of the labels, then the others),
-// and the height of each row of the columns (points).
+// the height of each row of the columns, and where the second column
+// starts (points).
 type mixLegend struct {
 	labels []string
 	lines  []int
 	rows   []float64
+	second float64
 }
 
-// newMixLegend lays the legend of the types out. A label wider than its
-// column puts each language on its own line, and its row is that much
-// taller.
+// newMixLegend lays the legend of the types out (see layMixLegend).
 func newMixLegend(cats []*i18n.Catalog, langs []string, types []int) mixLegend {
-	var l mixLegend
-	for _, k := range types {
-		labels := make([]string, len(cats))
+	texts := make([][]string, len(types))
+	for j, k := range types {
+		texts[j] = make([]string, len(cats))
 		for i, c := range cats {
-			labels[i] = c.T("orgtype_" + pipeline.OrgTypeNames[k])
+			texts[j][i] = c.T("orgtype_" + pipeline.OrgTypeNames[k])
 		}
-		label, lines := bilingual(labels, langs), 1
-		if len(langs) > 1 && fonts.WidthMM(label, fonts.StyleRegular, legendSize) > mixLegendColumn.Points()*25.4/72 {
-			for i, lang := range langs {
-				labels[i] = visual(labels[i], lang)
-			}
-			label, lines = strings.Join(labels, "\n"), len(langs)
-		}
-		l.labels = append(l.labels, label)
-		l.lines = append(l.lines, lines)
 	}
-	per := (len(l.labels) + 1) / 2
+	return layMixLegend(texts, langs)
+}
+
+// layMixLegend lays out labels (one text a language each) in two columns,
+// the languages side by side. The second column starts at the middle, or
+// further left when its widest label needs the room and the first column
+// leaves it; a label that still does not fit its column puts each language
+// on its own line, and its row is that much taller.
+func layMixLegend(texts [][]string, langs []string) mixLegend {
+	l := mixLegend{second: Width.Points() / 2}
+	widths := make([]float64, len(texts))
+	for j, t := range texts {
+		l.labels = append(l.labels, bilingual(t, langs))
+		l.lines = append(l.lines, 1)
+		widths[j] = fonts.WidthMM(l.labels[j], fonts.StyleRegular, legendSize) * 72 / 25.4
+	}
+	per := (len(texts) + 1) / 2
+	first, second := 0.0, 0.0
+	for j, w := range widths {
+		if j < per {
+			first = max(first, w)
+		} else {
+			second = max(second, w)
+		}
+	}
+	if right := Width.Points() - mixLegendRight - mixLegendThumb - second; right < l.second {
+		l.second = max(right, mixLegendLeft+mixLegendThumb+first+mixLegendGutter)
+	}
+	for j, t := range texts {
+		room := l.second - mixLegendGutter - mixLegendLeft - mixLegendThumb
+		if j >= per {
+			room = Width.Points() - mixLegendRight - l.second - mixLegendThumb
+		}
+		if widths[j] > room && len(langs) > 1 {
+			vis := make([]string, len(langs))
+			for i, lang := range langs {
+				vis[i] = visual(t[i], lang)
+			}
+			l.labels[j], l.lines[j] = strings.Join(vis, "\n"), len(langs)
+		}
+	}
 	for r := range per {
 		lines := l.lines[r]
 		if r+per < len(l.lines) {
@@ -263,8 +299,11 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 			l.TextStyle.Font = font.Font{Typeface: typeface, Size: legendSize}
 			l.Top, l.Left = true, true
 			l.Add(e.text, e.thumb)
-			left := vg.Points(8) + vg.Length(col)*Width/2
-			l.Draw(draw.Crop(dc, left, -(Width - left - Width/2), 0, -top))
+			left := vg.Points(mixLegendLeft)
+			if col > 0 {
+				left = vg.Points(legend.second)
+			}
+			l.Draw(draw.Crop(dc, left, 0, 0, -top))
 		}
 		return writePNG(w, img, spec.Pad)
 	})
