@@ -73,7 +73,7 @@ func TestFailureCorpus(t *testing.T) {
 			p, err := LoadProject(fsys)
 			var in *Ingested
 			if err == nil {
-				in, err = p.Ingest()
+				in, err = Ingest(p)
 			}
 			if len(errs) > 0 {
 				if err == nil {

@@ -40,3 +40,38 @@ func Fold(s string) string {
 	}
 	return b.String()
 }
+
+func levenshtein(a, b string) int { return editDistance([]rune(a), []rune(b), false) }
+
+// editDistance counts the insertions, deletions and substitutions (and,
+// with transpose, swaps of adjacent letters: the optimal string alignment
+// distance) that turn a into b, with three rolling rows of the matrix.
+func editDistance(ra, rb []rune, transpose bool) int {
+	var buf [3 * 64]int
+	n := len(rb) + 1
+	var rows []int
+	if 3*n <= len(buf) {
+		rows = buf[:3*n]
+	} else {
+		rows = make([]int, 3*n)
+	}
+	pp, prev, cur := rows[:n], rows[n:2*n], rows[2*n:]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if transpose && i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pp[j-2]+1)
+			}
+		}
+		pp, prev, cur = prev, cur, pp
+	}
+	return prev[len(rb)]
+}

@@ -298,3 +298,21 @@ func GenerateResponses(w io.Writer, opt GenOptions) error {
 	}
 	return bw.Flush()
 }
+
+// LoadGenerated writes a generated project into dir (GenerateProject),
+// loads it, and gives the size of its responses file: for benchmarks and
+// tests that need a survey of a given size.
+func LoadGenerated(dir string, opt GenOptions) (*Project, int64, error) {
+	if err := GenerateProject(dir, opt); err != nil {
+		return nil, 0, err
+	}
+	p, err := LoadProject(os.DirFS(dir))
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := os.Stat(filepath.Join(dir, "responses.csv"))
+	if err != nil {
+		return nil, 0, err
+	}
+	return p, st.Size(), nil
+}

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -14,64 +13,6 @@ import (
 	"unsafe"
 )
 
-// IngestOptions say what Ingest makes besides the counts.
-type IngestOptions struct {
-	// Responses, when set, receives responses.parquet. It is called at the
-	// start of the counting pass and returns where to write: an empty file
-	// each time. When duplicates are found it is called again: the file
-	// is written again from what the first writer holds when that is also
-	// an io.ReaderAt (an *os.File), else by a second counting pass.
-	Responses func() (io.Writer, error)
-	// Meta goes into responses.parquet's key-value metadata.
-	Meta [][2]string
-	// Reference reads every response file with the reference reader and
-	// keeps the respondents in memory (tests and small surveys).
-	Reference bool
-	// Progress, when set, is told the bytes of response files read so far
-	// and their total.
-	Progress func(done, total int64)
-}
-
-// readResponses reads the response files into a tally (and responses.parquet).
-func (p *Project) readResponses(opt IngestOptions) (*Responses, error) {
-	files, err := p.expand("responses", p.Manifest.Responses)
-	if err != nil {
-		return nil, err
-	}
-	if !opt.Reference {
-		res, err := p.streamResponses(files, opt)
-		if !errors.Is(err, errFallback) {
-			return res, err
-		}
-	}
-	res := &Responses{}
-	for _, name := range files {
-		f, err := open(p.FS, name)
-		if err != nil {
-			return nil, err
-		}
-		err = ReadResponses(p.Questionnaire, name, f, res, p.ResponseOptions())
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	res.Kept = int64(len(res.Respondents))
-	if res.Tally, err = TallyRespondents(p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, p.Manifest.WeightColumn != ""); err != nil {
-		return nil, err
-	}
-	if opt.Responses != nil {
-		w, err := opt.Responses()
-		if err != nil {
-			return nil, err
-		}
-		if err := WriteResponses(w, p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, opt.Meta...); err != nil {
-			return nil, err
-		}
-	}
-	return res, nil
-}
-
 // source is a response file open for reading at any offset.
 type source struct {
 	name string
@@ -80,7 +21,7 @@ type source struct {
 	c    io.Closer
 }
 
-func (p *Project) openSource(name string) (*source, error) {
+func openSource(p *Project, name string) (*source, error) {
 	f, err := open(p.FS, name)
 	if err != nil {
 		return nil, err
@@ -107,7 +48,7 @@ func (p *Project) openSource(name string) (*source, error) {
 // exactly; when some are duplicates, a patcher takes them out of what the
 // counting pass made (or, when it cannot, the counting pass runs again
 // leaving them out).
-func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses, error) {
+func streamResponses(p *Project, files []string, opt IngestOptions) (*Responses, error) {
 	var srcs []*source
 	defer func() {
 		for _, s := range srcs {
@@ -116,7 +57,7 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	}()
 	var total int64
 	for _, name := range files {
-		s, err := p.openSource(name)
+		s, err := openSource(p, name)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +66,7 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	}
 	spill := &fpSpill{}
 	defer spill.close()
-	res, err := p.countPass(srcs, opt, nil, spill, total)
+	res, err := countPass(p, srcs, opt, nil, spill, total)
 	if err != nil {
 		return nil, err
 	}
@@ -133,20 +74,20 @@ func (p *Project) streamResponses(files []string, opt IngestOptions) (*Responses
 	if err != nil || len(suspects) == 0 {
 		return res, err
 	}
-	skip, dups, err := p.resolvePass(srcs, suspects, spill.chunks, tags)
+	skip, dups, err := resolvePass(p, srcs, suspects, spill.chunks, tags)
 	if err != nil || len(skip) == 0 {
 		return res, err
 	}
-	pt := p.newPatcher(opt, res, spill.chunks)
+	pt := newPatcher(p, opt, res, spill.chunks)
 	defer pt.close()
 	if done, err := pt.patch(srcs, skip, dups); done || err != nil {
 		return res, err
 	}
-	return p.countPass(srcs, opt, skip, nil, total)
+	return countPass(p, srcs, opt, skip, nil, total)
 }
 
 // openAll opens the stream of each file for one pass.
-func (p *Project) streamOf(src *source, into *Responses) (*streamFile, error) {
+func streamOf(p *Project, src *source, into *Responses) (*streamFile, error) {
 	s, err := openStream(p.Questionnaire, src.name, src.r, src.size, p.ResponseOptions(), into)
 	if err != nil {
 		return nil, err
@@ -185,7 +126,7 @@ func (p *Project) streamOf(src *source, into *Responses) (*streamFile, error) {
 
 // countPass counts every file; skip holds the duplicates to leave out (by
 // file, then offset), spill receives the submission fingerprints.
-func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]string, spill *fpSpill, total int64) (*Responses, error) {
+func countPass(p *Project, srcs []*source, opt IngestOptions, skip []map[int64]string, spill *fpSpill, total int64) (*Responses, error) {
 	res := &Responses{normalised: map[[3]string]int{}, folded: map[[3]string]bool{}}
 	var err error
 	if res.Tally, err = NewTally(p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != ""); err != nil {
@@ -202,7 +143,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 	}
 	var done int64
 	for fi, src := range srcs {
-		s, err := p.streamOf(src, res)
+		s, err := streamOf(p, src, res)
 		if err != nil {
 			return nil, err
 		}
@@ -281,7 +222,7 @@ func (p *Project) countPass(srcs []*source, opt IngestOptions, skip []map[int64]
 // the fingerprints were read, fpChunkOf and fpLineOf), and returns the
 // duplicates: by file, the offset of the row and where its first
 // submission is, and each one's offset, line and chunk.
-func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, tags []uint64) ([]map[int64]string, [][]dupRow, error) {
+func resolvePass(p *Project, srcs []*source, suspects map[uint64]bool, chunks []chunkSpan, tags []uint64) ([]map[int64]string, [][]dupRow, error) {
 	// The lines to read again, by chunk (a tag names a chunk and a line
 	// modulo 2^8 and 2^16: each chunk and line it may be).
 	wanted := map[int][]int{}
@@ -314,7 +255,7 @@ func (p *Project) resolvePass(srcs []*source, suspects map[uint64]bool, chunks [
 			continue
 		}
 		var scratch Responses
-		s, err := p.streamOf(src, &scratch)
+		s, err := streamOf(p, src, &scratch)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -59,7 +59,7 @@ type pendingGroup struct {
 // pass (tests compare the two).
 var patching = true
 
-func (p *Project) newPatcher(opt IngestOptions, res *Responses, chunks []chunkSpan) *patcher {
+func newPatcher(p *Project, opt IngestOptions, res *Responses, chunks []chunkSpan) *patcher {
 	pt := &patcher{p: p, opt: opt, res: res, chunks: chunks, cannot: !patching, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 	if res.written != nil {
 		if ra, ok := res.written.pw.w.(io.ReaderAt); ok {
@@ -445,11 +445,11 @@ func (pt *patcher) rowsAlone(src *source, rows []dupRow, skip map[int64]string) 
 			defer wg.Done()
 			errs[k] = func() error {
 				var scratch [2]Responses
-				sc, err := pt.p.streamOf(src, &scratch[0])
+				sc, err := streamOf(pt.p, src, &scratch[0])
 				if err != nil {
 					return err
 				}
-				sl, err := pt.p.streamOf(src, &scratch[1])
+				sl, err := streamOf(pt.p, src, &scratch[1])
 				if err != nil {
 					return err
 				}
@@ -517,30 +517,4 @@ func (c *chunkSums) add(o *chunkOut) {
 		c.norm[k] += n
 		c.folded[k] = o.folded[k]
 	}
-}
-
-// copyGroup writes again a row group that another writer wrote to from
-// (g, its place there), its respondents numbered from firstID.
-func (rw *ResponsesWriter) copyGroup(from io.ReaderAt, g pqGroupMeta, firstID int64) error {
-	chunks := make([]columnChunk, len(g.chunks))
-	for i, m := range g.chunks {
-		if i == 0 { // the respondent numbers
-			ids := make([]int64, g.rows)
-			for j := range ids {
-				ids[j] = firstID + int64(j)
-			}
-			chunks[0] = rw.pw.deltaChunk(ids)
-			continue
-		}
-		first := m.dataOff
-		if m.hasDict {
-			first = m.dictOff
-		}
-		b := make([]byte, m.compressed)
-		if _, err := from.ReadAt(b, first); err != nil {
-			return err
-		}
-		chunks[i] = columnChunk{pages: b, dictLen: int(m.dataOff - first), numValues: m.numValues, uncompressed: m.uncompressed, encodings: m.encodings}
-	}
-	return rw.pw.writeGroup(g.rows, chunks)
 }

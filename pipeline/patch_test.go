@@ -107,7 +107,7 @@ func TestPatchIsARecount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref, err := p.Ingest(IngestOptions{Reference: true}) // the duplicates found by comparing every key
+		ref, err := Ingest(p, IngestOptions{Reference: true}) // the duplicates found by comparing every key
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,7 +124,7 @@ func TestPatchIsARecount(t *testing.T) {
 						if write {
 							opt.Responses = func() (io.Writer, error) { f.b = f.b[:0]; return &f, nil }
 						}
-						in, err := p.Ingest(opt)
+						in, err := Ingest(p, opt)
 						if err != nil {
 							t.Fatal(err)
 						}

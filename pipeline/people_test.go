@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"bytes"
 	"os"
 	"strings"
 	"testing"
@@ -149,75 +148,6 @@ func TestOrgTypesAndCities(t *testing.T) {
 	}
 	if _, err := ReadOrgTypes("o.csv", strings.NewReader("type,pattern\ncharity,x\n")); !IsInputError(err) {
 		t.Errorf("unknown type: err = %v", err)
-	}
-}
-
-// TestReferenceParticipation: the 2020 lists, as the README of the data
-// describes them: 161 participant rows, about 152 distinct participants.
-func TestReferenceParticipation(t *testing.T) {
-	p, in, _, err := Analyse(os.DirFS("../data"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	orgs, cities, rules, err := p.ParticipantRules()
-	if err != nil {
-		t.Fatal(err)
-	}
-	people, _ := ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
-	counts := Participation(people, in.Attendance, in.Responses.Tally, p.Meetings)
-	get := func(scope, measure, category string) ParticipationRow {
-		for _, r := range counts {
-			if r.Scope == scope && r.Measure == measure && r.Category == category {
-				return r
-			}
-		}
-		t.Fatalf("no %s/%s/%s", scope, measure, category)
-		return ParticipationRow{}
-	}
-	if n := get("all", "list_rows", "participant").Count; n != 161 {
-		t.Errorf("participant rows = %d, want 161", n)
-	}
-	if n := get("all", "participants", "").Count; n < 148 || n > 154 {
-		t.Errorf("distinct participants = %d, want near 152", n)
-	}
-	if n := get("all", "cities", "").Count; n != 22 {
-		t.Errorf("cities of origin = %d, want 22", n)
-	}
-	if r := get("oujda", "response_rate", ""); r.Count != 34 || r.Share < 0.894 || r.Share > 0.895 {
-		t.Errorf("Oujda response rate = %+v, want 34/38", r)
-	}
-	var mix float64
-	for _, typ := range OrgTypeNames {
-		mix += get("safi", "org_type", typ).Share
-	}
-	if mix < 0.999 || mix > 1.001 {
-		t.Errorf("Safi's stakeholder mix sums to %v", mix)
-	}
-	if n := get("all", "unclassified_orgs", "").Count; n != 0 {
-		t.Errorf("%d organisations unclassified by data/org_types.csv", n)
-	}
-}
-
-// Contact details in a list never reach an output.
-func TestContactDetailsNeverWritten(t *testing.T) {
-	list := "meeting_id,full_name,organisation,org_city,role,email,phone\nm1,Ali CHADMI,Ass. X,Oujda,participant,ali@example.org,+212 600 000 000\n"
-	rows, _, err := ReadAttendance("p.csv", strings.NewReader(list), testMeetings, ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	people, merges := peopleCount(t, rows, nil)
-	var a, p, m bytes.Buffer
-	if err := WriteAttendance(&a, rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := WritePeople(&p, people); err != nil {
-		t.Fatal(err)
-	}
-	WriteMerges(&m, merges)
-	for _, b := range [][]byte{a.Bytes(), p.Bytes(), m.Bytes()} {
-		if bytes.Contains(b, []byte("example.org")) || bytes.Contains(b, []byte("600 000")) {
-			t.Error("an e-mail or phone number reached an output")
-		}
 	}
 }
 

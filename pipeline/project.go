@@ -1,7 +1,6 @@
 package pipeline
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"io/fs"
@@ -167,76 +166,6 @@ func (p *Project) Meeting(id string) (Meeting, bool) {
 	return Meeting{}, false
 }
 
-// Ingested is what the ingest stage reads from a project.
-type Ingested struct {
-	Responses         Responses
-	Attendance        []Attendance
-	AttendanceRejects []Reject
-	Narrative         *Narrative
-	NarrativeRejects  []Reject
-	Coverage          Coverage
-}
-
-// Rejects returns every reject of the ingest, responses first.
-func (in *Ingested) Rejects() []Reject {
-	out := append(append([]Reject{}, in.Responses.Rejects...), in.AttendanceRejects...)
-	return append(out, in.NarrativeRejects...)
-}
-
-// Ingest reads the response files and the participant lists named in the
-// manifest. Response files in CSV and UTF-8 are read by the streaming
-// reader (one pass, every core, flat memory), others by the reference
-// reader; see IngestOptions.
-func (p *Project) Ingest(options ...IngestOptions) (*Ingested, error) {
-	var opt IngestOptions
-	if len(options) > 0 {
-		opt = options[0]
-	}
-	in := &Ingested{}
-	res, err := p.readResponses(opt)
-	if err != nil {
-		return nil, err
-	}
-	in.Responses = *res
-	lists, err := p.expand("participants", p.Manifest.Participants)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range lists {
-		f, err := open(p.FS, name)
-		if err != nil {
-			return nil, err
-		}
-		rows, rejects, err := ReadAttendance(name, f, p.Meetings, ReadOptions{})
-		f.Close()
-		if err != nil {
-			return nil, err
-		}
-		in.Attendance = append(in.Attendance, rows...)
-		in.AttendanceRejects = append(in.AttendanceRejects, rejects...)
-	}
-	if in.Narrative, in.NarrativeRejects, err = p.Narrative(); err != nil {
-		return nil, err
-	}
-	in.Coverage = NarrativeCoverage(p.Meetings, in.Narrative, SupportedLanguages)
-	return in, nil
-}
-
-// WriteRejects writes rejects.csv: file, line, column, value, reason.
-func WriteRejects(w io.Writer, rejects []Reject) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"file", "line", "column", "value", "reason"}); err != nil {
-		return err
-	}
-	for _, r := range rejects {
-		if err := cw.Write([]string{r.File, strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // ReportedQuestions are the closed questions the report and charts show:
 // every select question except the one that identifies the meeting.
 func (p *Project) ReportedQuestions() []Question {
@@ -247,36 +176,6 @@ func (p *Project) ReportedQuestions() []Question {
 		}
 	}
 	return out
-}
-
-// ParticipantRules reads the rule files named in the manifest (nil for
-// those it does not name).
-func (p *Project) ParticipantRules() (*OrgTypes, *Cities, *MergeRules, error) {
-	r := p.Manifest.ParticipantRules
-	var orgs *OrgTypes
-	var cities *Cities
-	var merges *MergeRules
-	read := func(name string, fn func(string, io.Reader) error) error {
-		if name == "" {
-			return nil
-		}
-		f, err := open(p.FS, name)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		return fn(name, f)
-	}
-	if err := read(r.OrgTypes, func(n string, f io.Reader) (err error) { orgs, err = ReadOrgTypes(n, f); return }); err != nil {
-		return nil, nil, nil, err
-	}
-	if err := read(r.Cities, func(n string, f io.Reader) (err error) { cities, err = ReadCities(n, f); return }); err != nil {
-		return nil, nil, nil, err
-	}
-	if err := read(r.Merges, func(n string, f io.Reader) (err error) { merges, err = ReadMergeRules(n, f); return }); err != nil {
-		return nil, nil, nil, err
-	}
-	return orgs, cities, merges, nil
 }
 
 // Narrative reads the recommendations named in the manifest (nil when none).
@@ -316,16 +215,22 @@ func (p *Project) QuestionNumbers() map[string]int {
 	return out
 }
 
-// Analyse loads a project folder, ingests it and aggregates its answers, in
-// memory: the first two stages without their files.
-func Analyse(fsys fs.FS) (*Project, *Ingested, []Result, error) {
-	p, err := LoadProject(fsys)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	in, err := p.Ingest()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return p, in, in.Responses.Tally.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell), nil
+// DefaultMissingValues are answers that mean "no answer" when no choice of
+// the question matches them (compared folded).
+var DefaultMissingValues = []string{
+	"NA", "N/A", "NSP", "NR", "Je ne sais pas", "Ne sait pas", "Sans réponse", "Pas de réponse",
+	"Ne se prononce pas", "No answer", "Don't know", "Prefer not to say", "لا أعرف", "بدون جواب",
+}
+
+// DefaultGroupSeparators split group paths in headers: Kobo "grp/q", ODK
+// Central "grp-q", and "grp.q", "grp:q" from other tools.
+var DefaultGroupSeparators = []string{"/", "-", ".", ":"}
+
+// ResponseOptions say how to read response files.
+type ResponseOptions struct {
+	ReadOptions
+	MeetingQuestion string
+	MissingValues   []string // nil: DefaultMissingValues
+	GroupSeparators []string // nil: DefaultGroupSeparators
+	WeightColumn    string   // header of the weights column; "" for none
 }

@@ -74,10 +74,10 @@ type FileDigest struct {
 // InputFiles lists the project's input files: the manifest and every file
 // it names (questionnaire, responses, participant lists, meetings,
 // narrative, participant rules), sorted, each once.
-func (p *Project) InputFiles() ([]string, error) {
+func InputFiles(p *Project) ([]string, error) {
 	var all []string
 	for _, st := range Stages {
-		f, err := p.StageFiles(st)
+		f, err := StageFiles(p, st)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +91,7 @@ func (p *Project) InputFiles() ([]string, error) {
 // stage reads the manifest, the questionnaire and the meetings; ingest the
 // responses, participant lists and narrative (for its checks); aggregate
 // the participant rules; report the narrative and the rules (place names).
-func (p *Project) StageFiles(stage string) ([]string, error) {
+func StageFiles(p *Project, stage string) ([]string, error) {
 	m := p.Manifest
 	files := []string{ManifestName, m.Questionnaire.XLSForm, m.Questionnaire.Survey, m.Questionnaire.Choices,
 		m.Questionnaire.Settings, m.Meetings}
@@ -125,7 +125,7 @@ func (p *Project) StageFiles(stage string) ([]string, error) {
 // StageDigests are the input digest of each stage: of the files it reads,
 // the options, and the digest of the stage before it (whose outputs it
 // reads). The report's is the digest of the whole run.
-func (p *Project) StageDigests(inputs []FileDigest) (map[string]string, error) {
+func StageDigests(p *Project, inputs []FileDigest) (map[string]string, error) {
 	byPath := map[string]FileDigest{}
 	for _, f := range inputs {
 		byPath[f.Path] = f
@@ -133,7 +133,7 @@ func (p *Project) StageDigests(inputs []FileDigest) (map[string]string, error) {
 	out := map[string]string{}
 	prev := ""
 	for _, st := range Stages {
-		names, err := p.StageFiles(st)
+		names, err := StageFiles(p, st)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +145,7 @@ func (p *Project) StageDigests(inputs []FileDigest) (map[string]string, error) {
 			}
 			files = append(files, f)
 		}
-		prev = DigestOf(st, files, p.Options(), prev)
+		prev = DigestOf(st, files, Options(p), prev)
 		out[st] = prev
 	}
 	return out, nil
@@ -222,6 +222,6 @@ func DigestOf(stage string, files []FileDigest, options []string, previous strin
 
 // Options are the settings outside the project folder that change the
 // outputs (part of the input digest).
-func (p *Project) Options() []string {
+func Options(p *Project) []string {
 	return []string{"languages=" + strings.Join(p.Manifest.Languages, ","), "encoding=" + cmp.Or(string(p.Read.Encoding), "auto")}
 }

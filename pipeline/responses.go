@@ -10,19 +10,6 @@ import (
 	"strings"
 )
 
-// Respondent is one row of a responses file, its answers normalised to
-// choice names.
-type Respondent struct {
-	ID      int     // 1-based, in the order the rows were read
-	File    string  // source file
-	Line    int     // line of the row in the source file
-	Meeting string  // choice name of the meeting question
-	Weight  float64 // from the weight column; 1 without one, 0 when invalid
-	// Answers maps a closed question's name to the chosen choice names, in
-	// the list's order. A question without a valid answer is absent.
-	Answers map[string][]string
-}
-
 // Responses is what ingest made of the response files.
 type Responses struct {
 	// Tally holds the counts of the kept respondents (both readers).
@@ -201,8 +188,6 @@ func (m *matcher) suggest(raw string) string {
 	return best
 }
 
-func levenshtein(a, b string) int { return editDistance([]rune(a), []rune(b), false) }
-
 // headerResolver finds the questions of a file's headers: the forms'
 // names and labels folded once, and what each header text (whole or a
 // part of one) resolved to remembered.
@@ -251,26 +236,6 @@ func (r *headerResolver) match(header string) (Question, bool) {
 	}
 	qu, ok := r.byLabel[f]
 	return qu, ok
-}
-
-// DefaultMissingValues are answers that mean "no answer" when no choice of
-// the question matches them (compared folded).
-var DefaultMissingValues = []string{
-	"NA", "N/A", "NSP", "NR", "Je ne sais pas", "Ne sait pas", "Sans réponse", "Pas de réponse",
-	"Ne se prononce pas", "No answer", "Don't know", "Prefer not to say", "لا أعرف", "بدون جواب",
-}
-
-// DefaultGroupSeparators split group paths in headers: Kobo "grp/q", ODK
-// Central "grp-q", and "grp.q", "grp:q" from other tools.
-var DefaultGroupSeparators = []string{"/", "-", ".", ":"}
-
-// ResponseOptions say how to read response files.
-type ResponseOptions struct {
-	ReadOptions
-	MeetingQuestion string
-	MissingValues   []string // nil: DefaultMissingValues
-	GroupSeparators []string // nil: DefaultGroupSeparators
-	WeightColumn    string   // header of the weights column; "" for none
 }
 
 // metadataNames are the columns export tools add (compared folded): they
@@ -772,4 +737,22 @@ func sortedValues(t Text) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// IngestOptions say what Ingest makes besides the counts.
+type IngestOptions struct {
+	// Responses, when set, receives responses.parquet. It is called at the
+	// start of the counting pass and returns where to write: an empty file
+	// each time. When duplicates are found it is called again: the file
+	// is written again from what the first writer holds when that is also
+	// an io.ReaderAt (an *os.File), else by a second counting pass.
+	Responses func() (io.Writer, error)
+	// Meta goes into responses.parquet's key-value metadata.
+	Meta [][2]string
+	// Reference reads every response file with the reference reader and
+	// keeps the respondents in memory (tests and small surveys).
+	Reference bool
+	// Progress, when set, is told the bytes of response files read so far
+	// and their total.
+	Progress func(done, total int64)
 }

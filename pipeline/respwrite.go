@@ -185,3 +185,29 @@ func WriteResponses(w io.Writer, q *Questionnaire, meetingQuestion string, respo
 	}
 	return rw.Close()
 }
+
+// copyGroup writes again a row group that another writer wrote to from
+// (g, its place there), its respondents numbered from firstID.
+func (rw *ResponsesWriter) copyGroup(from io.ReaderAt, g pqGroupMeta, firstID int64) error {
+	chunks := make([]columnChunk, len(g.chunks))
+	for i, m := range g.chunks {
+		if i == 0 { // the respondent numbers
+			ids := make([]int64, g.rows)
+			for j := range ids {
+				ids[j] = firstID + int64(j)
+			}
+			chunks[0] = rw.pw.deltaChunk(ids)
+			continue
+		}
+		first := m.dataOff
+		if m.hasDict {
+			first = m.dictOff
+		}
+		b := make([]byte, m.compressed)
+		if _, err := from.ReadAt(b, first); err != nil {
+			return err
+		}
+		chunks[i] = columnChunk{pages: b, dictLen: int(m.dataOff - first), numValues: m.numValues, uncompressed: m.uncompressed, encodings: m.encodings}
+	}
+	return rw.pw.writeGroup(g.rows, chunks)
+}

@@ -3,49 +3,17 @@ package pipeline
 import (
 	"bytes"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
 // genProject writes a generated project of n rows into a temporary folder.
 func genProject(b testing.TB, n int) (*Project, int64) {
 	b.Helper()
-	dir := b.TempDir()
-	if err := GenerateProject(dir, GenOptions{Rows: n, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	p, err := LoadProject(os.DirFS(dir))
+	p, size, err := LoadGenerated(b.TempDir(), GenOptions{Rows: n, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, _ := os.Stat(filepath.Join(dir, "responses.csv"))
-	return p, st.Size()
-}
-
-// BenchmarkStreamCount: the counting pass (no responses.parquet) over a
-// generated export of 200,000 rows, on every core.
-func BenchmarkStreamCount(b *testing.B) {
-	p, size := genProject(b, 200_000)
-	b.SetBytes(size)
-	b.ResetTimer()
-	for range b.N {
-		if _, err := p.Ingest(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkStreamWithParquet: the same, writing responses.parquet.
-func BenchmarkStreamWithParquet(b *testing.B) {
-	p, size := genProject(b, 200_000)
-	b.SetBytes(size)
-	b.ResetTimer()
-	for range b.N {
-		if _, err := p.Ingest(IngestOptions{Responses: func() (io.Writer, error) { return io.Discard, nil }}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	return p, size
 }
 
 // BenchmarkCacheLookup: resolving a cell through a column's cache.
@@ -75,7 +43,7 @@ func generatedStream(b *testing.B, rows int) (*streamFile, []byte) {
 	}
 	data := buf.Bytes()
 	var into Responses
-	s, err := p.streamOf(&source{name: "responses.csv", r: bytes.NewReader(data), size: int64(len(data))}, &into)
+	s, err := streamOf(p, &source{name: "responses.csv", r: bytes.NewReader(data), size: int64(len(data))}, &into)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func bothReaders(t testing.TB, fsys fstest.MapFS, chunk int64) (stream, ref *Ing
 	defer func() { streamChunkSize = saved }()
 	run := func(reference bool) (*Ingested, []byte, error) {
 		var f memFile // read back when duplicates are left out
-		in, err := p.Ingest(IngestOptions{Reference: reference, Responses: func() (io.Writer, error) { f.b = f.b[:0]; return &f, nil }})
+		in, err := Ingest(p, IngestOptions{Reference: reference, Responses: func() (io.Writer, error) { f.b = f.b[:0]; return &f, nil }})
 		return in, f.b, err
 	}
 	stream, streamPQ, streamErr = run(false)
@@ -226,4 +226,93 @@ func (m *memFile) ReadAt(p []byte, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// TestFastRowsMatchReference: a generated export with, every 97 rows, a
+// record the fast path must leave to the general one (CRLF, a quoted
+// newline, an escaped quote, spaces to trim, a non-answer, an unknown
+// meeting or value, a blank or empty line, too few or too many fields, a
+// duplicate, other spellings, a no-break space): the streaming reader
+// gives what the reference reader gives, at several chunk sizes, and its
+// fast path took the plain records.
+func TestFastRowsMatchReference(t *testing.T) {
+	dir := t.TempDir()
+	if err := GenerateProject(dir, GenOptions{Rows: 3000, Cities: 5, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	lines := strings.SplitAfter(string(fsys["responses.csv"].Data), "\n")
+	odd := []string{
+		"24/11/2030 09:00:00,Oujda,Média,Non,Non,\"principes, leviers\",,En désaccord\r\n",
+		"24/11/2030 09:00:01,Oujda,\"Média\",Non,Non,\"principes,\nleviers\",,En accord\n",
+		"24/11/2030 09:00:02,Oujda,Média,\"No\"\"n\",Oui,,,\n",
+		"24/11/2030 09:00:03 , Oujda ,Média ,Non , Oui,leviers,Oui,En accord\n",
+		"24/11/2030 09:00:04,Oujda,Média,NSP,Oui,,Non,\n",
+		"24/11/2030 09:00:05,Paris,Média,Non,Oui,,Non,\n",
+		",,,,,,,\n",
+		"24/11/2030 09:00:06,Oujda,Média\n",
+		"24/11/2030 09:00:07,Oujda,Média,Non,Oui,,Non,,en trop\n",
+		lines[1], // a duplicate of the first submission (and each odd record comes twice)
+		"24/11/2030 09:00:08,oujda,média,non,oui,LEVIERS,oui,en accord\n",
+		"\n",
+		"24/11/2030 09:00:09,Oujda\u00a0,Média,Non,Oui,,Non,\n",
+		"24/11/2030 09:00:10,\"Oujda\",\"\",\"\",Oui,\"\",Non,\"\"\n",
+		"24/11/2030 09:00:11,Oujda,Média,Non,Oui,\"leviers, inconnu\",Non,\n",
+		"24/11/2030 09:00:12,Oujda,Média,Non,Peut-être,,Non,\n",
+	}
+	// The same submission as a plain record, less its empty last field: the
+	// general path reads it, and must find it a duplicate all the same.
+	for _, l := range lines[1:] {
+		if strings.HasSuffix(l, ",\n") {
+			odd = append(odd, strings.TrimSuffix(l, ",\n")+"\n")
+			break
+		}
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		b.WriteString(l)
+		if i > 0 && i%97 == 0 {
+			b.WriteString(odd[(i/97)%len(odd)])
+		}
+	}
+	fsys["responses.csv"] = &fstest.MapFile{Data: []byte(b.String())}
+	p, err := LoadProject(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(n, w int, rw int64) { maxSpanCached, spanWindow, readWindow = n, w, rw }(maxSpanCached, spanWindow, readWindow)
+	for _, c := range []struct {
+		chunk        int64
+		room, window int   // of a span's cache
+		read         int64 // a chunk's reads
+	}{{1 << 20, maxSpanCached, spanWindow, readWindow}, {4096, maxSpanCached, spanWindow, readWindow}, {333, maxSpanCached, spanWindow, readWindow},
+		{1 << 20, 3, spanWindow, readWindow}, {1 << 20, 3, 64, readWindow},
+		// A chunk read a few records at a time, or less than one.
+		{1 << 20, maxSpanCached, spanWindow, 1000}, {1 << 20, maxSpanCached, spanWindow, 37}} {
+		chunk := c.chunk
+		maxSpanCached, spanWindow, readWindow = c.room, c.window, c.read
+		t.Run(fmt.Sprint(chunk, "/", c.room, "/", c.window, "/", c.read), func(t *testing.T) {
+			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
+			if serr != nil || rerr != nil {
+				t.Fatalf("stream: %v; reference: %v", serr, rerr)
+			}
+			sameIngest(t, p, stream, ref, spq, rpq)
+			r := stream.Responses
+			if r.Duplicates == 0 || len(r.Rejects) < 5 || r.ExplicitMissing == 0 || len(r.Normalisations()) == 0 {
+				t.Fatalf("the odd records were not all met: %d duplicates, %d rejects, %d missing, %d normalisations",
+					r.Duplicates, len(r.Rejects), r.ExplicitMissing, len(r.Normalisations()))
+			}
+			if r.fastRows < 2900 || r.fastRows >= r.RowsRead {
+				t.Fatalf("fast path took %d of %d records", r.fastRows, r.RowsRead)
+			}
+		})
+	}
 }

@@ -45,10 +45,10 @@ func Validate(fsys fs.FS, encoding ...Encoding) *Validation {
 		}
 		return v
 	}
-	if _, _, _, err := p.ParticipantRules(); err != nil {
+	if _, _, _, err := ParticipantRules(p); err != nil {
 		add(err)
 	}
-	in, err := p.Ingest()
+	in, err := Ingest(p)
 	if err == nil {
 		v.Rejects = in.Rejects()
 		v.RowsRead, v.Kept, v.ListRows = in.Responses.RowsRead, int(in.Responses.Kept), len(in.Attendance)
@@ -65,7 +65,7 @@ func Validate(fsys fs.FS, encoding ...Encoding) *Validation {
 		m := *p.Manifest
 		m.Responses = []string{f}
 		one.Manifest = &m
-		res, err := one.readResponses(IngestOptions{})
+		res, err := readResponses(&one, IngestOptions{})
 		if err != nil {
 			add(err)
 			continue

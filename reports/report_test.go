@@ -55,7 +55,7 @@ func referenceInput(t testing.TB) reports.Input {
 		}
 		pngs[qu.Name] = b.Bytes()
 	}
-	orgs, cities, rules, err := p.ParticipantRules()
+	orgs, cities, rules, err := pipeline.ParticipantRules(p)
 	if err != nil {
 		t.Fatal(err)
 	}

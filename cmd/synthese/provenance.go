@@ -42,7 +42,7 @@ type runManifest struct {
 // startProvenance starts hashing the project's inputs (on the side: the
 // digest is needed only when the first output's metadata is written).
 func (e *env) startProvenance(fsys fs.FS) error {
-	files, err := e.project.InputFiles()
+	files, err := pipeline.InputFiles(e.project)
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (e *env) stageDigests() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.project.StageDigests(in)
+	return pipeline.StageDigests(e.project, in)
 }
 
 // digest is the digest of the whole run (the report stage's).
@@ -124,7 +124,7 @@ func (e *env) writeManifest() error {
 	if err != nil {
 		return err
 	}
-	stages, err := e.project.StageDigests(in)
+	stages, err := pipeline.StageDigests(e.project, in)
 	if err != nil {
 		return err
 	}
@@ -134,7 +134,7 @@ func (e *env) writeManifest() error {
 		}
 	}
 	m := runManifest{Tool: "synthese", Version: version, InputDigest: stages[pipeline.StageReport], Stages: stages,
-		Options: e.project.Options(), Inputs: in, Outputs: outs}
+		Options: pipeline.Options(e.project), Inputs: in, Outputs: outs}
 	return writeFile(e.out(manifestFile), func(b *bytes.Buffer) error {
 		enc := json.NewEncoder(b)
 		enc.SetIndent("", "  ")
@@ -220,7 +220,7 @@ func staleness(e *env, m *runManifest) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	expected, err := e.project.StageDigests(now)
+	expected, err := pipeline.StageDigests(e.project, now)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func staleness(e *env, m *runManifest) ([]string, error) {
 			diffs = append(diffs, fmt.Sprintf("input %s is gone (the report was made with it)", f.Path))
 		}
 	}
-	if opts := e.project.Options(); !slices.Equal(opts, m.Options) {
+	if opts := pipeline.Options(e.project); !slices.Equal(opts, m.Options) {
 		diffs = append(diffs, fmt.Sprintf("options differ: now %s, the report's %s", strings.Join(opts, " "), strings.Join(m.Options, " ")))
 	}
 	for _, f := range m.Outputs {
@@ -302,7 +302,7 @@ func depsCommand(stdout io.Writer) *cli.Command {
 			var b strings.Builder
 			fmt.Fprintf(&b, "# The files of %s each stage reads (written by synthese deps).\n", dir)
 			for _, st := range pipeline.Stages {
-				files, err := p.StageFiles(st)
+				files, err := pipeline.StageFiles(p, st)
 				if err != nil {
 					return err
 				}

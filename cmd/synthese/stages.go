@@ -61,7 +61,7 @@ func readInputs(e *env, responses bool) error {
 	if !responses && os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(ingestGCPercent))
 	}
-	in, err := p.Ingest(opt)
+	in, err := pipeline.Ingest(p, opt)
 	bar.done()
 	if err != nil {
 		return err
@@ -142,7 +142,7 @@ func participants(e *env, respondents *pipeline.Tally) error {
 	if err != nil {
 		return err
 	}
-	orgs, cities, rules, err := p.ParticipantRules()
+	orgs, cities, rules, err := pipeline.ParticipantRules(p)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	_, cities, _, err := p.ParticipantRules()
+	_, cities, _, err := pipeline.ParticipantRules(p)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func textRows(name string, records [][]string) xsheet {
 
 // toSerial is the Excel serial date of t.
 func toSerial(t time.Time) float64 {
-	return t.Sub(excelEpoch).Hours() / 24
+	return t.Sub(serialEpoch).Hours() / 24
 }
 
 func xmlText(s string) string {
@@ -135,3 +135,6 @@ func writeXLSX(w io.Writer, sheets []xsheet) error {
 	}
 	return zw.Close()
 }
+
+// serialEpoch is day 0 of Excel's serial dates (1900 system).
+var serialEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
