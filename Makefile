@@ -83,7 +83,7 @@ report: $(S)/report
 test: check-workflow
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(if $(SIMD),GOEXPERIMENT=simd $(GO) vet ./pipeline && GOEXPERIMENT=simd $(GO) test -count=1 ./pipeline ./cmd/...)
+	$(if $(SIMD),GOEXPERIMENT=simd $(GO) vet ./pipeline/... && GOEXPERIMENT=simd $(GO) test -count=1 ./pipeline/ingest/... ./cmd/...)
 
 # make bench: the figures of BENCHMARKS.md on a generated survey of
 # BENCH_ROWS responses (targets, and ratios to a byte scan and to DuckDB
@@ -101,11 +101,14 @@ bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
 	cd bench/duckdb && CGO_ENABLED=1 $(GO) build -o ../../bin/duckdb-bench .
 
 FUZZTIME ?= 60s
-FUZZERS  := FuzzFold FuzzSplitMultiple FuzzReadTables FuzzCSVRoundTrip FuzzXLSXRoundTrip FuzzStreamMatchesReference
+# Each fuzzer with its package (go test -fuzz takes one target at a time).
+FUZZERS  := FuzzFold:responses FuzzSplitMultiple:responses FuzzReadTables:input FuzzCSVRoundTrip:input \
+	FuzzXLSXRoundTrip:input FuzzStreamMatchesReference:ingest
 
-# Each fuzzer runs FUZZTIME (go test -fuzz takes one target at a time).
+# Each fuzzer runs FUZZTIME.
 fuzz:
-	@for f in $(FUZZERS); do echo "== $$f ($(FUZZTIME))"; $(GOSIMD) $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./pipeline || exit 1; done
+	@for fp in $(FUZZERS); do f=$${fp%%:*}; p=$${fp#*:}; echo "== $$f ($(FUZZTIME), pipeline/$$p)"; \
+	$(GOSIMD) $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./pipeline/$$p || exit 1; done
 
 # Tools some tests use to read the PDF back (CI installs them through .ci/run).
 deps:

@@ -23,7 +23,8 @@ import (
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/internal/rtl"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // palette gives each answer a colour by its position in its choice list, so
@@ -46,16 +47,16 @@ func AnswerColor(i int) color.NRGBA { return palette[i%len(palette)] }
 // Scope is a row of the chart: a meeting, or all meetings pooled.
 type Scope struct {
 	ID    string
-	Label pipeline.Text
+	Label form.Text
 }
 
 // Spec is everything one question's chart shows.
 type Spec struct {
-	Questionnaire *pipeline.Questionnaire
-	Question      pipeline.Question
+	Questionnaire *form.Questionnaire
+	Question      form.Question
 	Scopes        []Scope
-	Rows          []pipeline.Result // this question's rows, any order
-	Languages     []string          // one or two
+	Rows          []tally.Result // this question's rows, any order
+	Languages     []string       // one or two
 	SmallCell     int
 	Pad           int // white pixel columns added on the right (see writePNG)
 	// MaxHeight, when set, is the tallest the chart may be: a chart of
@@ -146,7 +147,7 @@ func Draw(w io.Writer, spec Spec) error {
 		return fmt.Errorf("question %q has no choices", spec.Question.Name)
 	}
 	type key struct{ scope, answer string }
-	rows := map[key]pipeline.Result{}
+	rows := map[key]tally.Result{}
 	validN := map[string]int64{}
 	for _, r := range spec.Rows {
 		rows[key{r.Scope, r.Answer}] = r
@@ -304,15 +305,15 @@ func percentTicks() []plot.Tick {
 
 // Scopes are the rows of every chart of a project: each meeting, named by
 // its city, then all meetings pooled.
-func Scopes(p *pipeline.Project) ([]Scope, error) {
+func Scopes(p *form.Project) ([]Scope, error) {
 	var out []Scope
-	for _, id := range pipeline.Scopes(p.Questionnaire, p.Manifest.MeetingQuestion) {
-		if id != pipeline.AllScope {
+	for _, id := range tally.Scopes(p.Questionnaire, p.Manifest.MeetingQuestion) {
+		if id != tally.AllScope {
 			m, _ := p.Meeting(id)
 			out = append(out, Scope{ID: id, Label: m.City})
 			continue
 		}
-		label := pipeline.Text{}
+		label := form.Text{}
 		for _, l := range p.Manifest.Languages {
 			c, err := i18n.For(l)
 			if err != nil {
@@ -356,7 +357,7 @@ func (q questionLayout) legendGap() float64 {
 
 // layoutQuestion lays a question's chart out and splits its meetings into
 // parts that fit spec.MaxHeight.
-func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []pipeline.Choice) (questionLayout, error) {
+func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (questionLayout, error) {
 	q := questionLayout{legendLines: 1, answers: len(choices)}
 	// Each meeting's band holds one interval per answer; bands grow with
 	// the number of answers so intervals never overlap.

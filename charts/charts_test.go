@@ -16,7 +16,9 @@ import (
 
 	"gonum.org/v1/plot/vg"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
@@ -24,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden images in testdata/"
 // smallCase: two meetings, one of them below the small-cell threshold.
 func smallCase(t *testing.T) Spec {
 	t.Helper()
-	q, err := pipeline.ReadQuestionnaire("survey.csv", strings.NewReader(
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(
 		"type,name,label::Français (fr),label::العربية (ar)\n"+
 			"select_one ville,ville,Ville,المدينة\n"+
 			"select_one accord,q1,Les pouvoirs publics ont un rôle leader,للسلطات العمومية دور ريادي\n"),
@@ -33,28 +35,28 @@ func smallCase(t *testing.T) Spec {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rs []pipeline.Respondent
+	var rs []form.Respondent
 	for i, a := range []string{"oui", "oui", "non", "oui", "non", "non", "oui", "oui"} {
 		m := "oujda"
 		if i >= 6 {
 			m = "safi" // 2 respondents: a small cell
 		}
-		rs = append(rs, pipeline.Respondent{ID: i + 1, Meeting: m, Answers: map[string][]string{"ville": {m}, "q1": {a}}})
+		rs = append(rs, form.Respondent{ID: i + 1, Meeting: m, Answers: map[string][]string{"ville": {m}, "q1": {a}}})
 	}
-	rows, err := pipeline.Aggregate(q, "ville", rs, 5)
+	rows, err := tally.Aggregate(q, "ville", rs, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	qu, _ := q.Question("q1")
-	var qrows []pipeline.Result
+	var qrows []tally.Result
 	for _, r := range rows {
 		if r.Question == "q1" {
 			qrows = append(qrows, r)
 		}
 	}
 	return Spec{Questionnaire: q, Question: qu, Rows: qrows, Languages: []string{"fr", "ar"}, SmallCell: 5,
-		Scopes: []Scope{{"oujda", pipeline.Text{"fr": "Oujda", "ar": "وجدة"}}, {"safi", pipeline.Text{"fr": "Safi", "ar": "آسفي"}},
-			{pipeline.AllScope, pipeline.Text{"fr": "Ensemble", "ar": "المجموع"}}}}
+		Scopes: []Scope{{"oujda", form.Text{"fr": "Oujda", "ar": "وجدة"}}, {"safi", form.Text{"fr": "Safi", "ar": "آسفي"}},
+			{tally.AllScope, form.Text{"fr": "Ensemble", "ar": "المجموع"}}}}
 }
 
 // differingPixels is the share of pixels whose colour differs noticeably.
@@ -253,7 +255,7 @@ func TestChartParts(t *testing.T) {
 	all := spec.Scopes[len(spec.Scopes)-1]
 	spec.Scopes = nil
 	for i := range 25 {
-		spec.Scopes = append(spec.Scopes, Scope{fmt.Sprintf("m%d", i), pipeline.Text{"fr": fmt.Sprintf("Ville %d", i), "ar": "مدينة"}})
+		spec.Scopes = append(spec.Scopes, Scope{fmt.Sprintf("m%d", i), form.Text{"fr": fmt.Sprintf("Ville %d", i), "ar": "مدينة"}})
 	}
 	spec.Scopes = append(spec.Scopes, all)
 	if n, err := Parts(spec); err != nil || n != 1 {
@@ -347,8 +349,8 @@ func TestMixParts(t *testing.T) {
 	spec := MixSpec{Languages: []string{"fr", "ar"}}
 	for i := range 40 {
 		id := fmt.Sprintf("m%d", i)
-		spec.Scopes = append(spec.Scopes, Scope{id, pipeline.Text{"fr": id, "ar": "مدينة"}})
-		spec.Rows = append(spec.Rows, pipeline.ParticipationRow{Scope: id, Measure: "org_type", Category: pipeline.OrgTypeNames[i%3], Count: 4, Share: 1})
+		spec.Scopes = append(spec.Scopes, Scope{id, form.Text{"fr": id, "ar": "مدينة"}})
+		spec.Rows = append(spec.Rows, people.ParticipationRow{Scope: id, Measure: "org_type", Category: people.OrgTypeNames[i%3], Count: 4, Share: 1})
 	}
 	if n, err := MixParts(spec); err != nil || n != 1 {
 		t.Fatalf("no limit: %d parts, %v", n, err)
@@ -407,7 +409,7 @@ func inkBands(img image.Image, from, to int) [][2]int {
 // touched the French descenders above), within the height laid out.
 func TestTitleLinesApart(t *testing.T) {
 	spec := smallCase(t)
-	spec.Question.Label = pipeline.Text{
+	spec.Question.Label = form.Text{
 		"fr": "Pensez-vous que l’écosystème dispose d’assez de ressources pédagogiques sur les différentes questions liées à l’IS ?",
 		"ar": "هل تعتقدون أن المنظومة تتوفر على ما يكفي من الموارد البيداغوجية حول مختلف القضايا المرتبطة بالابتكار الاجتماعي؟",
 	}
@@ -444,9 +446,9 @@ func TestTitleLinesApart(t *testing.T) {
 // column started past the middle), each on one line; the chart is as tall
 // as measured.
 func TestMixLegendFits(t *testing.T) {
-	spec := MixSpec{Languages: []string{"fr", "ar"}, Scopes: []Scope{{"a", pipeline.Text{"fr": "Oujda", "ar": "وجدة"}}}}
-	for _, typ := range pipeline.OrgTypeNames {
-		spec.Rows = append(spec.Rows, pipeline.ParticipationRow{Scope: "a", Measure: "org_type", Category: typ, Count: 1, Share: 1 / float64(len(pipeline.OrgTypeNames))})
+	spec := MixSpec{Languages: []string{"fr", "ar"}, Scopes: []Scope{{"a", form.Text{"fr": "Oujda", "ar": "وجدة"}}}}
+	for _, typ := range people.OrgTypeNames {
+		spec.Rows = append(spec.Rows, people.ParticipationRow{Scope: "a", Measure: "org_type", Category: typ, Count: 1, Share: 1 / float64(len(people.OrgTypeNames))})
 	}
 	img := drawn(t, func(w io.Writer) error { return DrawMix(w, spec) })
 	b := img.Bounds()

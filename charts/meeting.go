@@ -13,15 +13,16 @@ import (
 
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/internal/i18n"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // MeetingSpec is one meeting's answers against all meetings pooled.
 type MeetingSpec struct {
-	Questionnaire *pipeline.Questionnaire
-	Questions     []pipeline.Question // the reported questions, in order
+	Questionnaire *form.Questionnaire
+	Questions     []form.Question // the reported questions, in order
 	Meeting       Scope
-	Rows          []pipeline.Result
+	Rows          []tally.Result
 	Languages     []string
 	Numbers       map[string]int // question name -> its number in the report
 	Pad           int            // white pixel columns added on the right (see writePNG)
@@ -41,13 +42,13 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 		return err
 	}
 	type key struct{ scope, question, answer string }
-	rows := map[key]pipeline.Result{}
+	rows := map[key]tally.Result{}
 	for _, r := range spec.Rows {
 		rows[key{r.Scope, r.Question, r.Answer}] = r
 	}
 	type line struct {
 		label     string
-		here, all pipeline.Result
+		here, all tally.Result
 		colour    color.NRGBA
 		ok, allOK bool
 		question  int
@@ -62,7 +63,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 				labels[k] = fmt.Sprintf("%d · %s", spec.Numbers[qu.Name], shorten(spec.Questionnaire.ChoiceLabel(qu, c.Name, lang), 48/len(spec.Languages)))
 			}
 			here, ok := rows[key{spec.Meeting.ID, qu.Name, c.Name}]
-			all, allOK := rows[key{pipeline.AllScope, qu.Name, c.Name}]
+			all, allOK := rows[key{tally.AllScope, qu.Name, c.Name}]
 			lines = append(lines, line{bilingual(labels, spec.Languages),
 				here, all, AnswerColor(i), ok && !here.Small, allOK && !all.Small, qi})
 		}

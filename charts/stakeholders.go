@@ -15,14 +15,14 @@ import (
 
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/internal/i18n"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/people"
 )
 
 // MixSpec is a stakeholder-mix chart: for each scope, the shares of its
 // people by organisation type, as one 100% bar.
 type MixSpec struct {
 	Scopes    []Scope
-	Rows      []pipeline.ParticipationRow // measure org_type
+	Rows      []people.ParticipationRow // measure org_type
 	Languages []string
 	Pad       int // white pixel columns added on the right (see writePNG)
 	// MaxHeight and Part: a chart of more meetings than fit is drawn in
@@ -81,7 +81,7 @@ func newMixLegend(cats []*i18n.Catalog, langs []string, types []int) mixLegend {
 	for j, k := range types {
 		texts[j] = make([]string, len(cats))
 		for i, c := range cats {
-			texts[j][i] = c.T("orgtype_" + pipeline.OrgTypeNames[k])
+			texts[j][i] = c.T("orgtype_" + people.OrgTypeNames[k])
 		}
 	}
 	return layMixLegend(texts, langs)
@@ -183,7 +183,7 @@ func MixParts(spec MixSpec) (int, error) {
 // pipeline.OrgTypeNames.
 func mixTypes(spec MixSpec) []int {
 	var types []int
-	for k, typ := range pipeline.OrgTypeNames {
+	for k, typ := range people.OrgTypeNames {
 		for _, r := range spec.Rows {
 			if r.Measure == "org_type" && r.Category == typ && r.Share > 0 && hasScope(spec.Scopes, r.Scope) {
 				types = append(types, k)
@@ -211,11 +211,11 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		return err
 	}
 	share := map[[2]string]float64{}
-	people := map[string]int64{}
+	attendees := map[string]int64{}
 	for _, r := range spec.Rows {
 		if r.Measure == "org_type" {
 			share[[2]string{r.Scope, r.Category}] = r.Share
-			people[r.Scope] += r.Count
+			attendees[r.Scope] += r.Count
 		}
 	}
 	types := mixTypes(spec)
@@ -248,7 +248,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 		for k, lang := range spec.Languages {
 			labels[k] = s.Label.In(lang, "fr")
 		}
-		names[n-1-i] = bilingual(labels, spec.Languages) + "  " + cats[0].T("n_eq", people[s.ID])
+		names[n-1-i] = bilingual(labels, spec.Languages) + "  " + cats[0].T("n_eq", attendees[s.ID])
 	}
 	type entry struct {
 		text  string
@@ -257,7 +257,7 @@ func DrawMix(w io.Writer, spec MixSpec) error {
 	var entries []entry
 	var below *plotter.BarChart
 	for j, k := range types {
-		typ := pipeline.OrgTypeNames[k]
+		typ := people.OrgTypeNames[k]
 		vals := make(plotter.Values, n)
 		for i, s := range scopes {
 			vals[n-1-i] = 100 * share[[2]string{s.ID, typ}]

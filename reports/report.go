@@ -42,27 +42,31 @@ import (
 	"github.com/synthese-project/synthese/internal/fonts"
 	"github.com/synthese-project/synthese/internal/i18n"
 	"github.com/synthese-project/synthese/internal/rtl"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // Input is everything the report shows. Every number comes from Results
 // (results.parquet) or is a count of Attendance rows (attendance.parquet).
 type Input struct {
-	Project    *pipeline.Project
-	Results    []pipeline.Result
-	Attendance []pipeline.Attendance
-	Quality    *pipeline.Quality       // quality.json, for the data-quality annex; nil leaves it out
-	Tests      []pipeline.Independence // tests.parquet: one sentence per question
-	Narrative  *pipeline.Narrative     // recommendations (the meetings' contexts are in Project.Meetings)
+	Project    *form.Project
+	Results    []tally.Result
+	Attendance []form.Attendance
+	Quality    *ingest.Quality      // quality.json, for the data-quality annex; nil leaves it out
+	Tests      []tally.Independence // tests.parquet: one sentence per question
+	Narrative  *form.Narrative      // recommendations (the meetings' contexts are in Project.Meetings)
 	// MeetingCharts holds each meeting's chart against all meetings (PNG),
 	// by "<meeting id>/<language>".
 	MeetingCharts map[string][]byte
 	// People (participants.parquet) and Participation (participation.parquet)
 	// give the participation section and the participants annex.
-	People        []pipeline.Person
-	Participation []pipeline.ParticipationRow
+	People        []people.Person
+	Participation []people.ParticipationRow
 	Mix           []byte            // the stakeholder-mix chart (PNG)
-	Cities        *pipeline.Cities  // names of places in each language
+	Cities        *people.Cities    // names of places in each language
 	Charts        map[string][]byte // question name -> PNG
 	// ChartParts holds, by question, the parts after the first of a chart
 	// too tall for a page (drawn in parts, at most ChartMaxHeight each).
@@ -349,15 +353,15 @@ func fitSpacing(rows []tocRow, room, least float64) float64 {
 
 type builder struct {
 	in      Input
-	p       *pipeline.Project
-	q       *pipeline.Questionnaire
+	p       *form.Project
+	q       *form.Questionnaire
 	langs   []string
 	cats    map[string]*i18n.Catalog
 	m       core.Maroto
 	l       *layout
 	g       *glyphs
-	results map[string][]pipeline.Result // question -> rows
-	toc     []Entry                      // the previous build's outline; nil: no contents
+	results map[string][]tally.Result // question -> rows
+	toc     []Entry                   // the previous build's outline; nil: no contents
 }
 
 // newBuilder prepares a build; without generate the layout only counts
@@ -365,7 +369,7 @@ type builder struct {
 func newBuilder(in Input, generate bool) (*builder, error) {
 	p := in.Project
 	b := &builder{in: in, p: p, q: p.Questionnaire, langs: p.Manifest.Languages, g: &glyphs{missing: map[rune]bool{}, broken: in.broken},
-		cats: map[string]*i18n.Catalog{}, results: map[string][]pipeline.Result{}}
+		cats: map[string]*i18n.Catalog{}, results: map[string][]tally.Result{}}
 	for _, l := range b.langs {
 		c, err := i18n.For(l)
 		if err != nil {
@@ -566,7 +570,7 @@ func (b *builder) part(lang string) error {
 
 // narrative prints a text of the data in lang, or in another language with
 // a visible note when lang has none.
-func (b *builder) narrative(lang string, t pipeline.Text, st style) {
+func (b *builder) narrative(lang string, t form.Text, st style) {
 	s, used := t.InLanguage(lang, b.langs...)
 	if s == "" {
 		return
@@ -580,7 +584,7 @@ func (b *builder) narrative(lang string, t pipeline.Text, st style) {
 
 // meetingChapter: dates, regions, context, participation, results against
 // all meetings, and the working groups' recommendations.
-func (b *builder) meetingChapter(lang string, m pipeline.Meeting) error {
+func (b *builder) meetingChapter(lang string, m form.Meeting) error {
 	l, c := b.l, b.cats[lang]
 	l.newPage()
 	city := m.City.In(lang, b.q.DefaultLanguage)
@@ -597,7 +601,7 @@ func (b *builder) meetingChapter(lang string, m pipeline.Meeting) error {
 		}
 	}
 	if len(b.in.Participation) > 0 {
-		get := func(measure, category string) pipeline.ParticipationRow {
+		get := func(measure, category string) people.ParticipationRow {
 			return b.participation(m.ID, measure, category)
 		}
 		l.heading(3, lang, c.T("meeting_participation"), sH2, 12)
@@ -618,7 +622,7 @@ func (b *builder) meetingResults(lang, meeting string) error {
 	for _, qu := range b.p.ReportedQuestions() {
 		for i, ch := range b.q.Choices(qu) {
 			here, ok := resultAt(b.results[qu.Name], meeting, ch.Name)
-			all, _ := resultAt(b.results[qu.Name], pipeline.AllScope, ch.Name)
+			all, _ := resultAt(b.results[qu.Name], tally.AllScope, ch.Name)
 			if !ok {
 				continue
 			}
@@ -672,7 +676,7 @@ func (b *builder) recommendations(lang, meeting string) {
 	}
 	l, c := b.l, b.cats[lang]
 	var groups []string
-	byGroup := map[string][]pipeline.Recommendation{}
+	byGroup := map[string][]form.Recommendation{}
 	for _, r := range n.Recommendations {
 		if r.Meeting != meeting {
 			continue
@@ -723,7 +727,7 @@ func (b *builder) conclusion(lang string) {
 	}
 	l, c := b.l, b.cats[lang]
 	all := func(measure, category string) int64 {
-		return b.participation(pipeline.AllScope, measure, category).Count
+		return b.participation(tally.AllScope, measure, category).Count
 	}
 	var recs, sugg int
 	if b.in.Narrative != nil {
@@ -779,7 +783,7 @@ func (b *builder) qualityAnnex(lang string) {
 		{"q_files", len(r.Files)},
 		{"q_rows_read", r.RowsRead},
 		{"q_respondents", r.Respondents},
-		{"q_no_meeting", r.RowsRejected[pipeline.RejectNoMeeting]},
+		{"q_no_meeting", r.RowsRejected[input.RejectNoMeeting]},
 		{"q_duplicates", r.Duplicates},
 		{"q_cells_rejected", sum(r.CellsRejected)},
 		{"q_explicit_missing", r.ExplicitMissing},
@@ -811,13 +815,13 @@ func (b *builder) qualityAnnex(lang string) {
 }
 
 // participation returns a count of participation.parquet.
-func (b *builder) participation(scope, measure, category string) pipeline.ParticipationRow {
+func (b *builder) participation(scope, measure, category string) people.ParticipationRow {
 	for _, r := range b.in.Participation {
 		if r.Scope == scope && r.Measure == measure && r.Category == category {
 			return r
 		}
 	}
-	return pipeline.ParticipationRow{}
+	return people.ParticipationRow{}
 }
 
 // keyFigures shows the headline counts as rows of figures with captions.
@@ -825,7 +829,7 @@ func (b *builder) keyFigures(lang string) {
 	l, c := b.l, b.cats[lang]
 	respondents := int64(0)
 	for _, r := range b.results[b.p.Manifest.MeetingQuestion] {
-		if r.Scope == pipeline.AllScope {
+		if r.Scope == tally.AllScope {
 			respondents = r.ValidN + r.MissingN
 		}
 	}
@@ -838,11 +842,11 @@ func (b *builder) keyFigures(lang string) {
 	type figure struct{ value, key string }
 	figures := []figure{
 		{c.Int(int64(len(b.p.Meetings))), "kf_meetings"},
-		{c.Int(int64(b.participation(pipeline.AllScope, "participants", "").Count)), "kf_participants"},
-		{c.Int(int64(b.participation(pipeline.AllScope, "people", "").Count)), "kf_people"},
-		{c.Int(int64(b.participation(pipeline.AllScope, "cities", "").Count)), "kf_cities"},
+		{c.Int(int64(b.participation(tally.AllScope, "participants", "").Count)), "kf_participants"},
+		{c.Int(int64(b.participation(tally.AllScope, "people", "").Count)), "kf_people"},
+		{c.Int(int64(b.participation(tally.AllScope, "cities", "").Count)), "kf_cities"},
 		{c.Int(int64(respondents)), "kf_respondents"},
-		{c.T("pct", wholePercent(b.participation(pipeline.AllScope, "response_rate", "").Share)), "kf_response_rate"},
+		{c.T("pct", wholePercent(b.participation(tally.AllScope, "response_rate", "").Share)), "kf_response_rate"},
 		{c.Int(int64(questions)), "kf_questions"},
 	}
 	if len(b.in.Participation) == 0 { // no participant lists: survey figures only
@@ -886,7 +890,7 @@ func (b *builder) participationSection(lang string) error {
 	}
 	l, c := b.l, b.cats[lang]
 	all := func(measure, category string) int64 {
-		return b.participation(pipeline.AllScope, measure, category).Count
+		return b.participation(tally.AllScope, measure, category).Count
 	}
 	l.heading(1, lang, c.T("participation"), sH1, 30)
 	l.paragraph(c.T("participation_text", all("list_rows", "participant"), all("participants", ""), all("people", ""),
@@ -895,12 +899,12 @@ func (b *builder) participationSection(lang string) error {
 	header := []cell{{c.T("col_meeting"), sCellB}, {c.T("col_participants"), sCellB}, {c.T("col_speakers"), sCellB},
 		{c.T("col_people"), sCellB}, {c.T("col_cities"), sCellB}, {c.T("col_respondents"), sCellB}, {c.T("col_rate"), sCellB}}
 	var rows [][]cell
-	for _, scope := range pipeline.Scopes(b.q, b.p.Manifest.MeetingQuestion) {
+	for _, scope := range tally.Scopes(b.q, b.p.Manifest.MeetingQuestion) {
 		st := sCell
-		if scope == pipeline.AllScope {
+		if scope == tally.AllScope {
 			st = sCellB
 		}
-		get := func(measure, category string) pipeline.ParticipationRow {
+		get := func(measure, category string) people.ParticipationRow {
 			return b.participation(scope, measure, category)
 		}
 		rows = append(rows, []cell{
@@ -952,7 +956,7 @@ func (b *builder) participantsAnnex(lang string) {
 	}
 	l.space(2)
 	for _, m := range b.p.Meetings {
-		var people []pipeline.Person
+		var people []people.Person
 		for _, p := range b.in.People {
 			for _, id := range p.Meetings {
 				if id == m.ID {
@@ -960,7 +964,7 @@ func (b *builder) participantsAnnex(lang string) {
 				}
 			}
 		}
-		sort.SliceStable(people, func(i, j int) bool { return pipeline.Fold(people[i].Name) < pipeline.Fold(people[j].Name) })
+		sort.SliceStable(people, func(i, j int) bool { return input.Fold(people[i].Name) < input.Fold(people[j].Name) })
 		header := []cell{{c.T("col_org"), sCellB}, {c.T("col_city"), sCellB}}
 		widths := []int{40, 20}
 		if names {
@@ -995,7 +999,7 @@ func (b *builder) placeLabel(city, lang string) string {
 
 // scopeLabel names a scope in lang.
 func (b *builder) scopeLabel(lang, scope string) string {
-	if scope == pipeline.AllScope {
+	if scope == tally.AllScope {
 		return b.cats[lang].T("all_scope")
 	}
 	m, _ := b.p.Meeting(scope)
@@ -1026,7 +1030,7 @@ func moreParts(l *layout, parts [][]byte, what string) error {
 const ChartMaxHeight = 215.0
 
 // question typesets one closed question: heading, chart, table, notes.
-func (b *builder) question(lang string, number int, qu pipeline.Question) error {
+func (b *builder) question(lang string, number int, qu form.Question) error {
 	l, c := b.l, b.cats[lang]
 	rows := b.results[qu.Name]
 	if len(rows) == 0 {
@@ -1063,14 +1067,14 @@ func (b *builder) question(lang string, number int, qu pipeline.Question) error 
 	l.addTable(tbl)
 	l.space(1.5)
 	l.paragraph(c.T("table_note"), sSmall)
-	if qu.Type == pipeline.SelectMultiple {
+	if qu.Type == form.SelectMultiple {
 		l.paragraph(c.T("question_multiple"), sSmall)
 	}
 	if s := b.testSentence(lang, qu.Name); s != "" {
 		l.space(1)
 		l.paragraph(s, sBody)
 	}
-	if all, ok := resultAt(rows, pipeline.AllScope, b.q.Choices(qu)[0].Name); ok && all.MissingN > 0 {
+	if all, ok := resultAt(rows, tally.AllScope, b.q.Choices(qu)[0].Name); ok && all.MissingN > 0 {
 		l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN), sSmall)
 	}
 	l.space(6)
@@ -1105,18 +1109,18 @@ func answerColor(i int) *props.Color {
 }
 
 // resultAt finds the row of a scope and an answer.
-func resultAt(rows []pipeline.Result, scope, answer string) (pipeline.Result, bool) {
+func resultAt(rows []tally.Result, scope, answer string) (tally.Result, bool) {
 	for _, r := range rows {
 		if r.Scope == scope && r.Answer == answer {
 			return r, true
 		}
 	}
-	return pipeline.Result{}, false
+	return tally.Result{}, false
 }
 
 // questionTable is the table of one question: a row per scope with its n,
 // then each answer's percentage and interval ("n < k" for small cells).
-func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeline.Result) ([]cell, [][]cell, []int) {
+func (b *builder) questionTable(lang string, qu form.Question, rows []tally.Result) ([]cell, [][]cell, []int) {
 	c := b.cats[lang]
 	choices := b.q.Choices(qu)
 	var scopes []string
@@ -1136,7 +1140,7 @@ func (b *builder) questionTable(lang string, qu pipeline.Question, rows []pipeli
 	for _, s := range scopes {
 		first, _ := resultAt(rows, s, choices[0].Name)
 		st := sCell
-		if s == pipeline.AllScope {
+		if s == tally.AllScope {
 			st = sCellB
 		}
 		n := c.Int(first.ValidN)
@@ -1165,7 +1169,7 @@ func (b *builder) testSentence(lang, question string) string {
 		if t.Question != question {
 			continue
 		}
-		if t.Method == pipeline.MethodNotApplicable {
+		if t.Method == tally.MethodNotApplicable {
 			return c.T("test_na", c.T("test_na_"+t.Note))
 		}
 		dec := c.Decimal
@@ -1174,7 +1178,7 @@ func (b *builder) testSentence(lang, question string) string {
 			p = "<\u00a0" + dec(0.001, 3)
 		}
 		var detail string
-		if t.Method == pipeline.MethodMonteCarlo {
+		if t.Method == tally.MethodMonteCarlo {
 			detail = c.T("test_monte_carlo", dec(t.Statistic, 1), t.DF, p, t.Simulations, dec(t.CramersV, 2))
 		} else {
 			detail = c.T("test_pearson", dec(t.Statistic, 1), t.DF, p, dec(t.CramersV, 2))

@@ -22,7 +22,9 @@ import (
 	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/data"
 	"github.com/synthese-project/synthese/internal/i18n"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/ingest"
+	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/tally"
 	"github.com/synthese-project/synthese/reports"
 )
 
@@ -31,7 +33,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // referenceInput runs the pipeline on the embedded project, in memory.
 func referenceInput(t testing.TB) reports.Input {
 	t.Helper()
-	p, in, rows, err := pipeline.Analyse(data.FS)
+	p, in, rows, err := ingest.Analyse(data.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +43,7 @@ func referenceInput(t testing.TB) reports.Input {
 	}
 	pngs := map[string][]byte{}
 	for _, qu := range p.ReportedQuestions() {
-		var qrows []pipeline.Result
+		var qrows []tally.Result
 		for _, r := range rows {
 			if r.Question == qu.Name {
 				qrows = append(qrows, r)
@@ -55,12 +57,12 @@ func referenceInput(t testing.TB) reports.Input {
 		}
 		pngs[qu.Name] = b.Bytes()
 	}
-	orgs, cities, rules, err := pipeline.ParticipantRules(p)
+	orgs, cities, rules, err := people.ParticipantRules(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	people, _ := pipeline.ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
-	counts := pipeline.Participation(people, in.Attendance, in.Responses.Tally, p.Meetings)
+	persons, _ := people.ResolvePeople(in.Attendance, p.Meetings, rules, orgs, cities)
+	counts := people.Participation(persons, in.Attendance, in.Responses.Tally, p.Meetings)
 	var mix bytes.Buffer
 	if err := charts.DrawMix(&mix, charts.MixSpec{Scopes: scopes, Rows: counts, Languages: p.Manifest.Languages}); err != nil {
 		t.Fatal(err)
@@ -83,7 +85,7 @@ func referenceInput(t testing.TB) reports.Input {
 		}
 	}
 	return reports.Input{Project: p, Results: rows, Attendance: in.Attendance, Quality: in.Quality(), Charts: pngs, Tests: tests, Narrative: narrative, MeetingCharts: meetingCharts,
-		People: people, Participation: counts, Mix: mix.Bytes(), Cities: cities,
+		People: persons, Participation: counts, Mix: mix.Bytes(), Cities: cities,
 		Date: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC), Version: "test"}
 }
 
@@ -360,7 +362,7 @@ func TestNationalScalePages(t *testing.T) {
 	fr, _ := i18n.For("fr")
 	text := normalise(strings.Join(pages, " "))
 	for _, r := range in.Results {
-		if r.Question == q && r.Scope == pipeline.AllScope {
+		if r.Question == q && r.Scope == tally.AllScope {
 			want := normalise(fr.Int(r.ValidN))
 			if got := strings.Count(text, want); got < 2 || !strings.Contains(want, " ") {
 				t.Errorf("the count %d is printed %d times as %q", r.ValidN, got, want)

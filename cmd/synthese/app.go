@@ -15,7 +15,12 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/synthese-project/synthese/data"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/gen"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/provenance"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // version is written into the outputs (Parquet created_by, PDF producer).
@@ -28,7 +33,7 @@ func (e usageError) Error() string { return e.msg }
 
 func exitCode(err error) int {
 	var ue usageError
-	if pipeline.IsInputError(err) || errors.As(err, &ue) {
+	if input.IsInputError(err) || errors.As(err, &ue) {
 		return exitBadInput
 	}
 	return exitFailure
@@ -37,19 +42,19 @@ func exitCode(err error) int {
 // env is what every stage needs: where the project is, where outputs go,
 // the clock, and where to say what happened.
 type env struct {
-	project     *pipeline.Project
+	project     *form.Project
 	dataDir     string // "" for the embedded default
 	outDir      string
 	now         time.Time
 	stdout      io.Writer
 	stderr      io.Writer
 	quiet       bool
-	tally       *pipeline.Tally // the counts, when ingest ran in this process
-	tty         bool            // stderr is a terminal: progress bars are drawn
-	pipeline    bool            // run: the report starts while the charts are drawn
-	pending     *pendingCharts  // the charts being drawn (run)
-	jobs        []chartJob      // the report's charts, once listed
-	inputs      func() ([]pipeline.FileDigest, error)
+	tally       *tally.Tally   // the counts, when ingest ran in this process
+	tty         bool           // stderr is a terminal: progress bars are drawn
+	pipeline    bool           // run: the report starts while the charts are drawn
+	pending     *pendingCharts // the charts being drawn (run)
+	jobs        []chartJob     // the report's charts, once listed
+	inputs      func() ([]provenance.FileDigest, error)
 	digestCache *digestCache // the inputs' digests by size and time (see digestcache.go)
 	log         *logger
 }
@@ -81,10 +86,10 @@ const exitCodesHelp = `Exit status: 0 success; 1 failure (or, for check, a stale
 2 bad input or usage (a file, line and column are named, with what was expected).`
 
 func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *cli.App {
-	pipeline.Version = version
+	store.Version = version
 	logFormat := &cli.StringFlag{Name: "log-format", Value: "text", Usage: "text, or json: one JSON object per line on stderr"}
 	projectFlags := []cli.Flag{
-		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName + " (default: the embedded reference project)"},
+		&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + form.ManifestName + " (default: the embedded reference project)"},
 		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Usage: "output folder"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors"},
 		&cli.StringFlag{Name: "languages", Usage: "report languages, one or two of fr, ar, en, comma-separated (default: the manifest's)"},
@@ -162,11 +167,11 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 				"  synthese run                                  the embedded reference project into out/\n"+
 					"  synthese run --data surveys/2025 --out build  your project\n"+
 					"  SOURCE_DATE_EPOCH=1700000000 synthese run -d surveys/2025   a fixed document date",
-				ingest, aggregate, drawCharts, report),
+				ingestStage, aggregate, drawCharts, report),
 			stage("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export",
 				"  synthese count --data national-2026 --out first-look", count),
 			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv",
-				"  synthese ingest --data surveys/2025            then aggregate, charts, report (what make report does)", ingest),
+				"  synthese ingest --data surveys/2025            then aggregate, charts, report (what make report does)", ingestStage),
 			stage("aggregate", "count answers per meeting and overall; write results.parquet",
 				"  synthese aggregate --data surveys/2025         after ingest", aggregate),
 			stage("charts", "draw one PNG per closed question from results.parquet",
@@ -228,7 +233,7 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 		return nil, err
 	}
 	e.dataDir = dir
-	p, err := pipeline.LoadProject(fsys, enc)
+	p, err := form.LoadProject(fsys, enc)
 	if err != nil {
 		return nil, err
 	}
@@ -260,7 +265,7 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 
 // projectFlags reads --data (a folder, or "" for the embedded reference
 // project) and --encoding.
-func projectFlags(c *cli.Context) (fs.FS, string, pipeline.Encoding, error) {
+func projectFlags(c *cli.Context) (fs.FS, string, input.Encoding, error) {
 	var fsys fs.FS = data.FS
 	dir := c.String("data")
 	if dir != "" {
@@ -269,7 +274,7 @@ func projectFlags(c *cli.Context) (fs.FS, string, pipeline.Encoding, error) {
 		}
 		fsys = os.DirFS(dir)
 	}
-	enc, err := pipeline.ParseEncoding(c.String("encoding"))
+	enc, err := input.ParseEncoding(c.String("encoding"))
 	if err != nil {
 		return nil, "", "", usageError{"--encoding: " + err.Error()}
 	}
@@ -303,8 +308,8 @@ func genCommand(stderr io.Writer) *cli.Command {
 				return usageError{"gen: --rows must be 0 or more, --cities 1 or more, --questions between 1 and 200, --repeats from 0 to below 1"}
 			}
 			dir := c.Args().First()
-			opt := pipeline.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed"), Repeats: c.Float64("repeats")}
-			if err := pipeline.GenerateProject(dir, opt); err != nil {
+			opt := gen.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed"), Repeats: c.Float64("repeats")}
+			if err := gen.GenerateProject(dir, opt); err != nil {
 				return err
 			}
 			fmt.Fprintf(stderr, "gen: %d responses, %d cities, %d questions in %s (next: synthese run --data %s)\n", opt.Rows, opt.Cities, opt.Questions, dir, dir)

@@ -15,7 +15,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"gopkg.in/yaml.v3"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 	"github.com/synthese-project/synthese/reports"
 )
 
@@ -85,16 +85,16 @@ func TestProvenanceManifest(t *testing.T) {
 			t.Errorf("output %s missing from manifest.json", want)
 		}
 	}
-	if m.Version != version || m.InputDigest != m.Stages[pipeline.StageReport] || len(m.Stages) != 4 {
+	if m.Version != version || m.InputDigest != m.Stages[provenance.StageReport] || len(m.Stages) != 4 {
 		t.Errorf("manifest: version %q, digest %q, stages %v", m.Version, m.InputDigest, m.Stages)
 	}
-	for file, stage := range map[string]string{"responses": pipeline.StageIngest, "results": pipeline.StageAggregate, "tests": pipeline.StageAggregate} {
+	for file, stage := range map[string]string{"responses": provenance.StageIngest, "results": provenance.StageAggregate, "tests": provenance.StageAggregate} {
 		b, _ := os.ReadFile(filepath.Join(out, "parquet", file+".parquet"))
 		f, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d, _ := f.Lookup(pipeline.InputDigestKey); d != m.Stages[stage] || d == "" {
+		if d, _ := f.Lookup(provenance.InputDigestKey); d != m.Stages[stage] || d == "" {
 			t.Errorf("%s.parquet carries %q, want the %s digest %q", file, d, stage, m.Stages[stage])
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 )
 
 // digestCache remembers the SHA-256 of input files by their size and
@@ -44,26 +44,26 @@ func openDigestCache(outDir string) *digestCache {
 
 // lookup returns the digest of dir/path if the cache holds it for the
 // file as it is now.
-func (c *digestCache) lookup(dir, path string) (pipeline.FileDigest, bool) {
+func (c *digestCache) lookup(dir, path string) (provenance.FileDigest, bool) {
 	abs, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(path)))
 	if err != nil {
-		return pipeline.FileDigest{}, false
+		return provenance.FileDigest{}, false
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return pipeline.FileDigest{}, false
+		return provenance.FileDigest{}, false
 	}
 	c.mu.Lock()
 	e, ok := c.Entries[abs]
 	c.mu.Unlock()
 	if !ok || e.Size != st.Size() || e.ModTime != st.ModTime().UnixNano() || e.Hashed-e.ModTime < int64(2*time.Second) {
-		return pipeline.FileDigest{}, false
+		return provenance.FileDigest{}, false
 	}
-	return pipeline.FileDigest{Path: path, SHA256: e.SHA256, Bytes: e.Size}, true
+	return provenance.FileDigest{Path: path, SHA256: e.SHA256, Bytes: e.Size}, true
 }
 
 // remember records digests of files of dir hashed just now.
-func (c *digestCache) remember(dir string, digests []pipeline.FileDigest, hashedAt time.Time) {
+func (c *digestCache) remember(dir string, digests []provenance.FileDigest, hashedAt time.Time) {
 	for _, d := range digests {
 		abs, err := filepath.Abs(filepath.Join(dir, filepath.FromSlash(d.Path)))
 		if err != nil {

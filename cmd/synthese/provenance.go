@@ -20,7 +20,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 	"github.com/synthese-project/synthese/reports"
 )
 
@@ -30,29 +31,29 @@ const manifestFile = "manifest.json"
 // runManifest is out/manifest.json: what a run was made from and what it
 // made, each file with its SHA-256.
 type runManifest struct {
-	Tool        string                `json:"tool"`
-	Version     string                `json:"version"`
-	InputDigest string                `json:"input_digest"` // the report stage's: of the whole run
-	Stages      map[string]string     `json:"stages"`       // each stage's input digest
-	Options     []string              `json:"options"`
-	Inputs      []pipeline.FileDigest `json:"inputs"`
-	Outputs     []pipeline.FileDigest `json:"outputs"`
+	Tool        string                  `json:"tool"`
+	Version     string                  `json:"version"`
+	InputDigest string                  `json:"input_digest"` // the report stage's: of the whole run
+	Stages      map[string]string       `json:"stages"`       // each stage's input digest
+	Options     []string                `json:"options"`
+	Inputs      []provenance.FileDigest `json:"inputs"`
+	Outputs     []provenance.FileDigest `json:"outputs"`
 }
 
 // startProvenance starts hashing the project's inputs (on the side: the
 // digest is needed only when the first output's metadata is written).
 func (e *env) startProvenance(fsys fs.FS) error {
-	files, err := pipeline.InputFiles(e.project)
+	files, err := provenance.InputFiles(e.project)
 	if err != nil {
 		return err
 	}
-	e.inputs = sync.OnceValues(func() ([]pipeline.FileDigest, error) {
+	e.inputs = sync.OnceValues(func() ([]provenance.FileDigest, error) {
 		if e.dataDir == "" { // the embedded project: small
-			return pipeline.DigestFiles(fsys, files)
+			return provenance.DigestFiles(fsys, files)
 		}
 		cache := openDigestCache(e.outDir)
 		start := time.Now()
-		d, err := pipeline.DigestFilesKnown(fsys, files, func(path string) (pipeline.FileDigest, bool) { return cache.lookup(e.dataDir, path) })
+		d, err := provenance.DigestFilesKnown(fsys, files, func(path string) (provenance.FileDigest, bool) { return cache.lookup(e.dataDir, path) })
 		if err == nil {
 			cache.remember(e.dataDir, d, start)
 			e.digestCache = cache
@@ -60,9 +61,9 @@ func (e *env) startProvenance(fsys fs.FS) error {
 		return d, err
 	})
 	go e.inputs()
-	pipeline.SetInputDigest(func(file string) string {
+	provenance.SetInputDigest(func(file string) string {
 		d, _ := e.stageDigests()
-		return d[pipeline.StageOf(file)]
+		return d[provenance.StageOf(file)]
 	})
 	return nil
 }
@@ -73,7 +74,7 @@ func (e *env) stageDigests() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pipeline.StageDigests(e.project, in)
+	return provenance.StageDigests(e.project, in)
 }
 
 // digest is the digest of the whole run (the report stage's).
@@ -82,7 +83,7 @@ func (e *env) digest() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return d[pipeline.StageReport], nil
+	return d[provenance.StageReport], nil
 }
 
 // outputNames are the files a run makes, relative to the output folder
@@ -120,11 +121,11 @@ func (e *env) writeManifest() error {
 	if err != nil {
 		return err
 	}
-	outs, err := pipeline.DigestFiles(os.DirFS(e.outDir), names)
+	outs, err := provenance.DigestFiles(os.DirFS(e.outDir), names)
 	if err != nil {
 		return err
 	}
-	stages, err := pipeline.StageDigests(e.project, in)
+	stages, err := provenance.StageDigests(e.project, in)
 	if err != nil {
 		return err
 	}
@@ -133,8 +134,8 @@ func (e *env) writeManifest() error {
 			return err
 		}
 	}
-	m := runManifest{Tool: "synthese", Version: version, InputDigest: stages[pipeline.StageReport], Stages: stages,
-		Options: pipeline.Options(e.project), Inputs: in, Outputs: outs}
+	m := runManifest{Tool: "synthese", Version: version, InputDigest: stages[provenance.StageReport], Stages: stages,
+		Options: provenance.Options(e.project), Inputs: in, Outputs: outs}
 	return writeFile(e.out(manifestFile), func(b *bytes.Buffer) error {
 		enc := json.NewEncoder(b)
 		enc.SetIndent("", "  ")
@@ -220,11 +221,11 @@ func staleness(e *env, m *runManifest) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	expected, err := pipeline.StageDigests(e.project, now)
+	expected, err := provenance.StageDigests(e.project, now)
 	if err != nil {
 		return nil, err
 	}
-	was := map[string]pipeline.FileDigest{}
+	was := map[string]provenance.FileDigest{}
 	for _, f := range m.Inputs {
 		was[f.Path] = f
 	}
@@ -243,7 +244,7 @@ func staleness(e *env, m *runManifest) ([]string, error) {
 			diffs = append(diffs, fmt.Sprintf("input %s is gone (the report was made with it)", f.Path))
 		}
 	}
-	if opts := pipeline.Options(e.project); !slices.Equal(opts, m.Options) {
+	if opts := provenance.Options(e.project); !slices.Equal(opts, m.Options) {
 		diffs = append(diffs, fmt.Sprintf("options differ: now %s, the report's %s", strings.Join(opts, " "), strings.Join(m.Options, " ")))
 	}
 	for _, f := range m.Outputs {
@@ -256,7 +257,7 @@ func staleness(e *env, m *runManifest) ([]string, error) {
 			diffs = append(diffs, fmt.Sprintf("output %s was changed after the run (sha256 %.12s…, the manifest says %.12s…)", f.Path, hex.EncodeToString(sum[:]), f.SHA256))
 			continue
 		}
-		stage := pipeline.StageOf(strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path)))
+		stage := provenance.StageOf(strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path)))
 		if carried := carriedDigest(f.Path, b); carried != "" && carried != expected[stage] {
 			diffs = append(diffs, fmt.Sprintf("output %s was made from other inputs (digest %.12s…, now %.12s…): run `synthese %s` again", f.Path, carried, expected[stage], stage))
 		}
@@ -275,7 +276,7 @@ func carriedDigest(path string, b []byte) string {
 		if err != nil {
 			return ""
 		}
-		d, _ := f.Lookup(pipeline.InputDigestKey)
+		d, _ := f.Lookup(provenance.InputDigestKey)
 		return d
 	}
 	return ""
@@ -288,21 +289,21 @@ func depsCommand(stdout io.Writer) *cli.Command {
 	return &cli.Command{
 		Name:        "deps",
 		Usage:       "print the project files each stage reads, as make variables (the Makefile includes them)",
-		Flags:       []cli.Flag{&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + pipeline.ManifestName, Required: true}},
+		Flags:       []cli.Flag{&cli.StringFlag{Name: "data", Aliases: []string{"d"}, Usage: "project folder holding " + form.ManifestName, Required: true}},
 		Description: "Example:\n  synthese deps --data data > out/.stamps/deps.mk\n\n" + exitCodesHelp,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{fmt.Sprintf("deps: %v (see synthese deps --help)", err)}
 		},
 		Action: func(c *cli.Context) error {
 			dir := c.String("data")
-			p, err := pipeline.LoadProject(os.DirFS(dir))
+			p, err := form.LoadProject(os.DirFS(dir))
 			if err != nil {
 				return err
 			}
 			var b strings.Builder
 			fmt.Fprintf(&b, "# The files of %s each stage reads (written by synthese deps).\n", dir)
-			for _, st := range pipeline.Stages {
-				files, err := pipeline.StageFiles(p, st)
+			for _, st := range provenance.Stages {
+				files, err := provenance.StageFiles(p, st)
 				if err != nil {
 					return err
 				}

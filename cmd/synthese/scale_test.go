@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/ingest"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/store"
 )
 
 // TestGeneratedProjectRuns: synthese gen writes the same bytes for the same
@@ -64,12 +66,12 @@ func generatedProjectRuns(t *testing.T, repeats string) {
 		t.Fatal(err)
 	}
 	defer q.Close()
-	quality, err := pipeline.ReadQuality(q)
+	quality, err := ingest.ReadQuality(q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := quality.Responses
-	if r.RowsRead != 3000 || r.Respondents+r.RowsRejected[pipeline.RejectNoMeeting]+r.Duplicates != 3000 {
+	if r.RowsRead != 3000 || r.Respondents+r.RowsRejected[input.RejectNoMeeting]+r.Duplicates != 3000 {
 		t.Errorf("rows read %d, kept %d, rejected %v: every generated row must be accounted for", r.RowsRead, r.Respondents, r.RowsRejected)
 	}
 	// Every repeated line, and only those, is a duplicate.
@@ -212,7 +214,7 @@ func TestWithoutParticipantLists(t *testing.T) {
 		if code, _, stderr := run(t, nil, args...); code != 0 {
 			t.Fatalf("run %v: exit %d: %s", args, code, stderr)
 		}
-		rows, err := load(filepath.Join(out, "parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
+		rows, err := load(filepath.Join(out, "parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
 		if err != nil {
 			t.Fatal(err)
 		}

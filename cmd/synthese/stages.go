@@ -14,11 +14,16 @@ import (
 
 	"github.com/synthese-project/synthese/charts"
 	"github.com/synthese-project/synthese/internal/par"
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest"
+	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/responses"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 	"github.com/synthese-project/synthese/reports"
 )
 
-func ingest(e *env) error { return readInputs(e, true) }
+func ingestStage(e *env) error { return readInputs(e, true) }
 
 // ingestGCPercent is the heap growth between collections while responses
 // are counted.
@@ -34,14 +39,14 @@ func count(e *env) error {
 	return counts(e)
 }
 
-// readInputs reads the responses and lists; with responses it writes
+// readInputs reads the responses and lists; with withParquet it writes
 // responses.parquet as the responses are read, to a temporary file renamed
 // at the end.
-func readInputs(e *env, responses bool) error {
+func readInputs(e *env, withParquet bool) error {
 	p := e.project
-	opt := pipeline.IngestOptions{}
+	opt := responses.IngestOptions{}
 	var rf *atomicFile
-	if responses {
+	if withParquet {
 		var err error
 		if rf, err = createAtomic(e.out("parquet", "responses.parquet")); err != nil {
 			return err
@@ -58,10 +63,10 @@ func readInputs(e *env, responses bool) error {
 	// 5-10% slower for 5-12 MiB less. A memory limit would do it too, until
 	// what is live nears the limit: then the collector runs without end
 	// (30 questions: 250 collections, 11 s instead of 7).
-	if !responses && os.Getenv("GOGC") == "" {
+	if !withParquet && os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(ingestGCPercent))
 	}
-	in, err := pipeline.Ingest(p, opt)
+	in, err := ingest.Ingest(p, opt)
 	bar.done()
 	if err != nil {
 		return err
@@ -73,17 +78,17 @@ func readInputs(e *env, responses bool) error {
 	}
 	e.tally = in.Responses.Tally
 	if err := writeFile(e.out("parquet", "attendance.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WriteAttendance(b, in.Attendance)
+		return store.WriteAttendance(b, in.Attendance)
 	}); err != nil {
 		return err
 	}
 	if err := writeFile(e.out("rejects.csv"), func(b *bytes.Buffer) error {
-		return pipeline.WriteRejects(b, in.Rejects())
+		return ingest.WriteRejects(b, in.Rejects())
 	}); err != nil {
 		return err
 	}
 	if err := writeFile(e.out("quality.json"), func(b *bytes.Buffer) error {
-		return pipeline.WriteQuality(b, in.Quality())
+		return ingest.WriteQuality(b, in.Quality())
 	}); err != nil {
 		return err
 	}
@@ -111,8 +116,8 @@ func counts(e *env) error {
 	t := e.tally
 	if t == nil {
 		var err error
-		t, err = load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) (*pipeline.Tally, error) {
-			return pipeline.TallyResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != "")
+		t, err = load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) (*tally.Tally, error) {
+			return store.TallyResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != "")
 		})
 		if err != nil {
 			return err
@@ -120,13 +125,13 @@ func counts(e *env) error {
 	}
 	rows := t.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell)
 	if err := writeFile(e.out("parquet", "results.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WriteResults(b, rows)
+		return store.WriteResults(b, rows)
 	}); err != nil {
 		return err
 	}
 	tests := t.Independence(p.Manifest.MeetingQuestion)
 	if err := writeFile(e.out("parquet", "tests.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WriteTests(b, tests)
+		return store.WriteTests(b, tests)
 	}); err != nil {
 		return err
 	}
@@ -136,41 +141,41 @@ func counts(e *env) error {
 }
 
 // participants resolves the lists into people and counts participation.
-func participants(e *env, respondents *pipeline.Tally) error {
+func participants(e *env, respondents *tally.Tally) error {
 	p := e.project
-	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", pipeline.ReadAttendanceParquet)
+	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", store.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
-	orgs, cities, rules, err := pipeline.ParticipantRules(p)
+	orgs, cities, rules, err := people.ParticipantRules(p)
 	if err != nil {
 		return err
 	}
-	people, merges := pipeline.ResolvePeople(attendance, p.Meetings, rules, orgs, cities)
+	persons, merges := people.ResolvePeople(attendance, p.Meetings, rules, orgs, cities)
 	// Without participant lists there is no participation to count: its
 	// table stays empty, and the report and charts leave it out (rather
 	// than show lists of zero people and a response rate of 0%).
-	var counts []pipeline.ParticipationRow
+	var counts []people.ParticipationRow
 	if len(p.Manifest.Participants) > 0 {
-		counts = pipeline.Participation(people, attendance, respondents, p.Meetings)
+		counts = people.Participation(persons, attendance, respondents, p.Meetings)
 	}
 	if err := writeFile(e.out("parquet", "participants.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WritePeople(b, people)
+		return store.WritePeople(b, persons)
 	}); err != nil {
 		return err
 	}
 	if err := writeFile(e.out("parquet", "participation.parquet"), func(b *bytes.Buffer) error {
-		return pipeline.WriteParticipation(b, counts)
+		return store.WriteParticipation(b, counts)
 	}); err != nil {
 		return err
 	}
 	if err := writeFile(e.out("merges.csv"), func(b *bytes.Buffer) error {
-		return pipeline.WriteMerges(b, merges)
+		return store.WriteMerges(b, merges)
 	}); err != nil {
 		return err
 	}
 	e.logf("aggregate: %d list rows resolved to %d people (%d spellings merged, see %s)",
-		len(attendance), len(people), len(merges), e.out("merges.csv"))
+		len(attendance), len(persons), len(merges), e.out("merges.csv"))
 	return nil
 }
 
@@ -183,7 +188,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", pipeline.ReadAttendanceParquet)
+	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", store.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
@@ -191,7 +196,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	quality, err := pipeline.ReadQuality(qr)
+	quality, err := ingest.ReadQuality(qr)
 	if err != nil {
 		return err
 	}
@@ -239,19 +244,19 @@ func report(e *env) error {
 		}
 		return nil
 	}
-	people, err := load(e.out("parquet", "participants.parquet"), "aggregate", pipeline.ReadPeople)
+	persons, err := load(e.out("parquet", "participants.parquet"), "aggregate", store.ReadPeople)
 	if err != nil {
 		return err
 	}
-	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
+	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
 	if err != nil {
 		return err
 	}
-	_, cities, _, err := pipeline.ParticipantRules(p)
+	_, cities, _, err := people.ParticipantRules(p)
 	if err != nil {
 		return err
 	}
-	tests, err := load(e.out("parquet", "tests.parquet"), "aggregate", pipeline.ReadTests)
+	tests, err := load(e.out("parquet", "tests.parquet"), "aggregate", store.ReadTests)
 	if err != nil {
 		return err
 	}
@@ -260,7 +265,7 @@ func report(e *env) error {
 		return err
 	}
 	in := reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
-		People: people, Participation: counts, Cities: cities, Date: e.now, Version: version}
+		People: persons, Participation: counts, Cities: cities, Date: e.now, Version: version}
 	if in.InputDigest, err = e.digest(); err != nil { // the report stage's
 		return err
 	}
@@ -291,16 +296,16 @@ func report(e *env) error {
 }
 
 // results reads results.parquet, in Aggregate's order.
-func (e *env) results() ([]pipeline.Result, error) {
+func (e *env) results() ([]tally.Result, error) {
 	r, err := readFile(e.out("parquet", "results.parquet"), "aggregate")
 	if err != nil {
 		return nil, err
 	}
-	rows, err := pipeline.ReadResults(r, r.Size())
+	rows, err := store.ReadResults(r, r.Size())
 	if err != nil {
 		return nil, err
 	}
-	pipeline.SortResults(e.project.Questionnaire, e.project.Manifest.MeetingQuestion, rows)
+	tally.SortResults(e.project.Questionnaire, e.project.Manifest.MeetingQuestion, rows)
 	return rows, nil
 }
 
@@ -339,7 +344,7 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", pipeline.ReadParticipation)
+	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +387,7 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
 	for _, s := range scopes {
-		if s.ID == pipeline.AllScope || len(questions) == 0 {
+		if s.ID == tally.AllScope || len(questions) == 0 {
 			continue
 		}
 		for _, lang := range p.Manifest.Languages {
@@ -406,7 +411,7 @@ func (e *env) chartJobs() ([]chartJob, error) {
 // firstChart is the file the charts stage writes first, whatever the
 // results ("" when it writes none): the Makefile's sign that the stage's
 // outputs are still there (see synthese deps).
-func firstChart(p *pipeline.Project) string {
+func firstChart(p *form.Project) string {
 	if qs := p.ReportedQuestions(); len(qs) > 0 {
 		return partName(qs[0].Name, 0)
 	}
@@ -542,8 +547,8 @@ func (pc *pendingCharts) get(path string, final bool) ([]byte, error) {
 	return nil, fmt.Errorf("%s: no such chart", path)
 }
 
-func resultsOf(rows []pipeline.Result, question string) []pipeline.Result {
-	var out []pipeline.Result
+func resultsOf(rows []tally.Result, question string) []tally.Result {
+	var out []tally.Result
 	for _, r := range rows {
 		if r.Question == question {
 			out = append(out, r)

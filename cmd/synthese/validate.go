@@ -7,7 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/synthese-project/synthese/pipeline"
+	"github.com/synthese-project/synthese/pipeline/ingest"
+	"github.com/synthese-project/synthese/pipeline/input"
 )
 
 // validate checks a project folder and prints every problem: the errors
@@ -18,7 +19,7 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 		return err
 	}
 	name := cmp.Or(dir, "the embedded reference project")
-	v := pipeline.Validate(fsys, enc)
+	v := ingest.Validate(fsys, enc)
 	for _, err := range v.Errors {
 		lg.print("error", "validate: "+err.Error())
 	}
@@ -31,9 +32,9 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 	}
 	switch {
 	case len(v.Errors) > 0:
-		return &pipeline.InputError{File: name, Msg: fmt.Sprintf("%d error(s) stop a report, and %d row(s) or cell(s) would be rejected; fix the files named above, then run synthese validate again", len(v.Errors), len(v.Rejects))}
+		return &input.InputError{File: name, Msg: fmt.Sprintf("%d error(s) stop a report, and %d row(s) or cell(s) would be rejected; fix the files named above, then run synthese validate again", len(v.Errors), len(v.Rejects))}
 	case len(v.Rejects) > 0 && !c.Bool("allow-rejects"):
-		return &pipeline.InputError{File: name, Msg: fmt.Sprintf("%d row(s) or cell(s) would be rejected (listed above; a run writes them to rejects.csv); fix them, or accept them with --allow-rejects", len(v.Rejects))}
+		return &input.InputError{File: name, Msg: fmt.Sprintf("%d row(s) or cell(s) would be rejected (listed above; a run writes them to rejects.csv); fix them, or accept them with --allow-rejects", len(v.Rejects))}
 	}
 	if !c.Bool("quiet") {
 		fmt.Fprintf(stdout, "validate: %s: ready for a report: %d response rows read, %d respondents kept, %d participant list rows, %d rejects\n",
@@ -43,7 +44,7 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 }
 
 // rejectLine is a reject as file:line: what and why.
-func rejectLine(r pipeline.Reject) string {
+func rejectLine(r input.Reject) string {
 	s := fmt.Sprintf("%s:%d: ", r.File, r.Line)
 	if r.Column != "" {
 		s += fmt.Sprintf("column %q: ", r.Column)

@@ -1,0 +1,139 @@
+package ingest
+
+import (
+	"encoding/csv"
+	"errors"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/stream"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/responses"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
+	"io"
+	"io/fs"
+	"strconv"
+)
+
+// Ingested is what the ingest stage reads from a project.
+type Ingested struct {
+	Responses         responses.Responses
+	Attendance        []form.Attendance
+	AttendanceRejects []input.Reject
+	Narrative         *form.Narrative
+	NarrativeRejects  []input.Reject
+	Coverage          form.Coverage
+}
+
+// Rejects returns every reject of the ingest, responses first.
+func (in *Ingested) Rejects() []input.Reject {
+	out := append(append([]input.Reject{}, in.Responses.Rejects...), in.AttendanceRejects...)
+	return append(out, in.NarrativeRejects...)
+}
+
+// Ingest reads the response files and the participant lists named in the
+// manifest. Response files in CSV and UTF-8 are read by the streaming
+// reader (one pass, every core, flat memory), others by the reference
+// reader; see IngestOptions.
+func Ingest(p *form.Project, options ...responses.IngestOptions) (*Ingested, error) {
+	var opt responses.IngestOptions
+	if len(options) > 0 {
+		opt = options[0]
+	}
+	in := &Ingested{}
+	res, err := readResponses(p, opt)
+	if err != nil {
+		return nil, err
+	}
+	in.Responses = *res
+	lists, err := p.Expand("participants", p.Manifest.Participants)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range lists {
+		f, err := form.Open(p.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		rows, rejects, err := form.ReadAttendance(name, f, p.Meetings, input.ReadOptions{})
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		in.Attendance = append(in.Attendance, rows...)
+		in.AttendanceRejects = append(in.AttendanceRejects, rejects...)
+	}
+	if in.Narrative, in.NarrativeRejects, err = p.Narrative(); err != nil {
+		return nil, err
+	}
+	in.Coverage = form.NarrativeCoverage(p.Meetings, in.Narrative, form.SupportedLanguages)
+	return in, nil
+}
+
+// WriteRejects writes rejects.csv: file, line, column, value, reason.
+func WriteRejects(w io.Writer, rejects []input.Reject) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"file", "line", "column", "value", "reason"}); err != nil {
+		return err
+	}
+	for _, r := range rejects {
+		if err := cw.Write([]string{r.File, strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Analyse loads a project folder, ingests it and aggregates its answers, in
+// memory: the first two stages without their files.
+func Analyse(fsys fs.FS) (*form.Project, *Ingested, []tally.Result, error) {
+	p, err := form.LoadProject(fsys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	in, err := Ingest(p)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, in, in.Responses.Tally.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell), nil
+}
+
+// readResponses reads the response files into a tally (and responses.parquet).
+func readResponses(p *form.Project, opt responses.IngestOptions) (*responses.Responses, error) {
+	files, err := p.Expand("responses", p.Manifest.Responses)
+	if err != nil {
+		return nil, err
+	}
+	if !opt.Reference {
+		res, err := stream.StreamResponses(p, files, opt)
+		if !errors.Is(err, stream.ErrFallback) {
+			return res, err
+		}
+	}
+	res := &responses.Responses{}
+	for _, name := range files {
+		f, err := form.Open(p.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		err = responses.ReadResponses(p.Questionnaire, name, f, res, p.ResponseOptions())
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	res.Kept = int64(len(res.Respondents))
+	if res.Tally, err = tally.TallyRespondents(p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, p.Manifest.WeightColumn != ""); err != nil {
+		return nil, err
+	}
+	if opt.Responses != nil {
+		w, err := opt.Responses()
+		if err != nil {
+			return nil, err
+		}
+		if err := store.WriteResponses(w, p.Questionnaire, p.Manifest.MeetingQuestion, res.Respondents, opt.Meta...); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}

@@ -1,0 +1,233 @@
+package input
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+)
+
+// table is a CSV file or a worksheet read whole: its header and its
+// records, with the line (row number) on which each record starts.
+type Table struct {
+	File       string // as quoted in messages: "r.csv", or "r.xlsx[Sheet1]"
+	Header     []string
+	Records    [][]string
+	Lines      []int
+	HeaderLine int
+}
+
+// ReadOptions are the user's settings for reading input files.
+type ReadOptions struct {
+	// Encoding of CSV files; EncodingAuto detects it (see decodeText).
+	Encoding Encoding
+}
+
+// readTables reads a CSV file (one table) or an XLSX workbook (one table per
+// worksheet, in workbook order). The format is detected from the content,
+// the CSV encoding and delimiter too.
+func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
+	}
+	if IsXLSX(data) {
+		sheets, err := readXLSX(data)
+		if err != nil {
+			return nil, &InputError{File: file, Msg: "cannot read the workbook", Err: err}
+		}
+		var out []*Table
+		for _, sh := range sheets {
+			t := &Table{File: file + "[" + sh.name + "]"}
+			for i, rec := range sh.rows {
+				t.Add(rec, sh.lines[i])
+			}
+			if t.Header == nil {
+				t.Header = []string{}
+			}
+			out = append(out, t)
+		}
+		if len(out) == 0 {
+			return nil, &InputError{File: file, Msg: "the workbook has no worksheet"}
+		}
+		return out, nil
+	}
+	text, _, err := decodeText(data, opt.Encoding)
+	if err != nil {
+		return nil, &InputError{File: file, Msg: "cannot decode the text", Err: err}
+	}
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = DetectDelimiter([]byte(text))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = false
+	t := &Table{File: file}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &InputError{File: file, Line: pe.Line, Column: pe.Column,
+					Msg: "not valid CSV (a quote must close its field, and a field that holds a quote must be quoted)", Err: pe.Err}
+			}
+			return nil, &InputError{File: file, Msg: "not valid CSV", Err: err}
+		}
+		line, _ := cr.FieldPos(0)
+		t.Add(rec, line)
+	}
+	if t.Header == nil {
+		return nil, &InputError{File: file, Msg: "empty file: expected a header line"}
+	}
+	return []*Table{t}, nil
+}
+
+// add appends a record; the first non-blank one is the header.
+func (t *Table) Add(rec []string, line int) {
+	if t.Header == nil {
+		if IsBlank(rec) {
+			return
+		}
+		for i := range rec {
+			rec[i] = strings.TrimSpace(strings.TrimPrefix(rec[i], "\uFEFF"))
+		}
+		t.Header, t.HeaderLine = rec, line
+		return
+	}
+	if IsBlank(rec) {
+		return
+	}
+	t.Records = append(t.Records, rec)
+	t.Lines = append(t.Lines, line)
+}
+
+// readTable reads a file that holds one table: a CSV file, or the first
+// worksheet of a workbook.
+func ReadTable(file string, r io.Reader, opt ReadOptions) (*Table, error) {
+	ts, err := ReadTables(file, r, opt)
+	if err != nil {
+		return nil, err
+	}
+	if len(ts[0].Header) == 0 {
+		return nil, &InputError{File: ts[0].File, Msg: "empty sheet: expected a header row"}
+	}
+	return ts[0], nil
+}
+
+// sheetNamed returns the worksheet called name (case-insensitive).
+func SheetNamed(ts []*Table, file, name string) *Table {
+	for _, t := range ts {
+		if strings.EqualFold(t.File, file+"["+name+"]") {
+			return t
+		}
+	}
+	return nil
+}
+
+func IsBlank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// detectDelimiter chooses among ',', ';' and tab by counting them outside
+// quotes on the first records: a delimiter found the same number of times
+// on every record wins (the most frequent such one; on a tie the rarer in
+// text: tab, then ';', then ','), else the most frequent on the header line.
+func DetectDelimiter(data []byte) rune {
+	candidates := []rune{'\t', ';', ','}
+	var lines []map[rune]int
+	cur := map[rune]int{}
+	inQuote := false
+	for _, r := range string(data) {
+		switch {
+		case r == '"':
+			inQuote = !inQuote
+		case !inQuote && r == '\n':
+			lines = append(lines, cur)
+			cur = map[rune]int{}
+		case !inQuote:
+			cur[r]++
+		}
+		if len(lines) == 20 {
+			break
+		}
+	}
+	if len(cur) > 0 && len(lines) < 20 {
+		lines = append(lines, cur)
+	}
+	if len(lines) == 0 {
+		return ','
+	}
+	best, bestN := rune(0), 0
+	for _, d := range candidates {
+		n := lines[0][d]
+		consistent := n > 0
+		for _, l := range lines[1:] {
+			if l[d] != n {
+				consistent = false
+				break
+			}
+		}
+		if consistent && n > bestN {
+			best, bestN = d, n
+		}
+	}
+	if best != 0 {
+		return best
+	}
+	best = ','
+	for _, d := range []rune{';', '\t'} {
+		if lines[0][d] > lines[0][best] {
+			best = d
+		}
+	}
+	return best
+}
+
+// column returns the index of the first header named name (folded), or -1.
+func (t *Table) Column(name string) int {
+	want := Fold(name)
+	for i, h := range t.Header {
+		if Fold(h) == want {
+			return i
+		}
+	}
+	return -1
+}
+
+// require returns the indexes of the named columns or an InputError naming
+// the first one missing.
+func (t *Table) Require(names ...string) ([]int, error) {
+	idx := make([]int, len(names))
+	for i, n := range names {
+		idx[i] = t.Column(n)
+		if idx[i] < 0 {
+			return nil, &InputError{File: t.File, Line: 1,
+				Msg: "missing required column " + quote(n) + "; the header has " + strings.Join(QuoteAll(t.Header), ", ")}
+		}
+	}
+	return idx, nil
+}
+
+// cell returns record i's field at column c, trimmed, or "" when the record is short.
+func (t *Table) Cell(i, c int) string {
+	if c < 0 || c >= len(t.Records[i]) {
+		return ""
+	}
+	return strings.TrimSpace(t.Records[i][c])
+}
+
+func quote(s string) string { return "\"" + s + "\"" }
+
+func QuoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = quote(s)
+	}
+	return out
+}

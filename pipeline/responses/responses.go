@@ -1,0 +1,762 @@
+package responses
+
+import (
+	"fmt"
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
+	"io"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Responses is what ingest made of the response files.
+type Responses struct {
+	// Tally holds the counts of the kept respondents (both readers).
+	Tally *tally.Tally
+	// Kept is the number of respondents kept.
+	Kept int64
+	// Respondents are the kept respondents, in reading order, when the
+	// reference reader read them (IngestOptions.Reference); the streaming
+	// reader keeps only counts.
+	Respondents     []form.Respondent
+	Rejects         []input.Reject
+	RowsRead        int
+	Duplicates      int         // rows rejected as a submission seen before
+	ExplicitMissing int         // answers given as a non-answer ("NSP"), counted missing
+	Files           []FileCount // rows read per file
+	Notes           []string    // what was skipped on purpose (extra sheets, HXL rows)
+
+	seen       map[string]string // submission key -> where it was first seen
+	Normalised map[[3]string]int // question, raw value, choice(s) -> count
+	Folded     map[[3]string]bool
+	FastRows   int                    // records the streaming reader's fast path took (in its counting pass)
+	Written    *store.ResponsesWriter // the streaming reader's responses.parquet
+	Patched    int                    // duplicates' rows read alone to leave them out (patcher)
+}
+
+// FileCount is the number of data rows read from one file.
+type FileCount struct {
+	File string `json:"file"`
+	Rows int    `json:"rows"`
+}
+
+// Normalisation is a raw spelling that was read as a choice.
+type Normalisation struct {
+	Question string `json:"question"`
+	Raw      string `json:"raw"`
+	Choice   string `json:"choice"`
+	Count    int    `json:"count"`
+	// Folded is set when the raw value is neither a name nor a label as the
+	// form writes them: case, accents, spaces or punctuation were folded.
+	Folded bool `json:"folded"`
+}
+
+// Normalisations lists the raw spellings read as choices, sorted.
+func (r *Responses) Normalisations() []Normalisation {
+	var out []Normalisation
+	for k, n := range r.Normalised {
+		out = append(out, Normalisation{Question: k[0], Raw: k[1], Choice: k[2], Count: n, Folded: r.Folded[k]})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		x, y := out[a], out[b]
+		if x.Question != y.Question {
+			return x.Question < y.Question
+		}
+		if x.Choice != y.Choice {
+			return x.Choice < y.Choice
+		}
+		return x.Raw < y.Raw
+	})
+	return out
+}
+
+// matcher finds the choice a raw value means: its name or its label in any
+// language, compared folded.
+type Matcher struct {
+	exact   map[string]bool   // names and labels exactly as the form writes them
+	keys    map[string]string // folded name or label -> choice name
+	ordered []string          // folded keys, longest first (for splitting)
+	order   map[string]int    // choice name -> position in the list
+	labels  []string          // a label per choice, for suggestions
+}
+
+func NewMatcher(choices []form.Choice, defLang string) *Matcher {
+	m := &Matcher{keys: map[string]string{}, order: map[string]int{}, exact: map[string]bool{}}
+	for i, c := range choices {
+		m.order[c.Name] = i
+		add := func(s string) {
+			m.exact[s] = true
+			if k := input.Fold(s); k != "" {
+				if _, taken := m.keys[k]; !taken {
+					m.keys[k] = c.Name
+					m.ordered = append(m.ordered, k)
+				}
+			}
+		}
+		add(c.Name)
+		langs := make([]string, 0, len(c.Label))
+		for l := range c.Label {
+			langs = append(langs, l)
+		}
+		sort.Strings(langs)
+		for _, l := range langs {
+			add(c.Label[l])
+		}
+		m.labels = append(m.labels, c.Label.In(defLang, langs...))
+	}
+	sort.SliceStable(m.ordered, func(a, b int) bool { return len(m.ordered[a]) > len(m.ordered[b]) })
+	return m
+}
+
+func (m *Matcher) one(raw string) (string, bool) {
+	name, ok := m.keys[input.Fold(raw)]
+	return name, ok
+}
+
+func isSeparator(b byte) bool { return b == ',' || b == ';' || b == ' ' }
+
+// many splits a select_multiple cell by matching the known names and labels
+// (longest first), so labels that contain commas stay whole. It returns the
+// choices found, in list order, and the pieces that matched nothing.
+func (m *Matcher) many(raw string) (names []string, unknown []string) {
+	s := input.Fold(raw)
+	seen := map[string]bool{}
+	for pos := 0; pos < len(s); {
+		if isSeparator(s[pos]) {
+			pos++
+			continue
+		}
+		matched := false
+		for _, k := range m.ordered {
+			end := pos + len(k)
+			if strings.HasPrefix(s[pos:], k) && (end == len(s) || isSeparator(s[end])) {
+				if n := m.keys[k]; !seen[n] {
+					seen[n] = true
+					names = append(names, n)
+				}
+				pos, matched = end, true
+				break
+			}
+		}
+		if !matched {
+			end := strings.IndexAny(s[pos:], ",;")
+			if end < 0 {
+				end = len(s) - pos
+			}
+			unknown = append(unknown, strings.TrimSpace(s[pos:pos+end]))
+			pos += end
+		}
+	}
+	sort.Slice(names, func(a, b int) bool { return m.order[names[a]] < m.order[names[b]] })
+	return names, unknown
+}
+
+// exactParts reports whether every part of a joined cell is a name or label
+// exactly as the form writes it (joined by ", ", ";" or spaces).
+func (m *Matcher) exactParts(raw string) bool {
+	const separators = ",; ،؛"
+	rest := strings.TrimSpace(raw)
+	for rest != "" {
+		found := false
+		for k := range m.exact {
+			if k == "" || !strings.HasPrefix(rest, k) {
+				continue
+			}
+			if after := rest[len(k):]; after == "" || strings.ContainsAny(after[:1], separators) || strings.HasPrefix(after, "،") || strings.HasPrefix(after, "؛") {
+				rest = strings.TrimLeft(after, separators)
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// suggest returns the known label closest to raw, for messages.
+func (m *Matcher) suggest(raw string) string {
+	f := input.Fold(raw)
+	best, bestD := "", -1
+	for _, l := range m.labels {
+		if d := input.Levenshtein(f, input.Fold(l)); bestD < 0 || d < bestD {
+			best, bestD = l, d
+		}
+	}
+	return best
+}
+
+// headerResolver finds the questions of a file's headers: the forms'
+// names and labels folded once, and what each header text (whole or a
+// part of one) resolved to remembered.
+type headerResolver struct {
+	q               *form.Questionnaire
+	seps            []string
+	matchers        map[string]*Matcher
+	byName, byLabel map[string]form.Question // folded; the first question in the form's order
+	Memo            map[string]headerMatch
+}
+
+type headerMatch struct {
+	qu     form.Question
+	choice string
+	ok     bool
+}
+
+func NewHeaderResolver(q *form.Questionnaire, seps []string, matchers map[string]*Matcher) *headerResolver {
+	r := &headerResolver{q: q, seps: seps, matchers: matchers, byName: map[string]form.Question{}, byLabel: map[string]form.Question{}, Memo: map[string]headerMatch{}}
+	for _, qu := range q.Questions {
+		if f := input.Fold(qu.Name); f != "" {
+			if _, ok := r.byName[f]; !ok {
+				r.byName[f] = qu
+			}
+		}
+		for _, l := range qu.Label {
+			if f := input.Fold(l); f != "" {
+				if _, ok := r.byLabel[f]; !ok {
+					r.byLabel[f] = qu
+				}
+			}
+		}
+	}
+	return r
+}
+
+// match returns the question a response column holds: its header is the
+// question's name or its label in any of the form's languages.
+func (r *headerResolver) match(header string) (form.Question, bool) {
+	f := input.Fold(header)
+	if f == "" {
+		return form.Question{}, false
+	}
+	if qu, ok := r.byName[f]; ok {
+		return qu, true
+	}
+	qu, ok := r.byLabel[f]
+	return qu, ok
+}
+
+// metadataNames are the columns export tools add (compared folded): they
+// are recognised, kept out of the questions, and not rejected.
+var metadataNames = map[string]string{
+	// KoboToolbox
+	"_id": "id", "_uuid": "id", "_submission_time": "time", "_index": "", "_validation_status": "",
+	"__version__": "", "_version_": "", "_status": "", "_submitted_by": "", "_notes": "", "_tags": "",
+	"_parent_index": "", "_parent_table_name": "", "_submission__id": "", "_attachments": "",
+	"_geolocation": "", "_xform_id_string": "", "meta/instanceid": "id", "meta/rootuuid": "",
+	"meta/deprecatedid": "", "formhub/uuid": "",
+	// ODK Central
+	"key": "id", "submissiondate": "time", "meta-instanceid": "id", "instanceid": "id",
+	"submitterid": "", "submittername": "", "attachmentspresent": "", "attachmentsexpected": "",
+	"status": "", "reviewstate": "", "deviceid": "", "edits": "", "formversion": "",
+	// Google Forms / Sheets, in the locales users have
+	"timestamp": "time", "horodateur": "time", "horodatage": "time", "marca temporal": "time",
+	"zeitstempel": "time", "informazioni cronologiche": "time", "carimbo de data/hora": "time",
+	"الطابع الزمني": "time", "email address": "", "adresse e-mail": "", "score": "", "note": "",
+}
+
+// column is what one response column holds.
+type Column struct {
+	Index    int
+	Header   string
+	Q        form.Question
+	m        *Matcher
+	Choice   string // for a split select_multiple column (q/choice, 1/0)
+	metadata string // "id", "time" or "" for another metadata column
+	IsMeta   bool
+}
+
+// classify decides what each header holds. See ReadResponses.
+func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, matchers map[string]*Matcher) ([]Column, []input.Reject, error) {
+	seps := opt.GroupSeparators
+	if seps == nil {
+		seps = form.DefaultGroupSeparators
+	}
+	var cols []Column
+	var rejects []input.Reject
+	joined := map[string]string{} // question -> header of its one-cell column
+	hr := NewHeaderResolver(q, seps, matchers)
+	for i, h := range t.Header {
+		if strings.TrimSpace(h) == "" {
+			continue
+		}
+		c := Column{Index: i, Header: h}
+		if opt.WeightColumn != "" && input.Fold(h) == input.Fold(opt.WeightColumn) {
+			c.IsMeta, c.metadata = true, "weight"
+			cols = append(cols, c)
+			continue
+		}
+		switch qu, choice, ok := hr.Resolve(h); {
+		case ok && choice != "":
+			c.Q, c.Choice = qu, choice
+		case ok:
+			if prev, dup := joined[qu.Name]; dup {
+				return nil, nil, &input.InputError{File: t.File, Line: t.HeaderLine, Column: i + 1,
+					Msg: fmt.Sprintf("columns %q and %q both hold question %q", prev, h, qu.Name)}
+			}
+			joined[qu.Name] = h
+			c.Q = qu
+		default:
+			role, meta := metadataRole(h, seps)
+			if !meta {
+				rejects = append(rejects, input.Reject{Code: input.RejectUnknownColumn, File: t.File, Line: t.HeaderLine, Column: h, Value: h,
+					Reason: "column matches no question name or label of the questionnaire; its values are not used"})
+				continue
+			}
+			c.IsMeta, c.metadata = true, role
+		}
+		if c.Q.Closed() {
+			c.m = matchers[c.Q.Name]
+		}
+		cols = append(cols, c)
+	}
+	// A question exported both ways (Kobo writes "q" and "q/choice"): the
+	// one-cell column is the answer, the split columns are redundant.
+	out := cols[:0]
+	for _, c := range cols {
+		if c.Choice != "" && joined[c.Q.Name] != "" {
+			c.IsMeta, c.Q, c.m = true, form.Question{}, nil
+		}
+		out = append(out, c)
+	}
+	return out, rejects, nil
+}
+
+// resolve finds the question of a header: the whole header, else a split
+// select_multiple column "<question><sep><choice>", else the header
+// without its group path ("grp/sub/q" -> "sub/q" -> "q"). Each text is
+// resolved once (a header with many separators has many ways to split:
+// without remembering them, a 700-byte header took 13 s); texts longer
+// than maxSplitHeader bytes are only matched whole.
+func (r *headerResolver) Resolve(h string) (form.Question, string, bool) {
+	if m, ok := r.Memo[h]; ok {
+		return m.qu, m.choice, m.ok
+	}
+	qu, choice, ok := r.split(h)
+	r.Memo[h] = headerMatch{qu, choice, ok}
+	return qu, choice, ok
+}
+
+// maxSplitHeader is the longest header text tried in parts.
+const maxSplitHeader = 1024
+
+func (r *headerResolver) split(h string) (form.Question, string, bool) {
+	if qu, ok := r.match(h); ok {
+		return qu, "", true
+	}
+	if len(h) > maxSplitHeader {
+		return form.Question{}, "", false
+	}
+	for _, sep := range r.seps {
+		for i := strings.LastIndex(h, sep); i > 0; i = strings.LastIndex(h[:i], sep) {
+			left, right := h[:i], h[i+len(sep):]
+			if qu, choice, ok := r.Resolve(left); ok && choice == "" && qu.Type == form.SelectMultiple {
+				if name, ok := r.matchers[qu.Name].one(right); ok {
+					return qu, name, true
+				}
+			}
+		}
+	}
+	for _, sep := range r.seps {
+		if i := strings.Index(h, sep); i >= 0 && i+len(sep) < len(h) {
+			if qu, choice, ok := r.Resolve(h[i+len(sep):]); ok {
+				return qu, choice, true
+			}
+		}
+	}
+	return form.Question{}, "", false
+}
+
+// metadataRole recognises an export tool's metadata column.
+func metadataRole(h string, seps []string) (string, bool) {
+	f := input.Fold(h)
+	if role, ok := metadataNames[f]; ok {
+		return role, true
+	}
+	if strings.HasPrefix(f, "_") || strings.HasPrefix(f, "meta/") || strings.HasPrefix(f, "meta-") || strings.HasPrefix(f, "#") {
+		return "", true
+	}
+	for _, sep := range seps { // a metadata column inside a group path
+		if i := strings.LastIndex(f, sep); i >= 0 {
+			if role, ok := metadataNames[f[i+len(sep):]]; ok {
+				return role, true
+			}
+		}
+	}
+	return "", false
+}
+
+// truthy reads a split select_multiple cell: chosen, not chosen, or neither.
+func truthy(s string) (chosen, ok bool) {
+	switch input.Fold(s) {
+	case "1", "1.0", "true", "vrai", "yes", "oui", "x":
+		return true, true
+	case "0", "0.0", "false", "faux", "no", "non", "":
+		return false, true
+	}
+	return false, false
+}
+
+// ReadResponses reads one wide responses file (one row per respondent) and
+// appends its respondents to into; call it once per file of a survey.
+//
+// Headers are matched to questions by name or label (group paths such as
+// "grp/q" are stripped, split select_multiple columns "q/choice" coded 1/0
+// are recognised), export tools' metadata columns are recognised and kept
+// out, and a row of HXL hashtags under the header is skipped. Values are
+// matched to choices by name or label after folding; explicit non-answers
+// count as missing. The meeting question's column is required; a row
+// without a valid meeting is rejected whole, a value matching no choice is
+// rejected for that cell (and counted missing), and a submission seen
+// before (same id, or same time and answers) is rejected as a duplicate.
+//
+// This is the reference reader: the whole file in memory, every respondent
+// kept. The streaming reader (stream.go) gives the same results in one
+// pass and flat memory for CSV files in UTF-8.
+func ReadResponses(q *form.Questionnaire, file string, r io.Reader, into *Responses, opt form.ResponseOptions) error {
+	ts, err := input.ReadTables(file, r, opt.ReadOptions)
+	if err != nil {
+		return err
+	}
+	t := ts[0]
+	for _, extra := range ts[1:] {
+		into.Notes = append(into.Notes, fmt.Sprintf("%s: sheet ignored (only the first sheet holds one row per respondent; repeat groups are not analysed)", extra.File))
+	}
+	p, err := NewPlan(q, t, opt, into)
+	if err != nil {
+		return err
+	}
+	records := t.Records
+	lines := t.Lines
+	if len(records) > 0 && IsHXL(records[0]) {
+		into.Notes = append(into.Notes, fmt.Sprintf("%s:%d: HXL hashtag row skipped", t.File, lines[0]))
+		records, lines = records[1:], lines[1:]
+	}
+	into.Files = append(into.Files, FileCount{File: t.File, Rows: len(records)})
+	for i, rec := range records {
+		p.row(rec, lines[i], into)
+	}
+	return nil
+}
+
+// plan is how the rows of one response file are read: what each column
+// holds and how a cell's text becomes answers. Both readers use it.
+type Plan struct {
+	q               *form.Questionnaire
+	File            string
+	Header          []string
+	Cols            []Column // closed questions' columns and metadata
+	meetingQuestion string
+	MeetingCol      int
+	IdCol, TimeCol  int // -1 when absent
+	WeightCol       int // -1 when absent
+	missing         map[string]bool
+	matchers        map[string]*Matcher
+}
+
+// newPlan classifies the header of t and checks the required columns; the
+// columns it cannot use are added to into's rejects.
+func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, into *Responses) (*Plan, error) {
+	meetingQuestion := opt.MeetingQuestion
+	meetingQ, ok := q.Question(meetingQuestion)
+	if !ok || meetingQ.Type != form.SelectOne {
+		return nil, fmt.Errorf("meeting question %q is not a select_one question of the questionnaire", meetingQuestion)
+	}
+	p := &Plan{q: q, File: t.File, Header: t.Header, meetingQuestion: meetingQuestion,
+		missing: map[string]bool{}, matchers: map[string]*Matcher{}}
+	mv := opt.MissingValues
+	if mv == nil {
+		mv = form.DefaultMissingValues
+	}
+	for _, v := range mv {
+		p.missing[input.Fold(v)] = true
+	}
+	for _, qu := range q.Questions {
+		if qu.Closed() {
+			p.matchers[qu.Name] = NewMatcher(q.Choices(qu), q.DefaultLanguage)
+		}
+	}
+	cols, rejects, err := classify(q, t, opt, p.matchers)
+	if err != nil {
+		return nil, err
+	}
+	p.Cols = cols
+	into.Rejects = append(into.Rejects, rejects...)
+	p.MeetingCol, p.IdCol, p.TimeCol, p.WeightCol = -1, -1, -1, -1
+	for _, c := range cols {
+		switch {
+		case c.metadata == "weight":
+			p.WeightCol = c.Index
+		case c.Q.Name == meetingQuestion && c.Choice == "":
+			p.MeetingCol = c.Index
+		case c.metadata == "id" && p.IdCol < 0:
+			p.IdCol = c.Index
+		case c.metadata == "time" && p.TimeCol < 0:
+			p.TimeCol = c.Index
+		}
+	}
+	if p.TimeCol < 0 { // a form's own start/end question is the next best
+		for _, c := range cols {
+			if c.Q.Kind == "start" || c.Q.Kind == "end" {
+				p.TimeCol = c.Index
+				break
+			}
+		}
+	}
+	if opt.WeightColumn != "" && p.WeightCol < 0 {
+		return nil, &input.InputError{File: t.File, Line: t.HeaderLine,
+			Msg: fmt.Sprintf("no weight column %q (weight_column in %s)", opt.WeightColumn, form.ManifestName)}
+	}
+	if p.MeetingCol < 0 {
+		return nil, &input.InputError{File: t.File, Line: t.HeaderLine,
+			Msg: fmt.Sprintf("no column for the meeting question %q: expected a header %q or one of its labels (%s)",
+				meetingQuestion, meetingQuestion, strings.Join(input.QuoteAll(sortedValues(meetingQ.Label)), ", "))}
+	}
+	if into.seen == nil {
+		into.seen = map[string]string{}
+		into.Normalised = map[[3]string]int{}
+		into.Folded = map[[3]string]bool{}
+	}
+	return p, nil
+}
+
+// outcome is what one cell (its text trimmed) gives: a pure function of
+// the column and the text, so the streaming reader can keep it per text.
+type Outcome struct {
+	Names   []string       // chosen choices, in list order; nil: no valid answer
+	Missing bool           // an explicit non-answer ("NSP"), counted missing
+	Rejects []input.Reject // Value and Reason set; the row fills in the rest
+	Norm    bool           // the text is not the names as written: counted in normalised
+	NormKey [3]string
+	Folded  bool
+	// A split select_multiple column (1/0).
+	Chosen, bad bool
+}
+
+// resolve reads one cell of a closed question's column.
+func (p *Plan) Resolve(c *Column, raw string) Outcome {
+	var o Outcome
+	if c.Choice != "" {
+		chosen, ok := truthy(raw)
+		if !ok {
+			o.bad = true
+			o.Rejects = []input.Reject{{Code: input.RejectUnknownValue, Value: raw,
+				Reason: "expected 1 (chosen) or 0 (not chosen) in a split select_multiple column"}}
+		}
+		o.Chosen = chosen
+		return o
+	}
+	if raw == "" {
+		return o
+	}
+	if c.Q.Type == form.SelectOne {
+		name, ok := c.m.one(raw)
+		switch {
+		case ok:
+			o.Names = []string{name}
+			if raw != name {
+				o.Norm, o.NormKey, o.Folded = true, [3]string{c.Q.Name, raw, name}, !c.m.exact[raw]
+			}
+		case p.missing[input.Fold(raw)]:
+			o.Missing = true
+		default:
+			o.Rejects = []input.Reject{{Code: input.RejectUnknownValue, Value: raw,
+				Reason: fmt.Sprintf("matches no choice of %q; closest is %q", c.Q.Name, c.m.suggest(raw))}}
+		}
+		return o
+	}
+	if p.missing[input.Fold(raw)] {
+		if _, ok := c.m.one(raw); !ok {
+			o.Missing = true
+			return o
+		}
+	}
+	names, unknown := c.m.many(raw)
+	for _, u := range unknown {
+		if p.missing[input.Fold(u)] {
+			continue
+		}
+		o.Rejects = append(o.Rejects, input.Reject{Code: input.RejectUnknownValue, Value: u,
+			Reason: fmt.Sprintf("part of the answer matches no choice of %q; closest is %q", c.Q.Name, c.m.suggest(u))})
+	}
+	if len(names) > 0 {
+		o.Names = names
+		if joined := strings.Join(names, " "); raw != joined {
+			o.Norm, o.NormKey = true, [3]string{c.Q.Name, raw, joined}
+			o.Folded = len(unknown) > 0 || !c.m.exactParts(raw)
+		}
+	}
+	return o
+}
+
+// weight reads the weight cell: the weight, or 0 and a reject.
+func (p *Plan) Weight(raw string) (float64, *input.Reject) {
+	w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+	if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
+		return 0, &input.Reject{Code: input.RejectBadWeight, Value: raw,
+			Reason: "expected a number 0 or more; the respondent is left out of the weighted pooled figures"}
+	}
+	return w, nil
+}
+
+// row reads one record (the reference reader).
+func (p *Plan) row(rec []string, line int, into *Responses) {
+	into.RowsRead++
+	cell := func(c int) string {
+		if c < 0 || c >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[c])
+	}
+	resp := form.Respondent{File: p.File, Line: line, Answers: map[string][]string{}, Weight: 1}
+	var cellRejects []input.Reject
+	if p.WeightCol >= 0 {
+		w, rej := p.Weight(cell(p.WeightCol))
+		if rej != nil {
+			rej.File, rej.Line, rej.Column = p.File, line, p.Header[p.WeightCol]
+			cellRejects = append(cellRejects, *rej)
+		}
+		resp.Weight = w
+	}
+	split := map[string][]string{}
+	explicitMissing := 0
+	for i := range p.Cols {
+		c := &p.Cols[i]
+		if c.IsMeta || !c.Q.Closed() {
+			continue
+		}
+		o := p.Resolve(c, cell(c.Index))
+		for _, r := range o.Rejects {
+			r.File, r.Line, r.Column = p.File, line, c.Header
+			cellRejects = append(cellRejects, r)
+		}
+		if c.Choice != "" {
+			if o.Chosen && !slices.Contains(split[c.Q.Name], c.Choice) { // a choice's column may come twice
+				split[c.Q.Name] = append(split[c.Q.Name], c.Choice)
+			}
+			continue
+		}
+		if o.Norm {
+			into.Normalised[o.NormKey]++
+			into.Folded[o.NormKey] = o.Folded
+		}
+		if o.Missing {
+			explicitMissing++
+		}
+		if len(o.Names) > 0 {
+			resp.Answers[c.Q.Name] = o.Names
+		}
+	}
+	for name, chosen := range split {
+		if _, done := resp.Answers[name]; !done && len(chosen) > 0 {
+			m := p.matchers[name]
+			sort.Slice(chosen, func(a, b int) bool { return m.order[chosen[a]] < m.order[chosen[b]] })
+			resp.Answers[name] = chosen
+		}
+	}
+	meeting := resp.Answers[p.meetingQuestion]
+	if len(meeting) == 0 {
+		into.Rejects = append(into.Rejects, input.Reject{Code: input.RejectNoMeeting, File: p.File, Line: line, Column: p.Header[p.MeetingCol],
+			Value: cell(p.MeetingCol), Reason: NoMeetingReason})
+		return
+	}
+	resp.Meeting = meeting[0]
+	if key := SubmissionKey(cell(p.IdCol), cell(p.TimeCol), resp); key != "" {
+		if first, dup := into.seen[key]; dup {
+			into.Duplicates++
+			into.Rejects = append(into.Rejects, input.Reject{Code: input.RejectDuplicate, File: p.File, Line: line,
+				Value: FirstNonEmpty(cell(p.IdCol), cell(p.TimeCol)), Reason: DuplicateReason + first})
+			return
+		}
+		into.seen[key] = fmt.Sprintf("%s:%d", p.File, line)
+	}
+	into.Rejects = append(into.Rejects, cellRejects...)
+	into.ExplicitMissing += explicitMissing
+	resp.ID = len(into.Respondents) + 1
+	into.Respondents = append(into.Respondents, resp)
+}
+
+const (
+	NoMeetingReason = "row not used: no valid meeting, so it cannot be placed"
+	DuplicateReason = "row not used: the same submission as "
+)
+
+// submissionKey identifies a submission: its id when the export has one,
+// else its time and answers; "" when neither is known.
+func SubmissionKey(id, when string, r form.Respondent) string {
+	if id != "" {
+		return "id\x00" + id
+	}
+	if when == "" {
+		return ""
+	}
+	names := make([]string, 0, len(r.Answers))
+	for k := range r.Answers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString("time\x00" + when)
+	for _, k := range names {
+		b.WriteString("\x00" + k + "=" + strings.Join(r.Answers[k], " "))
+	}
+	return b.String()
+}
+
+func FirstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// isHXL reports whether a row holds HXL hashtags (#tag) and nothing else.
+func IsHXL(rec []string) bool {
+	tags := 0
+	for _, f := range rec {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+		case strings.HasPrefix(f, "#") && len(f) > 1:
+			tags++
+		default:
+			return false
+		}
+	}
+	return tags > 0
+}
+
+func sortedValues(t form.Text) []string {
+	out := make([]string, 0, len(t))
+	for _, v := range t {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IngestOptions say what Ingest makes besides the counts.
+type IngestOptions struct {
+	// Responses, when set, receives responses.parquet. It is called at the
+	// start of the counting pass and returns where to write: an empty file
+	// each time. When duplicates are found it is called again: the file
+	// is written again from what the first writer holds when that is also
+	// an io.ReaderAt (an *os.File), else by a second counting pass.
+	Responses func() (io.Writer, error)
+	// Meta goes into responses.parquet's key-value metadata.
+	Meta [][2]string
+	// Reference reads every response file with the reference reader and
+	// keeps the respondents in memory (tests and small surveys).
+	Reference bool
+	// Progress, when set, is told the bytes of response files read so far
+	// and their total.
+	Progress func(done, total int64)
+}
