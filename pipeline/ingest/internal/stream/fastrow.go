@@ -3,12 +3,11 @@ package stream
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/store"
-	"math/bits"
 	"slices"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/scan"
+	"github.com/synthese-project/synthese/pipeline/store"
 )
 
 // The fast path of the streaming reader: one record read field by field
@@ -145,154 +144,6 @@ func cardinality(s *streamFile, ci int) int {
 	return n + 2
 }
 
-const (
-	lo8  = 0x0101010101010101
-	hi8  = 0x8080808080808080
-	low7 = 0x7f7f7f7f7f7f7f7f
-)
-
-// zeroBytes sets the high bit of each byte of x that is zero, and only
-// of those (no carry between bytes).
-func zeroBytes(x uint64) uint64 { return ^(((x & low7) + low7) | x) & hi8 }
-
-// markStops maps buf for the fast path, 64 bytes a pair of words: in
-// maps[2k], bit i is set when buf[64k+i] is the delimiter, a quote or a
-// newline (where a field may end); in maps[2k+1], when it is a quote
-// (quoteParity then makes it the quotes' parity).
-// maps has 2*stopWords(len(buf)) words.
-var markStops = markStopsSWAR
-
-// markStopsSWAR is markStops eight bytes at a time, in plain Go.
-func markStopsSWAR(buf []byte, comma byte, maps []uint64) {
-	mc, mq, mn := lo8*uint64(comma), lo8*uint64('"'), lo8*uint64('\n')
-	clear(maps)
-	i := 0
-	for ; i+8 <= len(buf); i += 8 {
-		x := binary.LittleEndian.Uint64(buf[i:])
-		q := zeroBytes(x ^ mq)
-		m := zeroBytes(x^mc) | q | zeroBytes(x^mn)
-		// One bit per byte: bit 7 of byte k moved to bit k.
-		maps[i>>6<<1] |= ((m >> 7) * 0x0102040810204080 >> 56) << (i & 63)
-		maps[i>>6<<1+1] |= ((q >> 7) * 0x0102040810204080 >> 56) << (i & 63)
-	}
-	for ; i < len(buf); i++ {
-		if c := buf[i]; c == comma || c == '"' || c == '\n' {
-			maps[i>>6<<1] |= 1 << (i & 63)
-			if c == '"' {
-				maps[i>>6<<1+1] |= 1 << (i & 63)
-			}
-		}
-	}
-}
-
-// stopWords is the number of pairs of words markStops fills for n bytes
-// (one spare: a window of 64 bits read at any position has its next word).
-func stopWords(n int) int { return n/64 + 2 }
-
-// nextStop returns the first position at or after from whose stop bit is
-// set, or -1.
-func nextStop(maps []uint64, from int) int {
-	wi := from >> 6 << 1
-	if wi >= len(maps) {
-		return -1
-	}
-	x := maps[wi] & (^uint64(0) << (from & 63))
-	for x == 0 {
-		if wi += 2; wi >= len(maps) {
-			return -1
-		}
-		x = maps[wi]
-	}
-	return wi<<5 + bits.TrailingZeros64(x)
-}
-
-// quoteParity turns the map's quote words (maps[2k+1]) into the parity of
-// the quotes from the map's start: bit i set when an odd number of quotes
-// are at or before byte 64k+i (prefix XOR in each word, carried from one
-// word to the next). A quote is where the parity changes.
-func quoteParity(maps []uint64) {
-	var carry uint64
-	for i := 1; i < len(maps); i += 2 {
-		x := maps[i]
-		x ^= x << 1
-		x ^= x << 2
-		x ^= x << 4
-		x ^= x << 8
-		x ^= x << 16
-		x ^= x << 32
-		x ^= carry
-		maps[i] = x
-		carry = uint64(int64(x) >> 63)
-	}
-}
-
-// spanEnd returns the position of the k-th delimiter or newline outside
-// quotes from p (a field's start, so outside quotes), within 64 bytes; -1
-// when there is none. maps holds the stops and the quote parity
-// (quoteParity). A quote toggles between outside and inside (an escaped
-// quote toggles twice): from p, a byte is inside when the parity at it
-// differs from the parity before p.
-func spanEnd(maps []uint64, p, k int) int {
-	wi, b := p>>6<<1, uint(p&63)
-	if wi+3 >= len(maps) {
-		return -1
-	}
-	stops := maps[wi]>>b | maps[wi+2]<<(64-b)
-	par := maps[wi+1]>>b | maps[wi+3]<<(64-b)
-	var g uint64 // the parity before p
-	if p > 0 {
-		g = maps[(p-1)>>6<<1+1] >> uint((p-1)&63) & 1
-	}
-	quotes := par ^ (par<<1 | g)
-	x := stops &^ quotes &^ (par ^ -g)
-	for ; k > 1; k-- {
-		x &= x - 1
-	}
-	if x == 0 {
-		return -1
-	}
-	return p + bits.TrailingZeros64(x)
-}
-
-// needsTrim reports whether b starts or ends with white space (as
-// bytes.TrimSpace sees it), looking at the first and last bytes and
-// decoding a character only when its first byte may begin a space beyond
-// ASCII (U+0085, U+00A0, U+1680, U+2000–U+3000 begin with C2, E1, E2, E3).
-func needsTrim(b []byte) bool {
-	n := len(b)
-	if n == 0 {
-		return false
-	}
-	if c := b[0]; c <= ' ' || (spaceLead(c) && unicode.IsSpace(first(b))) {
-		return true
-	}
-	if c := b[n-1]; c <= ' ' || (c >= utf8.RuneSelf && unicode.IsSpace(lastSpaceCandidate(b))) {
-		return true
-	}
-	return false
-}
-
-func spaceLead(c byte) bool { return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 }
-
-func first(b []byte) rune {
-	r, _ := utf8.DecodeRune(b)
-	return r
-}
-
-// lastSpaceCandidate is b's last character when its first byte may begin
-// a space, else a letter.
-func lastSpaceCandidate(b []byte) rune {
-	i := len(b) - 1
-	for i > 0 && len(b)-i < 4 && b[i]&0xC0 == 0x80 {
-		i--
-	}
-	if !spaceLead(b[i]) {
-		return 'a'
-	}
-	r, _ := utf8.DecodeLastRune(b)
-	return r
-}
-
 // walk reads field f of a plain record from p: its text is buf[start:end]
 // (between the quotes of a quoted field; a CR before the record's newline
 // left out) and the next field begins at next. ok is false when the
@@ -307,7 +158,7 @@ func (w *streamWorker) walk(p, f int) (start, end, next int, ok bool) {
 		// must be followed by the delimiter or the end of the line.
 		start = p + 1
 		for {
-			if p = nextStop(st, p+1); p < 0 {
+			if p = scan.NextStop(st, p+1); p < 0 {
 				return 0, 0, 0, false
 			}
 			if buf[p] != comma {
@@ -328,7 +179,7 @@ func (w *streamWorker) walk(p, f int) (start, end, next int, ok bool) {
 		}
 	} else {
 		start = p
-		if p = nextStop(st, p); p < 0 {
+		if p = scan.NextStop(st, p); p < 0 {
 			return 0, 0, 0, false
 		}
 		end = p
@@ -352,13 +203,13 @@ func (w *streamWorker) walk(p, f int) (start, end, next int, ok bool) {
 func (w *streamWorker) closedEntry(ci, start, end int) (*cacheEntry, error) {
 	buf := w.buf
 	b := buf[start:end]
-	var k keyWords
+	var k scan.KeyWords
 	var h uint64
-	if len(b) > 0 && (b[0]-'!' > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && needsTrim(b) {
+	if len(b) > 0 && (b[0]-'!' > '~'-'!' || b[len(b)-1]-'!' > '~'-'!') && scan.NeedsTrim(b) {
 		b = bytes.TrimSpace(b)
-		k, h = cacheKey(b)
+		k, h = scan.CacheKey(b)
 	} else {
-		k, h = cacheKeyIn(buf, start, len(b))
+		k, h = scan.CacheKeyIn(buf, start, len(b))
 	}
 	vc := &w.caches[ci]
 	var e *cacheEntry
@@ -396,7 +247,7 @@ func (w *streamWorker) closedEntry(ci, start, end int) (*cacheEntry, error) {
 func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next int, ok bool, err error) {
 	s, fp, buf := w.s, w.s.fast, w.buf
 	n := len(buf)
-	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != 2*stopWords(n) {
+	if pos >= n || buf[pos] == '\n' || buf[pos] == '\r' || len(w.stops) != 2*scan.StopWords(n) {
 		return pos, false, nil
 	}
 	st := w.stops
@@ -421,7 +272,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 		if sg.span < 0 {
 			role := fp.role[sg.first]
 			var start, end int
-			if q := nextStop(st, p); buf[p] != '"' && q >= 0 && buf[q] == sg.end && q+1 < n {
+			if q := scan.NextStop(st, p); buf[p] != '"' && q >= 0 && buf[q] == sg.end && q+1 < n {
 				start, end = p, q // unquoted, without a call
 				if sg.end == '\n' && end > start && buf[end-1] == '\r' {
 					end--
@@ -436,19 +287,19 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 				p = nx
 			}
 			b := buf[start:end]
-			if role == roleTime && len(b) <= 8*spanWords && start+8*spanWords <= n && len(b) > 0 && b[0] > ' ' && b[len(b)-1] > ' ' {
+			if role == roleTime && len(b) <= 8*scan.SpanWords && start+8*scan.SpanWords <= n && len(b) > 0 && b[0] > ' ' && b[len(b)-1] > ' ' {
 				// The time (most often): read once as words, checked ASCII
 				// (so nothing to trim) and hashed from them.
-				w0, w1, w2, w3, w4, w5, k := spanWordsOf(buf, start, len(b))
-				if (w0|w1|w2|w3|w4|w5)&hi8 == 0 {
-					when, whenHash, hashed = b, hashWords(w0, w1, w2, w3, w4, w5, k), true
+				w0, w1, w2, w3, w4, w5, k := scan.SpanWordsOf(buf, start, len(b))
+				if (w0|w1|w2|w3|w4|w5)&scan.Hi8 == 0 {
+					when, whenHash, hashed = b, scan.HashWords(w0, w1, w2, w3, w4, w5, k), true
 					continue
 				}
 			}
-			if !asciiText(b) && !validUTF8(b) {
+			if !scan.AsciiText(b) && !scan.ValidUTF8(b) {
 				return pos, false, ErrFallback
 			}
-			if role != roleOther && needsTrim(b) {
+			if role != roleOther && scan.NeedsTrim(b) {
 				b = bytes.TrimSpace(b)
 			}
 			switch role {
@@ -472,7 +323,7 @@ func (w *streamWorker) fastRow(o *chunkOut, pos int, off int64, line int) (next 
 			continue
 		}
 		start := p
-		e := spanEnd(st, p, sg.last-sg.first+1)
+		e := scan.SpanEnd(st, p, sg.last-sg.first+1)
 		if e < 0 || e+1 >= n || buf[e] != sg.end {
 			return pos, false, nil
 		}
@@ -664,7 +515,7 @@ var SpanWindow = 1 << 14
 // span's text (up to 48 bytes, zero padded; longer, in its spanCold), its
 // length, its share of the fingerprint and its meeting.
 type spanHot struct {
-	key [8 * spanWords]byte
+	key [8 * scan.SpanWords]byte
 	fpc uint64 // the cells' share of the fingerprint
 	n   uint32
 	// m is the meeting's code when the span holds the meeting cell
@@ -716,102 +567,6 @@ type spanLoose struct {
 	meet   *cacheEntry
 }
 
-// spanWords is the length up to which a span's text is hashed and
-// compared as six masked words, without a branch on its length.
-const spanWords = 6
-
-// spanMasks[n] keeps the first n bytes of six words.
-var spanMasks = func() (m [8*spanWords + 1][spanWords]uint64) {
-	for n := range m {
-		for i := range spanWords {
-			m[n][i] = byteMask(n - 8*i)
-		}
-	}
-	return m
-}()
-
-var spanMuls = [spanWords]uint64{0x9e3779b97f4a7c15, 0xc4ceb9fe1a85ec53, 0xff51afd7ed558ccd, 0x94d049bb133111eb, 0xbf58476d1ce4e5b9, 0xd6e8feb86659fd93}
-
-// spanHash hashes buf[start:end]: up to 48 bytes as six masked words
-// folded in two and multiplied side by side, longer texts eight bytes at
-// a time.
-func spanHash(buf []byte, start, end int) uint64 {
-	le := binary.LittleEndian
-	n := end - start
-	if n <= 8*spanWords {
-		if start+8*spanWords <= len(buf) {
-			return hashWords(spanWordsOf(buf, start, n))
-		}
-		// Near the buffer's end: the same words, from a copy.
-		var pad [8 * spanWords]byte
-		copy(pad[:], buf[start:end])
-		return hashWords(spanWordsOf(pad[:], 0, n))
-	}
-	var h uint64
-	for i := start; i+8 < end; i += 8 {
-		h = bits.RotateLeft64((h^le.Uint64(buf[i:]))*0xff51afd7ed558ccd, 31)
-	}
-	h ^= le.Uint64(buf[end-8:])
-	h ^= uint64(n) << 56
-	h *= 0xc4ceb9fe1a85ec53
-	return h ^ h>>29
-}
-
-// spanWordsOf reads buf[start:start+n] (n ≤ 48; buf holds 48 bytes from
-// start) as six words, zero past n (and gives n back).
-func spanWordsOf(buf []byte, start, n int) (w0, w1, w2, w3, w4, w5 uint64, _ int) {
-	le := binary.LittleEndian
-	b := buf[start : start+8*spanWords]
-	m := &spanMasks[n]
-	return le.Uint64(b) & m[0], le.Uint64(b[8:]) & m[1], le.Uint64(b[16:]) & m[2],
-		le.Uint64(b[24:]) & m[3], le.Uint64(b[32:]) & m[4], le.Uint64(b[40:]) & m[5], n
-}
-
-// hashWords hashes a text of n bytes read as six words: two lanes of
-// three words each, folded, multiplied, added; the high half folded onto
-// the low one (the cache's slot comes from the low bits, its tag from the
-// high ones).
-func hashWords(w0, w1, w2, w3, w4, w5 uint64, n int) uint64 {
-	x := w0 ^ bits.RotateLeft64(w2, 21) ^ bits.RotateLeft64(w4, 42) ^ uint64(n)<<56
-	y := w1 ^ bits.RotateLeft64(w3, 21) ^ bits.RotateLeft64(w5, 42)
-	h := x*spanMuls[0] + y*spanMuls[1]
-	return h ^ h>>32
-}
-
-// asciiText reports whether b is ASCII, reading the six words from its
-// start at once when b's array holds them (else: false, let validUTF8
-// say).
-func asciiText(b []byte) bool {
-	n := len(b)
-	if n > 8*spanWords || cap(b) < 8*spanWords {
-		return false
-	}
-	le := binary.LittleEndian
-	m := &spanMasks[n]
-	w := b[:8*spanWords]
-	return (le.Uint64(w)&m[0]|le.Uint64(w[8:])&m[1]|le.Uint64(w[16:])&m[2]|
-		le.Uint64(w[24:])&m[3]|le.Uint64(w[32:])&m[4]|le.Uint64(w[40:])&m[5])&hi8 == 0
-}
-
-// textHash is spanHash of b (reading past its end when its array holds
-// the words: the same hash).
-func textHash(b []byte) uint64 { return spanHash(b[:cap(b)], 0, len(b)) }
-
-// spanEqual reports whether k[:n] (k holds 48 bytes) and buf[start:start+n]
-// are the same text: as six masked words when buf holds 48 bytes from start.
-func spanEqual(k, buf []byte, start, n int) bool {
-	le := binary.LittleEndian
-	if n <= 8*spanWords && start+8*spanWords <= len(buf) {
-		m := &spanMasks[n]
-		b := buf[start : start+8*spanWords]
-		k := k[:8*spanWords]
-		return (le.Uint64(k)^le.Uint64(b))&m[0]|(le.Uint64(k[8:])^le.Uint64(b[8:]))&m[1]|
-			(le.Uint64(k[16:])^le.Uint64(b[16:]))&m[2]|(le.Uint64(k[24:])^le.Uint64(b[24:]))&m[3]|
-			(le.Uint64(k[32:])^le.Uint64(b[32:]))&m[4]|(le.Uint64(k[40:])^le.Uint64(b[40:]))&m[5] == 0
-	}
-	return string(k[:n]) == string(buf[start:start+n])
-}
-
 // spanEntry finds the span sg's cells, buf[start:end] (delimiters and
 // the record's end included), in its cache, or resolves them cell by
 // cell and keeps them: its entry's number, or -1 when the cache had no
@@ -822,12 +577,12 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 	n := end - start
 	// A short text (most) is read once as words: hashed, then compared.
 	var w0, w1, w2, w3, w4, w5, h uint64
-	short := n <= 8*spanWords && start+8*spanWords <= len(buf)
+	short := n <= 8*scan.SpanWords && start+8*scan.SpanWords <= len(buf)
 	if short {
-		w0, w1, w2, w3, w4, w5, _ = spanWordsOf(buf, start, n)
-		h = hashWords(w0, w1, w2, w3, w4, w5, n)
+		w0, w1, w2, w3, w4, w5, _ = scan.SpanWordsOf(buf, start, n)
+		h = scan.HashWords(w0, w1, w2, w3, w4, w5, n)
 	} else {
-		h = spanHash(buf, start, end)
+		h = scan.SpanHash(buf, start, end)
 	}
 	sc := &w.spans[sg.span]
 	if sc.looks++; sc.looks == SpanWindow {
@@ -849,7 +604,7 @@ func (w *streamWorker) spanEntry(sg fastSeg, start, end int) (id int, ok bool, e
 				k := &e.key
 				if int(e.n) == n && (short && (le.Uint64(k[0:])^w0)|(le.Uint64(k[8:])^w1)|(le.Uint64(k[16:])^w2)|
 					(le.Uint64(k[24:])^w3)|(le.Uint64(k[32:])^w4)|(le.Uint64(k[40:])^w5) == 0 ||
-					!short && (n <= len(e.key) && spanEqual(e.key[:], buf, start, n) || n > len(e.key) && sc.cold[id].long == string(buf[start:end]))) {
+					!short && (n <= len(e.key) && scan.SpanEqual(e.key[:], buf, start, n) || n > len(e.key) && sc.cold[id].long == string(buf[start:end]))) {
 					return id, true, nil
 				}
 			}

@@ -3,11 +3,6 @@ package stream
 import (
 	"bytes"
 	"fmt"
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/input"
-	"github.com/synthese-project/synthese/pipeline/responses"
-	"github.com/synthese-project/synthese/pipeline/store"
-	"github.com/synthese-project/synthese/pipeline/tally"
 	"io"
 	"maps"
 	"math"
@@ -16,6 +11,13 @@ import (
 	"sort"
 	"sync"
 	"unsafe"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/scan"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/responses"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // source is a response file open for reading at any offset.
@@ -328,10 +330,10 @@ func (w *streamWorker) rowsAt(o *chunkOut, sp chunkSpan, lines []int) error {
 				return err
 			}
 			w.buf = buf
-			k := 2 * stopWords(len(buf))
+			k := 2 * scan.StopWords(len(buf))
 			w.stops = slices.Grow(w.stops[:0], k)[:k]
-			markStops(buf, s.comma, w.stops)
-			quoteParity(w.stops)
+			scan.MarkStops(buf, s.comma, w.stops)
+			scan.QuoteParity(w.stops)
 			o.cands = o.cands[:cands]
 			done, err := w.linesIn(o, from, sp.end, int(marks[m].line), lines[:n])
 			if err != nil {

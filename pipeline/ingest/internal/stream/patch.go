@@ -12,6 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/scan"
 	"github.com/synthese-project/synthese/pipeline/input"
 	"github.com/synthese-project/synthese/pipeline/responses"
 	"github.com/synthese-project/synthese/pipeline/store"
@@ -471,10 +472,10 @@ func (pt *patcher) rowsAlone(src *source, rows []dupRow, skip map[int64]string) 
 						if buf, err = sc.readAt(buf[:0], r.off, size); err != nil {
 							return err
 						}
-						n := 2 * stopWords(len(buf))
+						n := 2 * scan.StopWords(len(buf))
 						stops = slices.Grow(stops[:0], n)[:n]
-						markStops(buf, sc.comma, stops)
-						quoteParity(stops)
+						scan.MarkStops(buf, sc.comma, stops)
+						scan.QuoteParity(stops)
 						wc.buf, wc.stops, wl.buf, wl.stops = buf, stops, buf, stops
 						ok, err := wc.recordAt(oc, 0, r.off, r.line)
 						if err != nil {

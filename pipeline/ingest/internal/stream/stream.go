@@ -2,22 +2,22 @@ package stream
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/input"
-	"github.com/synthese-project/synthese/pipeline/responses"
-	"github.com/synthese-project/synthese/pipeline/store"
-	"github.com/synthese-project/synthese/pipeline/tally"
 	"io"
-	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/scan"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/responses"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // The streaming reader: a CSV response file in UTF-8 read in one pass, in
@@ -164,57 +164,12 @@ type valueCache struct {
 }
 
 type cacheSlot struct {
-	k keyWords
+	k scan.KeyWords
 	n int // the text's length + 1; 0: empty
 	e *cacheEntry
 }
 
-// keyWords are a text's bytes 0–8 and 8–16, zero-padded, and beyond 16
-// bytes its last eight.
-type keyWords struct{ first, mid, last uint64 }
-
-// cacheKey reads the words of a text and hashes them.
-func cacheKey(b []byte) (keyWords, uint64) {
-	n := len(b)
-	var pad [24]byte
-	copy(pad[:], b)
-	k := keyWords{first: binary.LittleEndian.Uint64(pad[:]), mid: binary.LittleEndian.Uint64(pad[8:])}
-	if n > 16 {
-		k.last = binary.LittleEndian.Uint64(b[n-8:])
-	}
-	return k, mixKey(k, n)
-}
-
-// cacheKeyIn is cacheKey of buf[i:i+n], without a branch on the length
-// when buf holds 16 bytes from i (the bytes past the text are masked).
-func cacheKeyIn(buf []byte, i, n int) (keyWords, uint64) {
-	if i+16 > len(buf) {
-		return cacheKey(buf[i : i+n])
-	}
-	le := binary.LittleEndian
-	var lastMask uint64
-	if n > 16 {
-		lastMask = ^uint64(0)
-	}
-	k := keyWords{
-		first: le.Uint64(buf[i:]) & byteMask(n),
-		mid:   le.Uint64(buf[i+8:]) & byteMask(n-8),
-		last:  le.Uint64(buf[max(i+n-8, 0):]) & lastMask,
-	}
-	return k, mixKey(k, n)
-}
-
-// byteMask keeps the first v bytes of a word (none when v ≤ 0, all from 8).
-func byteMask(v int) uint64 { return uint64(1)<<(8*uint(min(max(v, 0), 8))) - 1 }
-
-// mixKey hashes a text's words and length.
-func mixKey(k keyWords, n int) uint64 {
-	h := (k.first ^ uint64(n)<<58) * 0x9e3779b97f4a7c15
-	h ^= bits.RotateLeft64(k.mid*0xc4ceb9fe1a85ec53, 21) ^ bits.RotateLeft64(k.last*0x94d049bb133111eb, 42)
-	return h ^ h>>32
-}
-
-func (vc *valueCache) find(b []byte, k keyWords, h uint64) (*cacheEntry, int) {
+func (vc *valueCache) find(b []byte, k scan.KeyWords, h uint64) (*cacheEntry, int) {
 	if vc.slots == nil {
 		vc.slots = make([]cacheSlot, 64)
 	}
@@ -243,7 +198,7 @@ func (vc *valueCache) add(e *cacheEntry) {
 			}
 		}
 	}
-	k, h := cacheKey([]byte(e.key))
+	k, h := scan.CacheKey([]byte(e.key))
 	_, i := vc.find([]byte(e.key), k, h)
 	vc.slots[i] = cacheSlot{k: k, n: len(e.key) + 1, e: e}
 	vc.count++
@@ -513,10 +468,10 @@ func (w *streamWorker) markStops() {
 	if w.s.fast == nil {
 		return
 	}
-	n := 2 * stopWords(len(w.buf))
+	n := 2 * scan.StopWords(len(w.buf))
 	w.stops = slices.Grow(w.stops[:0], n)[:n]
-	markStops(w.buf, w.s.comma, w.stops)
-	quoteParity(w.stops)
+	scan.MarkStops(w.buf, w.s.comma, w.stops)
+	scan.QuoteParity(w.stops)
 }
 
 // field returns field i of the current record, trimmed ("" when absent).
@@ -526,11 +481,11 @@ func (w *streamWorker) field(i int) []byte {
 	}
 	f := w.rec.Fields[i]
 	if !f.Escaped {
-		return trim(w.buf[f.Start:f.End])
+		return scan.Trim(w.buf[f.Start:f.End])
 	}
 	var b []byte
 	b, w.scratch = input.Unquote(w.buf, f, w.scratch)
-	return trim(b)
+	return scan.Trim(b)
 }
 
 // blank reports whether every field is blank (the record is skipped).
@@ -546,7 +501,7 @@ func (w *streamWorker) blank() bool {
 // entry resolves a cell of column c through the cache.
 func (w *streamWorker) entry(ci int, b []byte) *cacheEntry {
 	vc := &w.caches[ci]
-	kw, h := cacheKey(b)
+	kw, h := scan.CacheKey(b)
 	if e, _ := vc.find(b, kw, h); e != nil {
 		return e
 	}
@@ -570,62 +525,14 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 		e.codes = append(e.codes, qt.Index[n])
 	}
 	e.joined = strings.Join(e.o.Names, " ")
-	e.hash = fullHash([]byte(e.joined)) ^ uint64(q+1)*0x9e3779b97f4a7c15
+	e.hash = scan.FullHash([]byte(e.joined)) ^ uint64(q+1)*0x9e3779b97f4a7c15
 	if len(e.o.Names) > 0 {
-		e.fpc = mix64(e.hash)
+		e.fpc = scan.Mix64(e.hash)
 	}
 	e.dictGen = -1
 	e.q = q
 	e.kept = make([]int64, len(w.s.tally.Meetings))
 	e.fast = make([]int64, len(w.s.tally.Meetings))
-}
-
-// fullHash hashes every byte of b, eight at a time (the last word
-// overlapping the one before).
-func fullHash(b []byte) uint64 {
-	le := binary.LittleEndian
-	n := len(b)
-	h := uint64(n)*0x9e3779b97f4a7c15 ^ 0x243f6a8885a308d3
-	if n < 8 {
-		var w uint64
-		for i, c := range b {
-			w |= uint64(c) << (8 * i)
-		}
-		return mix64(h ^ w)
-	}
-	for i := 0; i+8 < n; i += 8 {
-		h = bits.RotateLeft64((h^le.Uint64(b[i:]))*0xff51afd7ed558ccd, 31)
-	}
-	return mix64(h ^ le.Uint64(b[n-8:]))
-}
-
-// trim is bytes.TrimSpace, quicker when there is nothing to trim.
-func trim(b []byte) []byte {
-	if n := len(b); n == 0 || (b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf) {
-		return b
-	}
-	return bytes.TrimSpace(b)
-}
-
-// validUTF8 is utf8.Valid, back on its eight-bytes-at-a-time path after
-// each non-ASCII character (utf8.Valid stays on the slow path to the end).
-func validUTF8(b []byte) bool {
-	for i := 0; i < len(b); {
-		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
-			i += 8
-			continue
-		}
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			return false
-		}
-		i += n
-	}
-	return true
 }
 
 // row reads one record at offset off (where it begins, after any empty
@@ -637,7 +544,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	// fields of closed questions are checked once per distinct text (their
 	// cache entries), the others here. Between fields there is only ASCII.
 	for i, f := range w.rec.Fields {
-		if (i >= len(s.closed) || !s.closed[i]) && !validUTF8(w.buf[f.Start:f.End]) {
+		if (i >= len(s.closed) || !s.closed[i]) && !scan.ValidUTF8(w.buf[f.Start:f.End]) {
 			return ErrFallback
 		}
 	}
@@ -815,24 +722,17 @@ func (w *streamWorker) fingerprint() (uint64, bool) {
 // cells read together can give their share at once).
 func fingerprintOf(id, when []byte, parts uint64) (uint64, bool) {
 	if len(id) > 0 {
-		return textHash(id) ^ 0x6964, true
+		return scan.TextHash(id) ^ 0x6964, true
 	}
 	if len(when) == 0 {
 		return 0, false
 	}
-	return timeFingerprint(textHash(when), parts), true
+	return timeFingerprint(scan.TextHash(when), parts), true
 }
 
 // timeFingerprint is the fingerprint of a submission without an id: the
 // hash of its time (textHash) with its answers' share.
-func timeFingerprint(when, parts uint64) uint64 { return mix64(when + parts) }
-
-// mix64 scrambles the bits of x (the SplitMix64 finaliser).
-func mix64(x uint64) uint64 {
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
-}
+func timeFingerprint(when, parts uint64) uint64 { return scan.Mix64(when + parts) }
 
 // candidate spells out the row's submission key exactly.
 func (w *streamWorker) candidate(off int64, line int) candidate {

@@ -2,12 +2,14 @@ package stream
 
 import (
 	"bytes"
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/gen"
-	"github.com/synthese-project/synthese/pipeline/responses"
-	"github.com/synthese-project/synthese/pipeline/store"
 	"io"
 	"testing"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/gen"
+	"github.com/synthese-project/synthese/pipeline/ingest/internal/scan"
+	"github.com/synthese-project/synthese/pipeline/responses"
+	"github.com/synthese-project/synthese/pipeline/store"
 )
 
 // genProject writes a generated project of n rows into a temporary folder.
@@ -30,7 +32,7 @@ func BenchmarkCacheLookup(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		k := keys[i%len(keys)]
-		w, h := cacheKey(k)
+		w, h := scan.CacheKey(k)
 		if e, _ := vc.find(k, w, h); e == nil {
 			b.Fatal("miss")
 		}
@@ -74,10 +76,10 @@ func BenchmarkSpanLookup(b *testing.B) {
 		}
 	}
 	for pos := bytes.IndexByte(data, '\n') + 1; pos < len(data); {
-		p := nextStop(w.stops, pos) + 1
+		p := scan.NextStop(w.stops, pos) + 1
 		for _, sg := range s.fast.segs[1:] {
 			spans = append(spans, at{sg, p})
-			if p = spanEnd(w.stops, p, sg.last-sg.first+1) + 1; p == 0 {
+			if p = scan.SpanEnd(w.stops, p, sg.last-sg.first+1) + 1; p == 0 {
 				b.Fatal("a record without its spans")
 			}
 		}
@@ -86,7 +88,7 @@ func BenchmarkSpanLookup(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		a := spans[i%len(spans)]
-		e := spanEnd(w.stops, a.start, a.sg.last-a.sg.first+1)
+		e := scan.SpanEnd(w.stops, a.start, a.sg.last-a.sg.first+1)
 		if _, ok, _ := w.spanEntry(a.sg, a.start, e+1); !ok {
 			b.Fatal("not plain")
 		}
@@ -108,7 +110,7 @@ func BenchmarkResponsesWriter(b *testing.B) {
 				g.Answers[a].Dict = append(g.Answers[a].Dict, "x"+string(rune('a'+i)))
 			}
 			// One answer of four, or none one time in ten, at random.
-			c := int32(mix64(uint64(i*len(g.Answers)+a))%40)/9 - 1
+			c := int32(scan.Mix64(uint64(i*len(g.Answers)+a))%40)/9 - 1
 			g.Answers[a].Codes = append(g.Answers[a].Codes, c)
 		}
 	}

@@ -1,6 +1,6 @@
 //go:build goexperiment.simd && amd64
 
-package stream
+package scan
 
 import "simd/archsimd"
 
@@ -8,7 +8,7 @@ import "simd/archsimd"
 // AVX2, markStops compares 32 bytes at a time.
 func init() {
 	if archsimd.X86.AVX2() {
-		markStops = markStopsAVX2
+		MarkStops = markStopsAVX2
 	}
 }
 

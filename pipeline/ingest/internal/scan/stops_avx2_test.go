@@ -1,6 +1,6 @@
 //go:build goexperiment.simd && amd64
 
-package stream
+package scan
 
 import (
 	"math/rand/v2"
