@@ -1,9 +1,24 @@
-// Package pipeline holds the domain types that flow between the stages of
-// synthese (questionnaire, respondents, attendance, meetings, result rows)
-// and the stages themselves: reading the inputs (ingest), counting and
-// deriving shares, percentages and intervals (aggregate), and the Parquet
-// files that carry them from one stage to the next.
+// Package pipeline is the root of the packages that turn a project folder
+// into tables: it holds no code. Its packages, from the bottom up (each
+// imports only packages listed before it; layers_test.go checks this):
 //
-// Readers take an io.Reader and the file name to quote in messages; nothing
-// here opens files, reads the environment or exits.
+//	input       reading what the user gave: text encodings, CSV and XLSX
+//	            into tables, text folding, errors naming file, line, column
+//	stats       the statistics: Wilson intervals, largest remainder, χ²
+//	            and its Monte Carlo p-value, exact sums, Kish's n
+//	form        the domain model: questionnaire, manifest, meetings,
+//	            narrative, respondent, and Project (a loaded project folder)
+//	tally       counts → shares, intervals, tests of independence
+//	people      participant lists → people, organisation types, cities,
+//	            participation
+//	provenance  which input files each stage reads, and their digests
+//	store       the Parquet (and CSV, JSON) files carried between stages
+//	responses   the reference reader of response exports: which column is
+//	            which question, which value which choice, rows → respondents
+//	ingest      the ingest stage: every response file (streaming reader or
+//	            reference reader), lists, narrative, quality, validation
+//	gen         generated surveys for benchmarks and scale tests
+//
+// Nothing here opens files given by name, reads the environment or exits:
+// cmd/synthese does that. charts and reports sit above these packages.
 package pipeline

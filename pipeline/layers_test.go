@@ -1,0 +1,87 @@
+package pipeline_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/synthese-project/synthese/"
+
+// allowed lists, for each package of the module, the packages of the module
+// its code may import: the layers drawn in doc.go and the README. A new
+// import between packages is a decision: make it here and in both.
+var allowed = map[string][]string{
+	"pipeline":                        nil,
+	"pipeline/input":                  nil,
+	"pipeline/input/xlsxtest":         nil,
+	"pipeline/stats":                  nil,
+	"pipeline/ingest/internal/scan":   nil,
+	"pipeline/form":                   {"pipeline/input"},
+	"pipeline/tally":                  {"pipeline/form", "pipeline/stats"},
+	"pipeline/people":                 {"pipeline/input", "pipeline/form", "pipeline/tally"},
+	"pipeline/provenance":             {"pipeline/input", "pipeline/form"},
+	"pipeline/store":                  {"pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/provenance"},
+	"pipeline/responses":              {"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/store"},
+	"pipeline/ingest/internal/stream": {"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/store", "pipeline/responses", "pipeline/ingest/internal/scan"},
+	"pipeline/ingest":                 {"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/store", "pipeline/responses", "pipeline/ingest/internal/stream"},
+	"pipeline/gen":                    {"pipeline/form", "internal/i18n"},
+}
+
+// TestLayers: every package under pipeline/ imports only what allowed
+// says (code, not tests), and every package there is listed.
+func TestLayers(t *testing.T) {
+	seen := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "testdata" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		pkg := filepath.ToSlash(filepath.Join("pipeline", filepath.Dir(path)))
+		seen[pkg] = true
+		want, ok := allowed[pkg]
+		if !ok {
+			t.Errorf("%s: package %s is not in allowed (layers_test.go)", path, pkg)
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, is := range f.Imports {
+			imp, _ := strconv.Unquote(is.Path.Value)
+			if !strings.HasPrefix(imp, module) {
+				continue
+			}
+			imp = strings.TrimPrefix(imp, module)
+			if !slices.Contains(want, imp) {
+				t.Errorf("%s imports %s: %s may import only %v", path, imp, pkg, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for pkg := range allowed {
+		if !seen[pkg] {
+			missing = append(missing, pkg)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("allowed lists packages that have no code: %v", missing)
+	}
+}
