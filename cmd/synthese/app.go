@@ -119,7 +119,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 				if err := noArgs(c, name); err != nil {
 					return err
 				}
-				// The heap is readied (a collection: ~5 ms) while the
+				// The heap is readied (it costs a collection) while the
 				// project is read.
 				ahead := heapAhead
 				if name == "count" {

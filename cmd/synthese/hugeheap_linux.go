@@ -14,9 +14,9 @@ import (
 // common default, or "always"): the heap is grown by n bytes it does not
 // touch, the region is advised MADV_HUGEPAGE and handed back, and the
 // allocations that follow reuse it lowest address first. On a virtual
-// machine each new 4 KiB page is a fault of several microseconds: a
-// default run touches about 80 MiB, 20,000 faults, a third of its time;
-// in 2 MiB pages, a few dozen. Resident memory is rounded up to 2 MiB.
+// machine each new 4 KiB page is a fault of several microseconds, a
+// large share of a short run's time (BENCHMARKS.md); in 2 MiB pages, a
+// few dozen faults. Resident memory is rounded up to 2 MiB.
 // SYNTHESE_HUGEPAGES=0 turns it off; so does a machine that does not
 // promise memory it has not got (vm.overcommit_memory 2: the region would
 // count against its commit limit) or that has less than four times n

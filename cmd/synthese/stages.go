@@ -58,11 +58,10 @@ func readInputs(e *env, withParquet bool) error {
 	opt.Progress = bar.update
 	// Counting only, the streaming reader's memory does not grow with the
 	// rows; collecting when the heap has doubled (not tripled, the run's
-	// setting) keeps it near what is live (unless the user set GOGC): 10
-	// million rows, 44 MiB at peak (6 questions) and 61 MiB (30); 50% was
-	// 5-10% slower for 5-12 MiB less. A memory limit would do it too, until
-	// what is live nears the limit: then the collector runs without end
-	// (30 questions: 250 collections, 11 s instead of 7).
+	// setting) keeps it near what is live (unless the user set GOGC). A
+	// memory limit would do it too, until what is live nears the limit:
+	// then the collector runs without end. The figures are in
+	// BENCHMARKS.md.
 	if !withParquet && os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(ingestGCPercent))
 	}

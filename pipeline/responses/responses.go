@@ -331,8 +331,8 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 // resolve finds the question of a header: the whole header, else a split
 // select_multiple column "<question><sep><choice>", else the header
 // without its group path ("grp/sub/q" -> "sub/q" -> "q"). Each text is
-// resolved once (a header with many separators has many ways to split:
-// without remembering them, a 700-byte header took 13 s); texts longer
+// resolved once (a header with many separators has many ways to split,
+// and trying them again for each is exponential); texts longer
 // than maxSplitHeader bytes are only matched whole.
 func (r *headerResolver) Resolve(h string) (form.Question, string, bool) {
 	if m, ok := r.Memo[h]; ok {

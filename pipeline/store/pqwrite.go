@@ -298,9 +298,9 @@ func (p *pqWriter) appendPage(dst []byte, typ int32, body []byte, hdr func(c *co
 }
 
 // byteBuffers lends the byte slices a column chunk is made in: its page
-// bodies, their compressed bytes, and its pages until they are written
-// (fresh arrays for each chunk were ~150 MB for 10M rows, much of it in
-// memory the kernel had to clear).
+// bodies, their compressed bytes, and its pages until they are written:
+// fresh arrays for each chunk are memory the kernel has to clear, and
+// grow with the rows (BENCHMARKS.md).
 var byteBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // borrowBytes is an empty slice from byteBuffers; give it back with
@@ -527,7 +527,7 @@ func (p *pqWriter) doubleDictChunk(vals []float64) columnChunk {
 }
 
 // codeBuffers lends the code slices that a chunk's encoding fills and
-// drops (a row group's worth each: 200 KB, 192 times for 10M rows).
+// drops (a row group's worth each, once a row group).
 var codeBuffers = sync.Pool{New: func() any { return new([]int32) }}
 
 // borrowCodes is a slice of n codes from codeBuffers (not cleared); give

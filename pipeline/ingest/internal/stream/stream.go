@@ -38,8 +38,8 @@ import (
 
 // streamChunkSize is the nominal size of a chunk (and so of a row group of
 // responses.parquet); tests make it small. Counting only, chunks are half
-// as large: the memory of a pass is mostly its chunks' (10 million rows:
-// 45 MB at peak instead of 60, as fast).
+// as large: the memory of a pass is mostly its chunks' (BENCHMARKS.md,
+// "Figures behind the code's choices").
 var StreamChunkSize int64 = 4 << 20
 
 // boundaryRead is what is read to find a chunk's first newline, and past
