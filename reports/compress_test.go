@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/phpdave11/gofpdf"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 )
 
 // uncompressedPDF is a few pages written by gofpdf with its compression
@@ -140,8 +141,8 @@ func TestFinishPDF(t *testing.T) {
 	if i := bytes.LastIndex(out, []byte("/Type /Catalog")); i < 0 || !bytes.Contains(out[i:i+200], []byte("/Lang (ar)\n>>\nendobj\n")) {
 		t.Fatal("no /Lang in the catalog")
 	}
-	if InputDigestOf(out) != "abc123" || !bytes.Contains(out, []byte("/Producer")) {
-		t.Fatalf("digest %q", InputDigestOf(out))
+	if provenance.PDFDigestOf(out) != "abc123" || !bytes.Contains(out, []byte("/Producer")) {
+		t.Fatalf("digest %q", provenance.PDFDigestOf(out))
 	}
 	x := mustXref(t, out)
 	for n := 1; n < len(x.offsets); n++ {

@@ -1,10 +1,11 @@
 package reports
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/synthese-project/synthese/pipeline/provenance"
 )
 
 var (
@@ -36,7 +37,7 @@ func finishPDF(pdf []byte, lang, digest string, sw *imageSwap) ([]byte, error) {
 			return nil, fmt.Errorf("finishing the PDF: trailer without /Info")
 		}
 		n, _ := strconv.Atoi(string(info[1]))
-		entries[n] = "/SyntheseInputDigest (" + digest + ")"
+		entries[n] = provenance.PDFInfoKey + " (" + digest + ")"
 	}
 	out, err := compressStreams(pdf, x, entries, sw)
 	if err != nil {
@@ -48,19 +49,4 @@ func finishPDF(pdf []byte, lang, digest string, sw *imageSwap) ([]byte, error) {
 		}
 	}
 	return out, nil
-}
-
-// InputDigestOf returns the input digest a report carries ("" if none).
-func InputDigestOf(pdf []byte) string {
-	const key = "/SyntheseInputDigest ("
-	i := bytes.LastIndex(pdf, []byte(key))
-	if i < 0 {
-		return ""
-	}
-	rest := pdf[i+len(key):]
-	j := bytes.IndexByte(rest, ')')
-	if j < 0 || j > 128 {
-		return ""
-	}
-	return string(rest[:j])
 }

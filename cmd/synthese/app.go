@@ -19,8 +19,8 @@ import (
 	"github.com/synthese-project/synthese/pipeline/gen"
 	"github.com/synthese-project/synthese/pipeline/input"
 	"github.com/synthese-project/synthese/pipeline/provenance"
+	"github.com/synthese-project/synthese/pipeline/stage"
 	"github.com/synthese-project/synthese/pipeline/store"
-	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // version is written into the outputs (Parquet created_by, PDF producer).
@@ -39,9 +39,11 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// env is what every stage needs: where the project is, where outputs go,
-// the clock, and where to say what happened.
+// env is what a command needs: the stages' Env (the project, the outputs,
+// the clock), and where the project and the outputs live, the inputs'
+// digests and where to say what happened.
 type env struct {
+	*stage.Env
 	project     *form.Project
 	dataDir     string // "" for the embedded default
 	outDir      string
@@ -49,11 +51,7 @@ type env struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	quiet       bool
-	tally       *tally.Tally   // the counts, when ingest ran in this process
-	tty         bool           // stderr is a terminal: progress bars are drawn
-	pipeline    bool           // run: the report starts while the charts are drawn
-	pending     *pendingCharts // the charts being drawn (run)
-	jobs        []chartJob     // the report's charts, once listed
+	tty         bool // stderr is a terminal: progress bars are drawn
 	inputs      func() ([]provenance.FileDigest, error)
 	digestCache *digestCache // the inputs' digests by size and time (see digestcache.go)
 	log         *logger
@@ -110,7 +108,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 	// The heap readied in huge pages: a full run of 10 million rows peaks
 	// near 200 MiB; count's heap stays near 40 MiB whatever the rows.
 	const heapAhead, countHeapAhead = 256 << 20, 64 << 20
-	stage := func(name, usage, examples string, steps ...func(*env) error) *cli.Command {
+	command := func(name, usage, examples string, steps ...func(*stage.Env) error) *cli.Command {
 		return &cli.Command{
 			Name: name, Usage: usage, Flags: projectFlags, OnUsageError: usageErr(name),
 			Description: "Examples:\n" + examples + "\n\nOutputs go to --out (default out/), each written whole or not at all, with\n" +
@@ -135,9 +133,9 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 				if err != nil {
 					return err
 				}
-				e.pipeline = len(steps) > 1
+				e.Pipeline = len(steps) > 1
 				for _, step := range steps {
-					if err := step(e); err != nil {
+					if err := step(e.Env); err != nil {
 						return err
 					}
 				}
@@ -163,21 +161,21 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 			return usageError{err.Error() + " (see synthese --help)"}
 		},
 		Commands: []*cli.Command{
-			stage("run", "do every stage: ingest, aggregate, charts, report",
+			command("run", "do every stage: ingest, aggregate, charts, report",
 				"  synthese run                                  the embedded reference project into out/\n"+
 					"  synthese run --data surveys/2025 --out build  your project\n"+
 					"  SOURCE_DATE_EPOCH=1700000000 synthese run -d surveys/2025   a fixed document date",
-				ingestStage, aggregate, drawCharts, report),
-			stage("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export",
-				"  synthese count --data national-2026 --out first-look", count),
-			stage("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv",
-				"  synthese ingest --data surveys/2025            then aggregate, charts, report (what make report does)", ingestStage),
-			stage("aggregate", "count answers per meeting and overall; write results.parquet",
-				"  synthese aggregate --data surveys/2025         after ingest", aggregate),
-			stage("charts", "draw one PNG per closed question from results.parquet",
-				"  synthese charts --data surveys/2025            after aggregate", drawCharts),
-			stage("report", "typeset synthese.pdf from results.parquet and the charts",
-				"  synthese report --data surveys/2025 --languages fr,en   after charts", report),
+				stage.Ingest, stage.Aggregate, stage.Charts, stage.Report),
+			command("count", "count the responses straight into results.parquet and tests.parquet (no responses.parquet, charts or PDF): a first look at a large export",
+				"  synthese count --data national-2026 --out first-look", stage.Count),
+			command("ingest", "read the responses and participant lists; write responses.parquet, attendance.parquet, rejects.csv",
+				"  synthese ingest --data surveys/2025            then aggregate, charts, report (what make report does)", stage.Ingest),
+			command("aggregate", "count answers per meeting and overall; write results.parquet",
+				"  synthese aggregate --data surveys/2025         after ingest", stage.Aggregate),
+			command("charts", "draw one PNG per closed question from results.parquet",
+				"  synthese charts --data surveys/2025            after aggregate", stage.Charts),
+			command("report", "typeset synthese.pdf from results.parquet and the charts",
+				"  synthese report --data surveys/2025 --languages fr,en   after charts", stage.Report),
 			{
 				Name: "check", Usage: "exit 1, naming what differs, when the report is stale against its data (a CI gate)",
 				Flags: checkFlags, OnUsageError: usageErr("check"),
@@ -260,6 +258,9 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 	if err := e.startProvenance(fsys); err != nil {
 		return nil, err
 	}
+	e.Env = &stage.Env{Project: p, Out: outputs{e.outDir}, Now: e.now, Version: version, Quiet: e.quiet, Stdout: stdout,
+		Logf: func(format string, a ...any) { e.log.print("info", fmt.Sprintf(format, a...)) }, Progress: e.progressBar,
+		Digests: e.stageDigests, CountingGC: getenv("GOGC") == ""}
 	return e, nil
 }
 

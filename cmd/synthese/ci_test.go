@@ -16,7 +16,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/synthese-project/synthese/pipeline/provenance"
-	"github.com/synthese-project/synthese/reports"
 )
 
 func sha(t *testing.T, path string) string {
@@ -29,10 +28,10 @@ func sha(t *testing.T, path string) string {
 	return hex.EncodeToString(s[:])
 }
 
-func readManifest(t *testing.T, out string) runManifest {
+func readManifest(t *testing.T, out string) provenance.RunManifest {
 	t.Helper()
-	var m runManifest
-	b, err := os.ReadFile(filepath.Join(out, manifestFile))
+	var m provenance.RunManifest
+	b, err := os.ReadFile(filepath.Join(out, provenance.ManifestFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +98,7 @@ func TestProvenanceManifest(t *testing.T) {
 		}
 	}
 	pdf, _ := os.ReadFile(filepath.Join(out, "synthese.pdf"))
-	if d := reports.InputDigestOf(pdf); d != m.InputDigest {
+	if d := provenance.PDFDigestOf(pdf); d != m.InputDigest {
 		t.Errorf("the PDF carries %q, want %q", d, m.InputDigest)
 	}
 }
@@ -369,14 +368,14 @@ func TestDigestCache(t *testing.T) {
 	for _, e := range entries {
 		os.Chtimes(filepath.Join(proj, e.Name()), old, old)
 	}
-	runQ := func() runManifest {
+	runQ := func() provenance.RunManifest {
 		t.Helper()
 		if code, _, stderr := run(t, nil, "count", "-q", "--data", proj, "--out", out); code != 0 {
 			t.Fatalf("count: exit %d: %s", code, stderr)
 		}
 		return readManifest(t, out)
 	}
-	shaOf := func(m runManifest, path string) string {
+	shaOf := func(m provenance.RunManifest, path string) string {
 		for _, f := range m.Inputs {
 			if f.Path == path {
 				return f.SHA256

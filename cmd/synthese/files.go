@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/synthese-project/synthese/pipeline/stage"
 )
 
 // writeFile writes path atomically: the content goes to a temporary file in
@@ -105,8 +108,8 @@ func createAtomic(path string) (*atomicFile, error) {
 	return &atomicFile{f: f, path: path}, nil
 }
 
-// reset empties the file and returns it for writing from the start.
-func (a *atomicFile) reset() (io.Writer, error) {
+// Reset empties the file and returns it for writing from the start.
+func (a *atomicFile) Reset() (io.Writer, error) {
 	if err := a.f.Truncate(0); err != nil {
 		return nil, err
 	}
@@ -116,9 +119,9 @@ func (a *atomicFile) reset() (io.Writer, error) {
 	return a.f, nil
 }
 
-// commit puts the file in place (unless the file there has the same
+// Commit puts the file in place (unless the file there has the same
 // content: it is then left alone, as writeFile does).
-func (a *atomicFile) commit() error {
+func (a *atomicFile) Commit() error {
 	if err := a.f.Close(); err != nil {
 		return fmt.Errorf("%s: %w", a.path, err)
 	}
@@ -137,8 +140,8 @@ func (a *atomicFile) commit() error {
 	return nil
 }
 
-// abort removes the temporary file unless it was committed.
-func (a *atomicFile) abort() {
+// Abort removes the temporary file unless it was committed.
+func (a *atomicFile) Abort() {
 	if a.f != nil {
 		a.f.Close()
 		os.Remove(a.f.Name())
@@ -174,3 +177,33 @@ func sameContent(a, b string) bool {
 		}
 	}
 }
+
+// outputs is the output folder on disk (stage.Outputs): each output
+// written whole or not at all (writeFile, atomicFile).
+type outputs struct{ dir string }
+
+func (o outputs) Path(name string) string { return filepath.Join(o.dir, filepath.FromSlash(name)) }
+
+func (o outputs) Read(name, stage string) (*bytes.Reader, error) {
+	return readFile(o.Path(name), stage)
+}
+
+func (o outputs) Write(name string, write func(*bytes.Buffer) error) error {
+	return writeFile(o.Path(name), write)
+}
+
+func (o outputs) WriteBytes(name string, content []byte) error {
+	return writeBytes(o.Path(name), content)
+}
+
+func (o outputs) Create(name string) (stage.Pending, error) {
+	a, err := createAtomic(o.Path(name))
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (o outputs) Remove(name string) error { return os.Remove(o.Path(name)) }
+
+func (o outputs) FS() fs.FS { return os.DirFS(o.dir) }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/synthese-project/synthese/data"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -121,11 +122,11 @@ func TestRunPutsResponsesInPlace(t *testing.T) {
 		if tmp, _ := filepath.Glob(filepath.Join(out, "parquet", ".*")); len(tmp) > 0 {
 			t.Errorf("temporary files left: %v", tmp)
 		}
-		b, err := os.ReadFile(filepath.Join(out, manifestFile))
+		b, err := os.ReadFile(filepath.Join(out, provenance.ManifestFile))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m runManifest
+		var m provenance.RunManifest
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
 		}

@@ -34,8 +34,14 @@ type progressBar struct {
 // progressAfter is how long work runs before a bar appears.
 const progressAfter = time.Second
 
-func (e *env) progressBar(what string) *progressBar {
+func (e *env) newProgressBar(what string) *progressBar {
 	return &progressBar{w: e.stderr, what: what, start: time.Now(), enabled: e.tty}
+}
+
+// progressBar starts a bar (stage.Env.Progress).
+func (e *env) progressBar(what string) (update func(done, total int64), done func()) {
+	b := e.newProgressBar(what)
+	return b.update, b.done
 }
 
 // update is told the work done and its total (bytes).

@@ -116,14 +116,14 @@ func TestProgressBar(t *testing.T) {
 		t.Fatal("a buffer is not a terminal")
 	}
 	e := &env{stderr: &buf}
-	b := e.progressBar("reading")
+	b := e.newProgressBar("reading")
 	b.update(50, 100)
 	b.done()
 	if buf.Len() != 0 {
 		t.Fatalf("a bar on a pipe: %q", buf.String())
 	}
 	e.tty = true
-	b = e.progressBar("reading")
+	b = e.newProgressBar("reading")
 	b.update(10, 100) // too early: nothing yet
 	if buf.Len() != 0 {
 		t.Fatalf("a bar before a second of work: %q", buf.String())
@@ -214,7 +214,11 @@ func TestWithoutParticipantLists(t *testing.T) {
 		if code, _, stderr := run(t, nil, args...); code != 0 {
 			t.Fatalf("run %v: exit %d: %s", args, code, stderr)
 		}
-		rows, err := load(filepath.Join(out, "parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
+		r, err := outputs{out}.Read("parquet/participation.parquet", "aggregate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := store.ReadParticipation(r, r.Size())
 		if err != nil {
 			t.Fatal(err)
 		}

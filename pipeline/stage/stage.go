@@ -1,12 +1,11 @@
-package main
+package stage
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"io/fs"
 	"runtime/debug"
 	"sync"
 
@@ -17,22 +16,26 @@ import (
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/ingest"
 	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/provenance"
 	"github.com/synthese-project/synthese/pipeline/responses"
 	"github.com/synthese-project/synthese/pipeline/store"
 	"github.com/synthese-project/synthese/pipeline/tally"
 	"github.com/synthese-project/synthese/reports"
 )
 
-func ingestStage(e *env) error { return readInputs(e, true) }
+// Ingest is the ingest stage: the responses and lists read, and
+// responses.parquet, attendance.parquet, rejects.csv and quality.json
+// written.
+func Ingest(e *Env) error { return readInputs(e, true) }
 
 // ingestGCPercent is the heap growth between collections while responses
 // are counted.
 const ingestGCPercent = 100
 
-// count reads the responses into counts only: results.parquet and
+// Count reads the responses into counts only: results.parquet and
 // tests.parquet straight from the export, without responses.parquet,
 // charts or the PDF (a first look at a large export).
-func count(e *env) error {
+func Count(e *Env) error {
 	if err := readInputs(e, false); err != nil {
 		return err
 	}
@@ -42,65 +45,68 @@ func count(e *env) error {
 // readInputs reads the responses and lists; with withParquet it writes
 // responses.parquet as the responses are read, to a temporary file renamed
 // at the end.
-func readInputs(e *env, withParquet bool) error {
-	p := e.project
+func readInputs(e *Env, withParquet bool) error {
+	p := e.Project
 	opt := responses.IngestOptions{}
-	var rf *atomicFile
+	var rf Pending
 	if withParquet {
 		var err error
-		if rf, err = createAtomic(e.out("parquet", "responses.parquet")); err != nil {
+		if rf, err = e.Out.Create("parquet/responses.parquet"); err != nil {
 			return err
 		}
-		defer rf.abort()
-		opt.Responses = rf.reset
+		defer rf.Abort()
+		opt.Responses = rf.Reset
 	}
-	bar := e.progressBar("reading responses")
-	opt.Progress = bar.update
+	update, done := e.progress("reading responses")
+	opt.Progress = update
 	// Counting only, the streaming reader's memory does not grow with the
 	// rows; collecting when the heap has doubled (not tripled, the run's
 	// setting) keeps it near what is live (unless the user set GOGC). A
 	// memory limit would do it too, until what is live nears the limit:
 	// then the collector runs without end. The figures are in
 	// BENCHMARKS.md.
-	if !withParquet && os.Getenv("GOGC") == "" {
+	if !withParquet && e.CountingGC {
 		defer debug.SetGCPercent(debug.SetGCPercent(ingestGCPercent))
 	}
 	in, err := ingest.Ingest(p, opt)
-	bar.done()
+	done()
 	if err != nil {
 		return err
 	}
 	if rf != nil {
-		if err := rf.commit(); err != nil {
+		if err := rf.Commit(); err != nil {
 			return err
 		}
 	}
 	e.tally = in.Responses.Tally
-	if err := writeFile(e.out("parquet", "attendance.parquet"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("parquet/attendance.parquet", func(b *bytes.Buffer) error {
 		return store.WriteAttendance(b, in.Attendance)
 	}); err != nil {
 		return err
 	}
-	if err := writeFile(e.out("rejects.csv"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("rejects.csv", func(b *bytes.Buffer) error {
 		return ingest.WriteRejects(b, in.Rejects())
 	}); err != nil {
 		return err
 	}
-	if err := writeFile(e.out("quality.json"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("quality.json", func(b *bytes.Buffer) error {
 		return ingest.WriteQuality(b, in.Quality())
 	}); err != nil {
 		return err
 	}
 	e.logf("ingest: %d response rows read, %d respondents kept, %d duplicates, %d attendance rows, %d rejects (see %s, %s)",
 		in.Responses.RowsRead, in.Responses.Kept, in.Responses.Duplicates, len(in.Attendance), len(in.Rejects()),
-		e.out("rejects.csv"), e.out("quality.json"))
+		e.Out.Path("rejects.csv"), e.Out.Path("quality.json"))
 	for _, n := range in.Responses.Notes {
 		e.logf("ingest: note: %s", n)
 	}
 	return nil
 }
 
-func aggregate(e *env) error {
+// Aggregate is the aggregate stage: results.parquet and tests.parquet from
+// the counts, participants.parquet, participation.parquet and merges.csv
+// from the lists.
+func Aggregate(e *Env) error {
 	if err := counts(e); err != nil {
 		return err
 	}
@@ -108,14 +114,14 @@ func aggregate(e *env) error {
 }
 
 // counts writes results.parquet and tests.parquet.
-func counts(e *env) error {
-	p := e.project
+func counts(e *Env) error {
+	p := e.Project
 	// Counts come from ingest when it ran in this process, else from
 	// responses.parquet.
 	t := e.tally
 	if t == nil {
 		var err error
-		t, err = load(e.out("parquet", "responses.parquet"), "ingest", func(r io.ReaderAt, n int64) (*tally.Tally, error) {
+		t, err = load(e, "parquet/responses.parquet", "ingest", func(r io.ReaderAt, n int64) (*tally.Tally, error) {
 			return store.TallyResponsesParquet(r, n, p.Questionnaire, p.Manifest.MeetingQuestion, p.Manifest.WeightColumn != "")
 		})
 		if err != nil {
@@ -123,13 +129,13 @@ func counts(e *env) error {
 		}
 	}
 	rows := t.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell)
-	if err := writeFile(e.out("parquet", "results.parquet"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("parquet/results.parquet", func(b *bytes.Buffer) error {
 		return store.WriteResults(b, rows)
 	}); err != nil {
 		return err
 	}
 	tests := t.Independence(p.Manifest.MeetingQuestion)
-	if err := writeFile(e.out("parquet", "tests.parquet"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("parquet/tests.parquet", func(b *bytes.Buffer) error {
 		return store.WriteTests(b, tests)
 	}); err != nil {
 		return err
@@ -140,9 +146,9 @@ func counts(e *env) error {
 }
 
 // participants resolves the lists into people and counts participation.
-func participants(e *env, respondents *tally.Tally) error {
-	p := e.project
-	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", store.ReadAttendanceParquet)
+func participants(e *Env, respondents *tally.Tally) error {
+	p := e.Project
+	attendance, err := load(e, "parquet/attendance.parquet", "ingest", store.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
@@ -158,28 +164,30 @@ func participants(e *env, respondents *tally.Tally) error {
 	if len(p.Manifest.Participants) > 0 {
 		counts = people.Participation(persons, attendance, respondents, p.Meetings)
 	}
-	if err := writeFile(e.out("parquet", "participants.parquet"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("parquet/participants.parquet", func(b *bytes.Buffer) error {
 		return store.WritePeople(b, persons)
 	}); err != nil {
 		return err
 	}
-	if err := writeFile(e.out("parquet", "participation.parquet"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("parquet/participation.parquet", func(b *bytes.Buffer) error {
 		return store.WriteParticipation(b, counts)
 	}); err != nil {
 		return err
 	}
-	if err := writeFile(e.out("merges.csv"), func(b *bytes.Buffer) error {
+	if err := e.Out.Write("merges.csv", func(b *bytes.Buffer) error {
 		return store.WriteMerges(b, merges)
 	}); err != nil {
 		return err
 	}
 	e.logf("aggregate: %d list rows resolved to %d people (%d spellings merged, see %s)",
-		len(attendance), len(persons), len(merges), e.out("merges.csv"))
+		len(attendance), len(persons), len(merges), e.Out.Path("merges.csv"))
 	return nil
 }
 
-func report(e *env) error {
-	p := e.project
+// Report is the report stage: synthese.pdf from the tables and charts (in
+// a run, from the charts being drawn: see Charts).
+func Report(e *Env) error {
+	p := e.Project
 	if e.pending != nil {
 		defer e.pending.wait() // no chart left half-written, whatever happens here
 	}
@@ -187,11 +195,11 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	attendance, err := load(e.out("parquet", "attendance.parquet"), "ingest", store.ReadAttendanceParquet)
+	attendance, err := load(e, "parquet/attendance.parquet", "ingest", store.ReadAttendanceParquet)
 	if err != nil {
 		return err
 	}
-	qr, err := readFile(e.out("quality.json"), "ingest")
+	qr, err := e.Out.Read("quality.json", "ingest")
 	if err != nil {
 		return err
 	}
@@ -206,7 +214,7 @@ func report(e *env) error {
 			if e.pending != nil {
 				return e.pending.get(path, final)
 			}
-			r, err := readFile(path, "charts")
+			r, err := e.Out.Read(path, "charts")
 			if err != nil {
 				return nil, err
 			}
@@ -219,7 +227,7 @@ func report(e *env) error {
 		}
 		in.ChartParts, in.MeetingChartParts, in.MixParts = map[string][][]byte{}, map[string][][]byte{}, nil
 		for _, j := range jobs {
-			b, err := get(j.path)
+			b, err := get(j.name)
 			if err != nil {
 				if j.kind == meetingChart {
 					continue // a meeting's chart is optional (no answers there)
@@ -243,11 +251,11 @@ func report(e *env) error {
 		}
 		return nil
 	}
-	persons, err := load(e.out("parquet", "participants.parquet"), "aggregate", store.ReadPeople)
+	persons, err := load(e, "parquet/participants.parquet", "aggregate", store.ReadPeople)
 	if err != nil {
 		return err
 	}
-	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
+	counts, err := load(e, "parquet/participation.parquet", "aggregate", store.ReadParticipation)
 	if err != nil {
 		return err
 	}
@@ -255,7 +263,7 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	tests, err := load(e.out("parquet", "tests.parquet"), "aggregate", store.ReadTests)
+	tests, err := load(e, "parquet/tests.parquet", "aggregate", store.ReadTests)
 	if err != nil {
 		return err
 	}
@@ -264,10 +272,12 @@ func report(e *env) error {
 		return err
 	}
 	in := reports.Input{Project: p, Results: rows, Attendance: attendance, Quality: quality, Tests: tests, Narrative: narrative,
-		People: persons, Participation: counts, Cities: cities, Date: e.now, Version: version}
-	if in.InputDigest, err = e.digest(); err != nil { // the report stage's
+		People: persons, Participation: counts, Cities: cities, Date: e.Now, Version: e.Version}
+	digests, err := e.Digests()
+	if err != nil {
 		return err
 	}
+	in.InputDigest = digests[provenance.StageReport] // the whole run's
 	if err := chartsOf(&in, false); err != nil {
 		return err
 	}
@@ -283,20 +293,19 @@ func report(e *env) error {
 	if err != nil {
 		return err
 	}
-	path := e.out("synthese.pdf")
-	if err := writeBytes(path, doc.PDF); err != nil {
+	if err := e.Out.WriteBytes("synthese.pdf", doc.PDF); err != nil {
 		return err
 	}
 	e.logf("report: %d pages, %d KiB", doc.Pages, len(doc.PDF)/1024)
-	if !e.quiet {
-		fmt.Fprintf(e.stdout, "PDF: %s\n", path)
+	if !e.Quiet {
+		fmt.Fprintf(e.Stdout, "PDF: %s\n", e.Out.Path("synthese.pdf"))
 	}
 	return nil
 }
 
 // results reads results.parquet, in Aggregate's order.
-func (e *env) results() ([]tally.Result, error) {
-	r, err := readFile(e.out("parquet", "results.parquet"), "aggregate")
+func (e *Env) results() ([]tally.Result, error) {
+	r, err := e.Out.Read("parquet/results.parquet", "aggregate")
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +313,7 @@ func (e *env) results() ([]tally.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	tally.SortResults(e.project.Questionnaire, e.project.Manifest.MeetingQuestion, rows)
+	tally.SortResults(e.Project.Questionnaire, e.Project.Manifest.MeetingQuestion, rows)
 	return rows, nil
 }
 
@@ -320,7 +329,7 @@ const (
 // chartJob is a chart of the report: where it goes, which it is (a chart
 // too tall for a page comes in parts, part 0 first), how to draw it.
 type chartJob struct {
-	path string
+	name string // in the output folder
 	kind chartKind
 	key  string
 	part int
@@ -330,11 +339,11 @@ type chartJob struct {
 // chartJobs lists the report's charts in the order it places them; each
 // gets a distinct pad (extra white columns), so that the PDF's images all
 // differ in width and keep their order (see reports.distinctWidth).
-func (e *env) chartJobs() ([]chartJob, error) {
+func (e *Env) chartJobs() ([]chartJob, error) {
 	if e.jobs != nil {
 		return e.jobs, nil
 	}
-	p := e.project
+	p := e.Project
 	rows, err := e.results()
 	if err != nil {
 		return nil, err
@@ -343,7 +352,7 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	if err != nil {
 		return nil, err
 	}
-	counts, err := load(e.out("parquet", "participation.parquet"), "aggregate", store.ReadParticipation)
+	counts, err := load(e, "parquet/participation.parquet", "aggregate", store.ReadParticipation)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +361,7 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	// add lists a chart of the given parts, part k drawn by draw(k, pad).
 	add := func(parts int, name string, kind chartKind, key string, draw func(part, pad int) func(io.Writer) error) {
 		for k := range parts {
-			jobs = append(jobs, chartJob{e.out("charts", partName(name, k)), kind, key, k, draw(k, len(jobs))})
+			jobs = append(jobs, chartJob{"charts/" + partName(name, k), kind, key, k, draw(k, len(jobs))})
 		}
 	}
 	for _, qu := range p.ReportedQuestions() {
@@ -407,10 +416,10 @@ func (e *env) chartJobs() ([]chartJob, error) {
 	return jobs, nil
 }
 
-// firstChart is the file the charts stage writes first, whatever the
+// FirstChart is the file the charts stage writes first, whatever the
 // results ("" when it writes none): the Makefile's sign that the stage's
 // outputs are still there (see synthese deps).
-func firstChart(p *form.Project) string {
+func FirstChart(p *form.Project) string {
 	if qs := p.ReportedQuestions(); len(qs) > 0 {
 		return partName(qs[0].Name, 0)
 	}
@@ -429,7 +438,10 @@ func partName(name string, k int) string {
 	return fmt.Sprintf("%s+%d.png", name, k+1)
 }
 
-func drawCharts(e *env) error {
+// Charts is the charts stage: a PNG per chart of the report, drawn on
+// every core. In a run (Env.Pipeline) it returns while they are drawn:
+// Report starts from their sizes.
+func Charts(e *Env) error {
 	jobs, err := e.chartJobs()
 	if err != nil {
 		return err
@@ -440,18 +452,18 @@ func drawCharts(e *env) error {
 	// In run, each chart is laid out first (on every core): the report
 	// starts from the sizes, and the layouts are then drawn as they are.
 	var measured []charts.Measure
-	if e.pipeline {
+	if e.Pipeline {
 		measured = make([]charts.Measure, len(jobs))
 		if err := onEveryCore(len(jobs), func(i int) error {
 			if err := jobs[i].draw(&measured[i]); err != nil {
-				return fmt.Errorf("%s: %w", jobs[i].path, err)
+				return fmt.Errorf("%s: %w", e.Out.Path(jobs[i].name), err)
 			}
 			return nil
 		}); err != nil {
 			return err
 		}
 		for i, j := range jobs {
-			pc.placeholders[j.path] = charts.PlaceholderPNG(measured[i].Size)
+			pc.placeholders[j.name] = charts.PlaceholderPNG(measured[i].Size)
 		}
 	}
 	pc.wg.Add(1)
@@ -459,7 +471,7 @@ func drawCharts(e *env) error {
 		defer pc.wg.Done()
 		pc.err = onEveryCore(len(jobs), func(i int) error {
 			var png []byte
-			err := writeFile(jobs[i].path, func(b *bytes.Buffer) error {
+			err := e.Out.Write(jobs[i].name, func(b *bytes.Buffer) error {
 				var err error
 				if measured != nil {
 					err = measured[i].Render(b)
@@ -470,7 +482,7 @@ func drawCharts(e *env) error {
 				return err
 			})
 			pc.mu.Lock()
-			pc.drawn[jobs[i].path] = png
+			pc.drawn[jobs[i].name] = png
 			pc.mu.Unlock()
 			return err
 		})
@@ -478,33 +490,33 @@ func drawCharts(e *env) error {
 			pc.err = removeStaleCharts(e, jobs)
 		}
 	}()
-	if e.pipeline {
+	if e.Pipeline {
 		e.pending = pc
-		e.logf("charts: drawing %d charts in %s", len(jobs), e.out("charts"))
+		e.logf("charts: drawing %d charts in %s", len(jobs), e.Out.Path("charts"))
 		return nil
 	}
 	if err := pc.wait(); err != nil {
 		return err
 	}
-	e.logf("charts: %d charts in %s", len(jobs), e.out("charts"))
+	e.logf("charts: %d charts in %s", len(jobs), e.Out.Path("charts"))
 	return nil
 }
 
 // removeStaleCharts removes, once this run's charts are drawn, the charts of
 // an earlier run that this one does not draw (a chart in fewer parts, a
 // meeting gone): they would be taken for its own.
-func removeStaleCharts(e *env, jobs []chartJob) error {
+func removeStaleCharts(e *Env, jobs []chartJob) error {
 	drawn := map[string]bool{}
 	for _, j := range jobs {
-		drawn[j.path] = true
+		drawn[j.name] = true
 	}
-	old, err := filepath.Glob(e.out("charts", "*.png"))
+	old, err := fs.Glob(e.Out.FS(), "charts/*.png")
 	if err != nil {
 		return err
 	}
 	for _, f := range old {
 		if !drawn[f] {
-			if err := os.Remove(f); err != nil {
+			if err := e.Out.Remove(f); err != nil {
 				return err
 			}
 		}
@@ -564,8 +576,8 @@ func readAll(r *bytes.Reader) []byte {
 }
 
 // load reads an output of an earlier stage with its reader.
-func load[T any](path, stage string, read func(io.ReaderAt, int64) (T, error)) (T, error) {
-	r, err := readFile(path, stage)
+func load[T any](e *Env, name, stage string, read func(io.ReaderAt, int64) (T, error)) (T, error) {
+	r, err := e.Out.Read(name, stage)
 	if err != nil {
 		var zero T
 		return zero, err
