@@ -86,10 +86,10 @@ test: check-workflow
 	$(if $(SIMD),GOEXPERIMENT=simd $(GO) vet ./pipeline/... && GOEXPERIMENT=simd $(GO) test -count=1 ./pipeline/ingest/... ./cmd/...)
 
 # make bench: the figures of BENCHMARKS.md on a generated survey of
-# BENCH_ROWS responses (targets, and ratios to a byte scan and to DuckDB
-# measured in the same run), then the Go benchmarks of the hot functions
-# (compare two runs with benchstat); it fails at the end when a figure
-# missed its target. DuckDB is a separate cgo module (bench/duckdb), built
+# BENCH_ROWS responses (ratios to a byte scan and to DuckDB measured in the
+# same run), then the Go benchmarks of the hot functions (compare two runs
+# with benchstat); it fails at the end when a figure is past its regression
+# guard (something regressed: see BENCHMARKS.md). DuckDB is a separate cgo module (bench/duckdb), built
 # here, never part of make test.
 BENCH_ROWS ?= 10000000
 BENCH_FLAGS ?=

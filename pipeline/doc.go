@@ -18,7 +18,8 @@
 //	ingest      the ingest stage: every response file (streaming reader or
 //	            reference reader), lists, narrative, quality, validation
 //	gen         generated surveys for benchmarks and scale tests
+//	stage       the stages over an output folder (above charts and reports)
 //
-// Nothing here opens files given by name, reads the environment or exits:
-// cmd/synthese does that. charts and reports sit above these packages.
+// Nothing here reads the environment, the clock or the command line, or
+// exits: cmd/synthese does that, and gives stage the output folder.
 package pipeline

@@ -4,8 +4,8 @@
 // record scanner over bytes for the streaming reader. It also holds the
 // text folding every comparison of user text goes through (Fold,
 // EditDistance), and the two kinds of problems an input can have: an
-// Error (fatal, naming file, line and column) and a Reject (a row or cell
-// left out, with its reason).
+// InputError (fatal, naming file, line and column) and a Reject (a row or
+// cell left out, with its reason).
 //
 // It imports nothing of this module: every other package may import it.
 package input
