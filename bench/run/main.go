@@ -148,8 +148,8 @@ func closedHeaders(path string) (string, []string, error) {
 
 type figure struct {
 	name, value, guard string
-	ratio               float64 // against the byte scan; 0: none
-	ok                  bool
+	ratio              float64 // against the byte scan; 0: none
+	ok                 bool
 }
 
 func main() {

@@ -22,6 +22,8 @@ type Project struct {
 	Meetings      []Meeting
 }
 
+// Open opens a file the manifest names; a missing file is an InputError
+// naming it.
 func Open(fsys fs.FS, name string) (fs.File, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
@@ -128,7 +130,7 @@ func (p *Project) readQuestionnaire() (*Questionnaire, error) {
 	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, input.ReadOptions{})
 }
 
-// expand turns the manifest's file names and glob patterns into files, in
+// Expand turns the manifest's file names and glob patterns into files, in
 // the manifest's order, each pattern's matches sorted.
 func (p *Project) Expand(key string, patterns []string) ([]string, error) {
 	var out []string

@@ -161,7 +161,7 @@ func generateWorkbooks(t *testing.T) {
 		}
 		return recs
 	}
-	write := func(p string, sheets []xlsxtest.Xsheet) {
+	write := func(p string, sheets []xlsxtest.Sheet) {
 		var b bytes.Buffer
 		if err := xlsxtest.WriteXLSX(&b, sheets); err != nil {
 			t.Fatal(err)
@@ -170,38 +170,38 @@ func generateWorkbooks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("form/form.xlsx", []xlsxtest.Xsheet{
+	write("form/form.xlsx", []xlsxtest.Sheet{
 		xlsxtest.TextRows("survey", readCSV("form/survey.csv")),
 		xlsxtest.TextRows("choices", readCSV("form/choices.csv")),
 		xlsxtest.TextRows("settings", readCSV("form/settings.csv")),
 	})
 	// Kobo XLSX: XML values, dates as serial numbers, a repeat group's sheet.
 	clean := readCSV("clean.csv")
-	kobo := xlsxtest.Xsheet{Name: "Sondage test"}
+	kobo := xlsxtest.Sheet{Name: "Sondage test"}
 	kobo.Rows = append(kobo.Rows, xlsxtest.TextRows("", [][]string{append(clean[0], "_id", "_uuid", "_submission_time", "__version__", "_index")}).Rows...)
 	for i, rec := range clean[1:] {
 		when, err := time.Parse("2006-01-02 15:04:05", rec[0])
 		if err != nil {
 			t.Fatal(err)
 		}
-		row := []xlsxtest.Xcell{{Kind: 'd', Num: xlsxtest.ToSerial(when)}}
+		row := []xlsxtest.Cell{{Kind: 'd', Num: xlsxtest.ToSerial(when)}}
 		for _, v := range rec[1:] {
-			row = append(row, xlsxtest.Xcell{Text: v, Kind: 's'})
+			row = append(row, xlsxtest.Cell{Text: v, Kind: 's'})
 		}
-		row = append(row, xlsxtest.Xcell{Kind: 'n', Num: float64(201 + i)}, xlsxtest.Xcell{Text: fmt.Sprintf("uuid-%d", i), Kind: 's'},
-			xlsxtest.Xcell{Kind: 'd', Num: xlsxtest.ToSerial(when.Add(time.Minute))}, xlsxtest.Xcell{Text: "vKJh5", Kind: 's'}, xlsxtest.Xcell{Kind: 'n', Num: float64(i + 1)})
+		row = append(row, xlsxtest.Cell{Kind: 'n', Num: float64(201 + i)}, xlsxtest.Cell{Text: fmt.Sprintf("uuid-%d", i), Kind: 's'},
+			xlsxtest.Cell{Kind: 'd', Num: xlsxtest.ToSerial(when.Add(time.Minute))}, xlsxtest.Cell{Text: "vKJh5", Kind: 's'}, xlsxtest.Cell{Kind: 'n', Num: float64(i + 1)})
 		kobo.Rows = append(kobo.Rows, row)
 	}
 	repeat := xlsxtest.TextRows("participants_repeat", [][]string{{"nom", "_index", "_parent_index"}, {"A", "1", "1"}})
-	write("kobo.xlsx", []xlsxtest.Xsheet{kobo, repeat})
+	write("kobo.xlsx", []xlsxtest.Sheet{kobo, repeat})
 	// Google Sheets XLSX: English labels, multiple choices joined with ";".
 	labels := map[string]string{"oujda": "Oujda", "laayoune": "Laayoune", "oui": "Yes", "non": "No",
 		"leviers": "Levers, to accelerate", "etat": "The state of play", "principes": "The principles", "accord": "Agree", "desaccord": "Disagree"}
-	google := xlsxtest.Xsheet{Name: "Form Responses 1"}
+	google := xlsxtest.Sheet{Name: "Form Responses 1"}
 	google.Rows = append(google.Rows, xlsxtest.TextRows("", [][]string{{"Timestamp", "Meeting city", "Is social innovation a lever?", "What did you discover?", "Public authorities lead", "Comment"}}).Rows...)
 	for _, rec := range clean[1:] {
 		when, _ := time.Parse("2006-01-02 15:04:05", rec[0])
-		row := []xlsxtest.Xcell{{Kind: 'd', Num: xlsxtest.ToSerial(when)}}
+		row := []xlsxtest.Cell{{Kind: 'd', Num: xlsxtest.ToSerial(when)}}
 		for k, v := range rec[1:] {
 			var parts []string
 			for _, f := range strings.Fields(v) {
@@ -211,9 +211,9 @@ func generateWorkbooks(t *testing.T) {
 					parts = append(parts, f)
 				}
 			}
-			row = append(row, xlsxtest.Xcell{Text: strings.Join(parts, ";"), Kind: 's'})
+			row = append(row, xlsxtest.Cell{Text: strings.Join(parts, ";"), Kind: 's'})
 		}
 		google.Rows = append(google.Rows, row)
 	}
-	write("google_en.xlsx", []xlsxtest.Xsheet{google})
+	write("google_en.xlsx", []xlsxtest.Sheet{google})
 }

@@ -30,7 +30,7 @@ const (
 	ScanError                    // not valid CSV
 )
 
-// scanned is a record found by scanRecord.
+// Scanned is a record found by scanRecord.
 type Scanned struct {
 	Fields []span
 	Lines  int // physical lines consumed, empty lines before it included
@@ -38,7 +38,7 @@ type Scanned struct {
 	Start  int // where the record begins, after those
 }
 
-// scanRecordAt reads the record starting at pos. atEOF says that buf ends
+// ScanRecordAt reads the record starting at pos. atEOF says that buf ends
 // where the input does. It returns the position after the record.
 func ScanRecordAt(buf []byte, pos int, atEOF bool, comma byte, rec *Scanned) (int, scanStatus) {
 	n := len(buf)
@@ -199,7 +199,7 @@ func indexDelim(b []byte, comma byte) int {
 	return -1
 }
 
-// unquote returns a field's text: its bytes, or for an escaped quoted field
+// Unquote returns a field's text: its bytes, or for an escaped quoted field
 // a copy with "" read as " and "\r\n" as "\n" (into scratch).
 func Unquote(buf []byte, f span, scratch []byte) ([]byte, []byte) {
 	b := buf[f.Start:f.End]

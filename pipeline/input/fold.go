@@ -41,9 +41,10 @@ func Fold(s string) string {
 	return b.String()
 }
 
+// Levenshtein is the edit distance between two texts, in letters.
 func Levenshtein(a, b string) int { return EditDistance([]rune(a), []rune(b), false) }
 
-// editDistance counts the insertions, deletions and substitutions (and,
+// EditDistance counts the insertions, deletions and substitutions (and,
 // with transpose, swaps of adjacent letters: the optimal string alignment
 // distance) that turn a into b, with three rolling rows of the matrix.
 func EditDistance(ra, rb []rune, transpose bool) int {

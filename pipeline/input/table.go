@@ -7,7 +7,7 @@ import (
 	"strings"
 )
 
-// table is a CSV file or a worksheet read whole: its header and its
+// Table is a CSV file or a worksheet read whole: its header and its
 // records, with the line (row number) on which each record starts.
 type Table struct {
 	File       string // as quoted in messages: "r.csv", or "r.xlsx[Sheet1]"
@@ -23,7 +23,7 @@ type ReadOptions struct {
 	Encoding Encoding
 }
 
-// readTables reads a CSV file (one table) or an XLSX workbook (one table per
+// ReadTables reads a CSV file (one table) or an XLSX workbook (one table per
 // worksheet, in workbook order). The format is detected from the content,
 // the CSV encoding and delimiter too.
 func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
@@ -83,7 +83,7 @@ func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
 	return []*Table{t}, nil
 }
 
-// add appends a record; the first non-blank one is the header.
+// Add appends a record; the first non-blank one is the header.
 func (t *Table) Add(rec []string, line int) {
 	if t.Header == nil {
 		if IsBlank(rec) {
@@ -102,7 +102,7 @@ func (t *Table) Add(rec []string, line int) {
 	t.Lines = append(t.Lines, line)
 }
 
-// readTable reads a file that holds one table: a CSV file, or the first
+// ReadTable reads a file that holds one table: a CSV file, or the first
 // worksheet of a workbook.
 func ReadTable(file string, r io.Reader, opt ReadOptions) (*Table, error) {
 	ts, err := ReadTables(file, r, opt)
@@ -115,7 +115,7 @@ func ReadTable(file string, r io.Reader, opt ReadOptions) (*Table, error) {
 	return ts[0], nil
 }
 
-// sheetNamed returns the worksheet called name (case-insensitive).
+// SheetNamed returns the worksheet called name (case-insensitive).
 func SheetNamed(ts []*Table, file, name string) *Table {
 	for _, t := range ts {
 		if strings.EqualFold(t.File, file+"["+name+"]") {
@@ -125,6 +125,7 @@ func SheetNamed(ts []*Table, file, name string) *Table {
 	return nil
 }
 
+// IsBlank reports whether every field of a record is blank.
 func IsBlank(rec []string) bool {
 	for _, f := range rec {
 		if strings.TrimSpace(f) != "" {
@@ -134,7 +135,7 @@ func IsBlank(rec []string) bool {
 	return true
 }
 
-// detectDelimiter chooses among ',', ';' and tab by counting them outside
+// DetectDelimiter chooses among ',', ';' and tab by counting them outside
 // quotes on the first records: a delimiter found the same number of times
 // on every record wins (the most frequent such one; on a tie the rarer in
 // text: tab, then ';', then ','), else the most frequent on the header line.
@@ -189,7 +190,7 @@ func DetectDelimiter(data []byte) rune {
 	return best
 }
 
-// column returns the index of the first header named name (folded), or -1.
+// Column returns the index of the first header named name (folded), or -1.
 func (t *Table) Column(name string) int {
 	want := Fold(name)
 	for i, h := range t.Header {
@@ -200,7 +201,7 @@ func (t *Table) Column(name string) int {
 	return -1
 }
 
-// require returns the indexes of the named columns or an InputError naming
+// Require returns the indexes of the named columns or an InputError naming
 // the first one missing.
 func (t *Table) Require(names ...string) ([]int, error) {
 	idx := make([]int, len(names))
@@ -214,7 +215,7 @@ func (t *Table) Require(names ...string) ([]int, error) {
 	return idx, nil
 }
 
-// cell returns record i's field at column c, trimmed, or "" when the record is short.
+// Cell returns record i's field at column c, trimmed, or "" when the record is short.
 func (t *Table) Cell(i, c int) string {
 	if c < 0 || c >= len(t.Records[i]) {
 		return ""
@@ -224,6 +225,7 @@ func (t *Table) Cell(i, c int) string {
 
 func quote(s string) string { return "\"" + s + "\"" }
 
+// QuoteAll quotes each text, for messages.
 func QuoteAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {

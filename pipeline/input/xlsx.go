@@ -34,7 +34,7 @@ type sheet struct {
 	lines []int
 }
 
-// isXLSX reports whether data looks like an XLSX (a zip) file.
+// IsXLSX reports whether data looks like an XLSX (a zip) file.
 func IsXLSX(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
 
 // budget counts the uncompressed bytes read from a workbook.

@@ -18,7 +18,7 @@ func TestXLSXLimits(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		rows = append(rows, []string{fmt.Sprint(i), strings.Repeat("x", 40)})
 	}
-	if err := xlsxtest.WriteXLSX(&big, []xlsxtest.Xsheet{xlsxtest.TextRows("s", rows)}); err != nil {
+	if err := xlsxtest.WriteXLSX(&big, []xlsxtest.Sheet{xlsxtest.TextRows("s", rows)}); err != nil {
 		t.Fatal(err)
 	}
 	defer func(b int64, r int) { MaxXLSXBytes, MaxSheetRows = b, r }(MaxXLSXBytes, MaxSheetRows)
@@ -52,13 +52,13 @@ func TestXLSXLimits(t *testing.T) {
 
 func TestXLSXReadsDatesAndSparseRows(t *testing.T) {
 	when := time.Date(2020, 11, 24, 10, 30, 0, 0, time.UTC)
-	sh := xlsxtest.Xsheet{Name: "data", Rows: [][]xlsxtest.Xcell{
+	sh := xlsxtest.Sheet{Name: "data", Rows: [][]xlsxtest.Cell{
 		{{Text: "when", Kind: 's'}, {Text: "n", Kind: 's'}, {Text: "", Kind: 's'}, {Text: "far", Kind: 's'}},
 		{{Num: xlsxtest.ToSerial(when), Kind: 'd'}, {Num: 3.5, Kind: 'n'}, {Kind: 's'}, {Text: "x", Kind: 's'}},
 		{{Num: xlsxtest.ToSerial(time.Date(2020, 12, 1, 0, 0, 0, 0, time.UTC)), Kind: 'd'}},
 	}}
 	var b bytes.Buffer
-	if err := xlsxtest.WriteXLSX(&b, []xlsxtest.Xsheet{sh, xlsxtest.TextRows("second", [][]string{{"z"}})}); err != nil {
+	if err := xlsxtest.WriteXLSX(&b, []xlsxtest.Sheet{sh, xlsxtest.TextRows("second", [][]string{{"z"}})}); err != nil {
 		t.Fatal(err)
 	}
 	ts, err := ReadTables("f.xlsx", bytes.NewReader(b.Bytes()), ReadOptions{})
@@ -81,7 +81,7 @@ func FuzzReadTables(f *testing.F) {
 	f.Add([]byte("\xff\xfea\x00;\x00b\x00\n\x00"))
 	f.Add([]byte("\"a\"\"\";b\r\n\"x\ny\";z"))
 	var b bytes.Buffer
-	xlsxtest.WriteXLSX(&b, []xlsxtest.Xsheet{xlsxtest.TextRows("s", [][]string{{"h1", "h2"}, {"v", ""}})})
+	xlsxtest.WriteXLSX(&b, []xlsxtest.Sheet{xlsxtest.TextRows("s", [][]string{{"h1", "h2"}, {"v", ""}})})
 	f.Add(b.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, enc := range []Encoding{EncodingAuto, EncodingCP1252} {
@@ -151,7 +151,7 @@ func FuzzXLSXRoundTrip(f *testing.F) {
 			return
 		}
 		var b bytes.Buffer
-		if err := xlsxtest.WriteXLSX(&b, []xlsxtest.Xsheet{xlsxtest.TextRows("s", [][]string{{h, "x"}, {v1, v2}})}); err != nil {
+		if err := xlsxtest.WriteXLSX(&b, []xlsxtest.Sheet{xlsxtest.TextRows("s", [][]string{{h, "x"}, {v1, v2}})}); err != nil {
 			t.Fatal(err)
 		}
 		ts, err := ReadTables("rt.xlsx", bytes.NewReader(b.Bytes()), ReadOptions{})

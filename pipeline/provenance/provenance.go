@@ -33,6 +33,8 @@ const InputDigestKey = "synthese.input_digest"
 // SetInputDigest sets what gives the input digests written into files.
 func SetInputDigest(f func(file string) string) { inputDigest = f }
 
+// CurrentInputDigest is the input digest to write into file (see
+// SetInputDigest), "" when none is set.
 func CurrentInputDigest(file string) string {
 	if inputDigest == nil {
 		return ""

@@ -75,7 +75,7 @@ func (r *Responses) Normalisations() []Normalisation {
 	return out
 }
 
-// matcher finds the choice a raw value means: its name or its label in any
+// Matcher finds the choice a raw value means: its name or its label in any
 // language, compared folded.
 type Matcher struct {
 	exact   map[string]bool   // names and labels exactly as the form writes them
@@ -85,6 +85,8 @@ type Matcher struct {
 	labels  []string          // a label per choice, for suggestions
 }
 
+// NewMatcher matches values to a list's choices, by name or by label in
+// any language (defLang is the plain label column's).
 func NewMatcher(choices []form.Choice, defLang string) *Matcher {
 	m := &Matcher{keys: map[string]string{}, order: map[string]int{}, exact: map[string]bool{}}
 	for i, c := range choices {
@@ -192,10 +194,10 @@ func (m *Matcher) suggest(raw string) string {
 	return best
 }
 
-// headerResolver finds the questions of a file's headers: the forms'
+// HeaderResolver finds the questions of a file's headers: the forms'
 // names and labels folded once, and what each header text (whole or a
 // part of one) resolved to remembered.
-type headerResolver struct {
+type HeaderResolver struct {
 	q               *form.Questionnaire
 	seps            []string
 	matchers        map[string]*Matcher
@@ -209,8 +211,10 @@ type headerMatch struct {
 	ok     bool
 }
 
-func NewHeaderResolver(q *form.Questionnaire, seps []string, matchers map[string]*Matcher) *headerResolver {
-	r := &headerResolver{q: q, seps: seps, matchers: matchers, byName: map[string]form.Question{}, byLabel: map[string]form.Question{}, Memo: map[string]headerMatch{}}
+// NewHeaderResolver resolves the headers of q's exports, with the group
+// separators seps and each closed question's matcher.
+func NewHeaderResolver(q *form.Questionnaire, seps []string, matchers map[string]*Matcher) *HeaderResolver {
+	r := &HeaderResolver{q: q, seps: seps, matchers: matchers, byName: map[string]form.Question{}, byLabel: map[string]form.Question{}, Memo: map[string]headerMatch{}}
 	for _, qu := range q.Questions {
 		if f := input.Fold(qu.Name); f != "" {
 			if _, ok := r.byName[f]; !ok {
@@ -230,7 +234,7 @@ func NewHeaderResolver(q *form.Questionnaire, seps []string, matchers map[string
 
 // match returns the question a response column holds: its header is the
 // question's name or its label in any of the form's languages.
-func (r *headerResolver) match(header string) (form.Question, bool) {
+func (r *HeaderResolver) match(header string) (form.Question, bool) {
 	f := input.Fold(header)
 	if f == "" {
 		return form.Question{}, false
@@ -261,7 +265,7 @@ var metadataNames = map[string]string{
 	"الطابع الزمني": "time", "email address": "", "adresse e-mail": "", "score": "", "note": "",
 }
 
-// column is what one response column holds.
+// Column is what one response column holds.
 type Column struct {
 	Index    int
 	Header   string
@@ -328,13 +332,13 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 	return out, rejects, nil
 }
 
-// resolve finds the question of a header: the whole header, else a split
+// Resolve finds the question of a header: the whole header, else a split
 // select_multiple column "<question><sep><choice>", else the header
 // without its group path ("grp/sub/q" -> "sub/q" -> "q"). Each text is
 // resolved once (a header with many separators has many ways to split,
 // and trying them again for each is exponential); texts longer
 // than maxSplitHeader bytes are only matched whole.
-func (r *headerResolver) Resolve(h string) (form.Question, string, bool) {
+func (r *HeaderResolver) Resolve(h string) (form.Question, string, bool) {
 	if m, ok := r.Memo[h]; ok {
 		return m.qu, m.choice, m.ok
 	}
@@ -346,7 +350,7 @@ func (r *headerResolver) Resolve(h string) (form.Question, string, bool) {
 // maxSplitHeader is the longest header text tried in parts.
 const maxSplitHeader = 1024
 
-func (r *headerResolver) split(h string) (form.Question, string, bool) {
+func (r *HeaderResolver) split(h string) (form.Question, string, bool) {
 	if qu, ok := r.match(h); ok {
 		return qu, "", true
 	}
@@ -445,7 +449,7 @@ func ReadResponses(q *form.Questionnaire, file string, r io.Reader, into *Respon
 	return nil
 }
 
-// plan is how the rows of one response file are read: what each column
+// Plan is how the rows of one response file are read: what each column
 // holds and how a cell's text becomes answers. Both readers use it.
 type Plan struct {
 	q               *form.Questionnaire
@@ -460,7 +464,7 @@ type Plan struct {
 	matchers        map[string]*Matcher
 }
 
-// newPlan classifies the header of t and checks the required columns; the
+// NewPlan classifies the header of t and checks the required columns; the
 // columns it cannot use are added to into's rejects.
 func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, into *Responses) (*Plan, error) {
 	meetingQuestion := opt.MeetingQuestion
@@ -526,7 +530,7 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	return p, nil
 }
 
-// outcome is what one cell (its text trimmed) gives: a pure function of
+// Outcome is what one cell (its text trimmed) gives: a pure function of
 // the column and the text, so the streaming reader can keep it per text.
 type Outcome struct {
 	Names   []string       // chosen choices, in list order; nil: no valid answer
@@ -539,7 +543,7 @@ type Outcome struct {
 	Chosen, bad bool
 }
 
-// resolve reads one cell of a closed question's column.
+// Resolve reads one cell of a closed question's column.
 func (p *Plan) Resolve(c *Column, raw string) Outcome {
 	var o Outcome
 	if c.Choice != "" {
@@ -595,7 +599,7 @@ func (p *Plan) Resolve(c *Column, raw string) Outcome {
 	return o
 }
 
-// weight reads the weight cell: the weight, or 0 and a reject.
+// Weight reads the weight cell: the weight, or 0 and a reject.
 func (p *Plan) Weight(raw string) (float64, *input.Reject) {
 	w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
 	if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
@@ -687,7 +691,7 @@ const (
 	DuplicateReason = "row not used: the same submission as "
 )
 
-// submissionKey identifies a submission: its id when the export has one,
+// SubmissionKey identifies a submission: its id when the export has one,
 // else its time and answers; "" when neither is known.
 func SubmissionKey(id, when string, r form.Respondent) string {
 	if id != "" {
@@ -709,6 +713,7 @@ func SubmissionKey(id, when string, r form.Respondent) string {
 	return b.String()
 }
 
+// FirstNonEmpty is the first of ss that is not empty ("" if none).
 func FirstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {
@@ -718,7 +723,7 @@ func FirstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// isHXL reports whether a row holds HXL hashtags (#tag) and nothing else.
+// IsHXL reports whether a row holds HXL hashtags (#tag) and nothing else.
 func IsHXL(rec []string) bool {
 	tags := 0
 	for _, f := range rec {

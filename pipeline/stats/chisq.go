@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 )
 
-// dropEmpty removes rows and columns whose total is zero.
+// DropEmpty removes rows and columns whose total is zero.
 func DropEmpty(t [][]int64) [][]int64 {
 	var rows, cols []int
 	for i, r := range t {
@@ -39,7 +39,7 @@ func DropEmpty(t [][]int64) [][]int64 {
 	return out
 }
 
-// pearson returns Pearson's X² of a table and its smallest expected count.
+// Pearson returns Pearson's X² of a table and its smallest expected count.
 func Pearson(t [][]int64) (stat, minExpected float64) {
 	rowSum := make([]float64, len(t))
 	colSum := make([]float64, len(t[0]))
@@ -63,13 +63,15 @@ func Pearson(t [][]int64) (stat, minExpected float64) {
 	return stat, minExpected
 }
 
+// Seed is the random seed of a question's simulated p-value: from its
+// name, so that runs agree.
 func Seed(name string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(name))
 	return h.Sum64()
 }
 
-// simulatedP permutes the answers across respondents (keeping both margins)
+// SimulatedP permutes the answers across respondents (keeping both margins)
 // and counts the tables at least as extreme as the observed one.
 func SimulatedP(observed float64, rows, cols []int, r, c int, s uint64) float64 {
 	rng := rand.New(rand.NewPCG(s, 0x5eed))

@@ -99,7 +99,7 @@ func (s *ExactSum) Merge(o *ExactSum) {
 	}
 }
 
-// sub takes o out of s exactly; o must be finite (an infinity or a NaN
+// Sub takes o out of s exactly; o must be finite (an infinity or a NaN
 // added cannot be taken out).
 func (s *ExactSum) Sub(o *ExactSum) {
 	s.carry()
@@ -111,7 +111,7 @@ func (s *ExactSum) Sub(o *ExactSum) {
 	s.adds = 2
 }
 
-// finite reports whether no infinity or NaN was added.
+// Finite reports whether no infinity or NaN was added.
 func (s *ExactSum) Finite() bool { return s.inf == 0 && !s.nan }
 
 // Float64 is the sum rounded to the nearest float64 (ties to even).

@@ -115,7 +115,7 @@ type pqWriter struct {
 	W       io.Writer
 	Off     int64
 	cols    []pqColumn
-	Groups  []PqGroupMeta
+	Groups  []GroupMeta
 	rows    int64
 	meta    [][2]string
 	sorting []int // columns the rows are sorted by, ascending
@@ -123,7 +123,9 @@ type pqWriter struct {
 	err     error
 }
 
-type PqGroupMeta struct {
+// GroupMeta is where a written row group's column chunks are in the file
+// (the patcher copies row groups from it).
+type GroupMeta struct {
 	rows   int64
 	chunks []pqChunkMeta
 	start  int64
@@ -161,7 +163,7 @@ func (p *pqWriter) write(b []byte) {
 
 // writeGroup appends a row group of encoded column chunks, in column order.
 func (p *pqWriter) writeGroup(rows int64, chunks []columnChunk) error {
-	g := PqGroupMeta{rows: rows, start: p.Off}
+	g := GroupMeta{rows: rows, start: p.Off}
 	for _, c := range chunks {
 		m := pqChunkMeta{compressed: int64(len(c.pages)), uncompressed: c.uncompressed, numValues: c.numValues, encodings: c.encodings}
 		if c.dictLen > 0 {

@@ -53,7 +53,7 @@ const (
 	colWeight     = "weight"
 )
 
-// responseQuestions are the questions with a column in responses.parquet.
+// ResponseQuestions are the questions with a column in responses.parquet.
 func ResponseQuestions(q *form.Questionnaire, meetingQuestion string) []string {
 	fixed := map[string]bool{colRespondent: true, colFile: true, colLine: true, colMeeting: true, colWeight: true}
 	var out []string
@@ -85,7 +85,7 @@ func NewResponsesWriter(w io.Writer, q *form.Questionnaire, meetingQuestion stri
 	return rw
 }
 
-// encodeBody encodes the columns that do not depend on the group's place
+// EncodeBody encodes the columns that do not depend on the group's place
 // in the file; safe to call from several goroutines.
 func (rw *ResponsesWriter) EncodeBody(g *RowGroup) {
 	used := make([]bool, len(rw.Meetings))
@@ -188,9 +188,9 @@ func WriteResponses(w io.Writer, q *form.Questionnaire, meetingQuestion string, 
 	return rw.Close()
 }
 
-// copyGroup writes again a row group that another writer wrote to from
+// CopyGroup writes again a row group that another writer wrote to from
 // (g, its place there), its respondents numbered from firstID.
-func (rw *ResponsesWriter) CopyGroup(from io.ReaderAt, g PqGroupMeta, firstID int64) error {
+func (rw *ResponsesWriter) CopyGroup(from io.ReaderAt, g GroupMeta, firstID int64) error {
 	chunks := make([]columnChunk, len(g.chunks))
 	for i, m := range g.chunks {
 		if i == 0 { // the respondent numbers

@@ -201,7 +201,7 @@ func TallyResponsesParquet(r io.ReaderAt, size int64, q *form.Questionnaire, mee
 	return t, nil
 }
 
-// groupTally counts row groups of responses.parquet into t.
+// GroupTally counts row groups of responses.parquet into t.
 type GroupTally struct {
 	t               *tally.Tally
 	cols            [][]string
@@ -218,7 +218,7 @@ type GroupTally struct {
 	weights         []float64 // the weight column's values, by id
 }
 
-// valueIDs gives each row of column chunk cc the id of its value (-1:
+// ValueIDs gives each row of column chunk cc the id of its value (-1:
 // null) in g.ids[:n]; id returns the id of a value. A dictionary-encoded
 // chunk (as synthese writes them) has each dictionary entry looked up
 // once, then its rows read as indexes; any other has each row's value

@@ -122,7 +122,7 @@ func (t *Tally) AddRespondent(r form.Respondent) error {
 	return nil
 }
 
-// add counts one respondent's valid answer (its choices' positions).
+// Add counts one respondent's valid answer (its choices' positions).
 func (qt *QuestionTally) Add(m int, chosen []int, w float64, weighted bool) {
 	qt.Valid[m]++
 	row := qt.Counts[m]
@@ -161,7 +161,7 @@ func (t *Tally) Merge(o *Tally) {
 	}
 }
 
-// subtract takes o's counts out of t (o counted some of what t counted;
+// Subtract takes o's counts out of t (o counted some of what t counted;
 // its weighted sums finite).
 func (t *Tally) Subtract(o *Tally) {
 	for m := range t.Respondents {
@@ -185,7 +185,7 @@ func (t *Tally) Subtract(o *Tally) {
 	}
 }
 
-// finite reports whether none of t's weighted sums holds an infinity or a
+// Finite reports whether none of t's weighted sums holds an infinity or a
 // NaN (so that it can be subtracted).
 func (t *Tally) Finite() bool {
 	for _, qt := range t.Questions {

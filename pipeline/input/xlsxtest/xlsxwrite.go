@@ -13,31 +13,32 @@ import (
 
 // xcell is a cell written by writeXLSX: text (shared string), a number, or
 // a date (a serial number with a date format, as Excel and Kobo write them).
-type Xcell struct {
+type Cell struct {
 	Text string
 	Num  float64
 	Kind byte // 's' text, 'n' number, 'd' date
 }
 
-type Xsheet struct {
+// Sheet is a worksheet to write: its name and its rows of cells.
+type Sheet struct {
 	Name string
-	Rows [][]Xcell
+	Rows [][]Cell
 }
 
-// textRows makes a sheet of text cells from records.
-func TextRows(name string, records [][]string) Xsheet {
-	sh := Xsheet{Name: name}
+// TextRows makes a sheet of text cells from records.
+func TextRows(name string, records [][]string) Sheet {
+	sh := Sheet{Name: name}
 	for _, rec := range records {
-		row := make([]Xcell, len(rec))
+		row := make([]Cell, len(rec))
 		for i, v := range rec {
-			row[i] = Xcell{Text: v, Kind: 's'}
+			row[i] = Cell{Text: v, Kind: 's'}
 		}
 		sh.Rows = append(sh.Rows, row)
 	}
 	return sh
 }
 
-// toSerial is the Excel serial date of t.
+// ToSerial is the Excel serial date of t.
 func ToSerial(t time.Time) float64 {
 	return t.Sub(serialEpoch).Hours() / 24
 }
@@ -56,9 +57,9 @@ func colName(i int) string {
 	return name
 }
 
-// writeXLSX writes a minimal, valid workbook; used to make the test corpus
+// WriteXLSX writes a minimal, valid workbook; used to make the test corpus
 // and to round-trip the reader in the fuzzer.
-func WriteXLSX(w io.Writer, sheets []Xsheet) error {
+func WriteXLSX(w io.Writer, sheets []Sheet) error {
 	zw := zip.NewWriter(w)
 	put := func(name, body string) error {
 		f, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Date(2020, 12, 24, 0, 0, 0, 0, time.UTC)})

@@ -18,7 +18,7 @@ const (
 // of those (no carry between bytes).
 func zeroBytes(x uint64) uint64 { return ^(((x & low7) + low7) | x) & Hi8 }
 
-// markStops maps buf for the fast path, 64 bytes a pair of words: in
+// MarkStops maps buf for the fast path, 64 bytes a pair of words: in
 // maps[2k], bit i is set when buf[64k+i] is the delimiter, a quote or a
 // newline (where a field may end); in maps[2k+1], when it is a quote
 // (quoteParity then makes it the quotes' parity).
@@ -48,11 +48,11 @@ func markStopsSWAR(buf []byte, comma byte, maps []uint64) {
 	}
 }
 
-// stopWords is the number of pairs of words markStops fills for n bytes
+// StopWords is the number of pairs of words markStops fills for n bytes
 // (one spare: a window of 64 bits read at any position has its next word).
 func StopWords(n int) int { return n/64 + 2 }
 
-// nextStop returns the first position at or after from whose stop bit is
+// NextStop returns the first position at or after from whose stop bit is
 // set, or -1.
 func NextStop(maps []uint64, from int) int {
 	wi := from >> 6 << 1
@@ -69,7 +69,7 @@ func NextStop(maps []uint64, from int) int {
 	return wi<<5 + bits.TrailingZeros64(x)
 }
 
-// quoteParity turns the map's quote words (maps[2k+1]) into the parity of
+// QuoteParity turns the map's quote words (maps[2k+1]) into the parity of
 // the quotes from the map's start: bit i set when an odd number of quotes
 // are at or before byte 64k+i (prefix XOR in each word, carried from one
 // word to the next). A quote is where the parity changes.
@@ -89,7 +89,7 @@ func QuoteParity(maps []uint64) {
 	}
 }
 
-// spanEnd returns the position of the k-th delimiter or newline outside
+// SpanEnd returns the position of the k-th delimiter or newline outside
 // quotes from p (a field's start, so outside quotes), within 64 bytes; -1
 // when there is none. maps holds the stops and the quote parity
 // (quoteParity). A quote toggles between outside and inside (an escaped
@@ -117,7 +117,7 @@ func SpanEnd(maps []uint64, p, k int) int {
 	return p + bits.TrailingZeros64(x)
 }
 
-// needsTrim reports whether b starts or ends with white space (as
+// NeedsTrim reports whether b starts or ends with white space (as
 // bytes.TrimSpace sees it), looking at the first and last bytes and
 // decoding a character only when its first byte may begin a space beyond
 // ASCII (U+0085, U+00A0, U+1680, U+2000–U+3000 begin with C2, E1, E2, E3).
@@ -156,7 +156,7 @@ func lastSpaceCandidate(b []byte) rune {
 	return r
 }
 
-// spanWords is the length up to which a span's text is hashed and
+// SpanWords is the length up to which a span's text is hashed and
 // compared as six masked words, without a branch on its length.
 const SpanWords = 6
 
@@ -172,7 +172,7 @@ var spanMasks = func() (m [8*SpanWords + 1][SpanWords]uint64) {
 
 var spanMuls = [SpanWords]uint64{0x9e3779b97f4a7c15, 0xc4ceb9fe1a85ec53, 0xff51afd7ed558ccd, 0x94d049bb133111eb, 0xbf58476d1ce4e5b9, 0xd6e8feb86659fd93}
 
-// spanHash hashes buf[start:end]: up to 48 bytes as six masked words
+// SpanHash hashes buf[start:end]: up to 48 bytes as six masked words
 // folded in two and multiplied side by side, longer texts eight bytes at
 // a time.
 func SpanHash(buf []byte, start, end int) uint64 {
@@ -197,7 +197,7 @@ func SpanHash(buf []byte, start, end int) uint64 {
 	return h ^ h>>29
 }
 
-// spanWordsOf reads buf[start:start+n] (n ≤ 48; buf holds 48 bytes from
+// SpanWordsOf reads buf[start:start+n] (n ≤ 48; buf holds 48 bytes from
 // start) as six words, zero past n (and gives n back).
 func SpanWordsOf(buf []byte, start, n int) (w0, w1, w2, w3, w4, w5 uint64, _ int) {
 	le := binary.LittleEndian
@@ -207,7 +207,7 @@ func SpanWordsOf(buf []byte, start, n int) (w0, w1, w2, w3, w4, w5 uint64, _ int
 		le.Uint64(b[24:]) & m[3], le.Uint64(b[32:]) & m[4], le.Uint64(b[40:]) & m[5], n
 }
 
-// hashWords hashes a text of n bytes read as six words: two lanes of
+// HashWords hashes a text of n bytes read as six words: two lanes of
 // three words each, folded, multiplied, added; the high half folded onto
 // the low one (the cache's slot comes from the low bits, its tag from the
 // high ones).
@@ -218,7 +218,7 @@ func HashWords(w0, w1, w2, w3, w4, w5 uint64, n int) uint64 {
 	return h ^ h>>32
 }
 
-// asciiText reports whether b is ASCII, reading the six words from its
+// AsciiText reports whether b is ASCII, reading the six words from its
 // start at once when b's array holds them (else: false, let validUTF8
 // say).
 func AsciiText(b []byte) bool {
@@ -233,11 +233,11 @@ func AsciiText(b []byte) bool {
 		le.Uint64(w[24:])&m[3]|le.Uint64(w[32:])&m[4]|le.Uint64(w[40:])&m[5])&Hi8 == 0
 }
 
-// textHash is spanHash of b (reading past its end when its array holds
+// TextHash is spanHash of b (reading past its end when its array holds
 // the words: the same hash).
 func TextHash(b []byte) uint64 { return SpanHash(b[:cap(b)], 0, len(b)) }
 
-// spanEqual reports whether k[:n] (k holds 48 bytes) and buf[start:start+n]
+// SpanEqual reports whether k[:n] (k holds 48 bytes) and buf[start:start+n]
 // are the same text: as six masked words when buf holds 48 bytes from start.
 func SpanEqual(k, buf []byte, start, n int) bool {
 	le := binary.LittleEndian
@@ -252,11 +252,11 @@ func SpanEqual(k, buf []byte, start, n int) bool {
 	return string(k[:n]) == string(buf[start:start+n])
 }
 
-// keyWords are a text's bytes 0–8 and 8–16, zero-padded, and beyond 16
+// KeyWords are a text's bytes 0–8 and 8–16, zero-padded, and beyond 16
 // bytes its last eight.
 type KeyWords struct{ first, mid, last uint64 }
 
-// cacheKey reads the words of a text and hashes them.
+// CacheKey reads the words of a text and hashes them.
 func CacheKey(b []byte) (KeyWords, uint64) {
 	n := len(b)
 	var pad [24]byte
@@ -268,7 +268,7 @@ func CacheKey(b []byte) (KeyWords, uint64) {
 	return k, mixKey(k, n)
 }
 
-// cacheKeyIn is cacheKey of buf[i:i+n], without a branch on the length
+// CacheKeyIn is cacheKey of buf[i:i+n], without a branch on the length
 // when buf holds 16 bytes from i (the bytes past the text are masked).
 func CacheKeyIn(buf []byte, i, n int) (KeyWords, uint64) {
 	if i+16 > len(buf) {
@@ -297,7 +297,7 @@ func mixKey(k KeyWords, n int) uint64 {
 	return h ^ h>>32
 }
 
-// fullHash hashes every byte of b, eight at a time (the last word
+// FullHash hashes every byte of b, eight at a time (the last word
 // overlapping the one before).
 func FullHash(b []byte) uint64 {
 	le := binary.LittleEndian
@@ -316,7 +316,7 @@ func FullHash(b []byte) uint64 {
 	return Mix64(h ^ le.Uint64(b[n-8:]))
 }
 
-// trim is bytes.TrimSpace, quicker when there is nothing to trim.
+// Trim is bytes.TrimSpace, quicker when there is nothing to trim.
 func Trim(b []byte) []byte {
 	if n := len(b); n == 0 || (b[0] > ' ' && b[0] < utf8.RuneSelf && b[n-1] > ' ' && b[n-1] < utf8.RuneSelf) {
 		return b
@@ -324,7 +324,7 @@ func Trim(b []byte) []byte {
 	return bytes.TrimSpace(b)
 }
 
-// validUTF8 is utf8.Valid, back on its eight-bytes-at-a-time path after
+// ValidUTF8 is utf8.Valid, back on its eight-bytes-at-a-time path after
 // each non-ASCII character (utf8.Valid stays on the slow path to the end).
 func ValidUTF8(b []byte) bool {
 	for i := 0; i < len(b); {
@@ -345,7 +345,7 @@ func ValidUTF8(b []byte) bool {
 	return true
 }
 
-// mix64 scrambles the bits of x (the SplitMix64 finaliser).
+// Mix64 scrambles the bits of x (the SplitMix64 finaliser).
 func Mix64(x uint64) uint64 {
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
 	x = (x ^ x>>27) * 0x94d049bb133111eb

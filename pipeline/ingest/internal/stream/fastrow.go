@@ -501,13 +501,14 @@ type fastSeg struct {
 
 // spanBudget bounds the answer combinations a span is expected to meet
 // (product of its columns' choices, blank and a variant each), so that
-// its cache stays small; maxSpanCached is its cache's room (tests make it
-// small: past it, the cells are counted one by one).
+// its cache stays small.
 const spanBudget = 4096
 
+// MaxSpanCached is a span cache's room (tests make it small: past it, the
+// cells are counted one by one).
 var MaxSpanCached = 1 << 11
 
-// spanWindow is the number of lookups after which a full span cache is
+// SpanWindow is the number of lookups after which a full span cache is
 // judged (tests make it small).
 var SpanWindow = 1 << 14
 

@@ -49,7 +49,7 @@ func openSource(p *form.Project, name string) (*source, error) {
 	return &source{name, bytes.NewReader(b), int64(len(b)), io.NopCloser(nil)}, nil
 }
 
-// streamResponses reads the files with the streaming reader: a counting
+// StreamResponses reads the files with the streaming reader: a counting
 // pass that also hashes every submission key; when two keys hash alike,
 // the rows they were read on are read again to compare those keys
 // exactly; when some are duplicates, a patcher takes them out of what the

@@ -36,8 +36,8 @@ type patcher struct {
 	// cannot: a counting pass leaving the duplicates out must run (the
 	// counting pass's responses.parquet cannot be read back).
 	cannot bool
-	old    io.ReaderAt         // the counting pass's responses.parquet (nil: none)
-	groups []store.PqGroupMeta // its row groups
+	old    io.ReaderAt       // the counting pass's responses.parquet (nil: none)
+	groups []store.GroupMeta // its row groups
 	// Once writing again: the old file kept aside (whole: the groups'
 	// offsets hold) and read back, the new one, the next chunk to write
 	// and the respondents written.
@@ -61,7 +61,7 @@ type pendingGroup struct {
 	done chan struct{}
 }
 
-// patching is false when the duplicates are left out by a whole counting
+// Patching is false when the duplicates are left out by a whole counting
 // pass (tests compare the two).
 var Patching = true
 

@@ -36,7 +36,7 @@ import (
 // bytes that are not UTF-8 (the reference would read Windows-1252), a CSV
 // error (the reference says where, by line and column), XLSX and UTF-16.
 
-// streamChunkSize is the nominal size of a chunk (and so of a row group of
+// StreamChunkSize is the nominal size of a chunk (and so of a row group of
 // responses.parquet); tests make it small. Counting only, chunks are half
 // as large: the memory of a pass is mostly its chunks' (BENCHMARKS.md,
 // "Figures behind the code's choices").
@@ -46,7 +46,7 @@ var StreamChunkSize int64 = 4 << 20
 // its end for the record that crosses it (more when a record is longer).
 const boundaryRead = 16 << 10
 
-// readWindow is what a chunk's reader reads at a time (tests make it
+// ReadWindow is what a chunk's reader reads at a time (tests make it
 // small).
 var ReadWindow int64 = 256 << 10
 
@@ -58,7 +58,7 @@ func (s *streamFile) chunkSize() int64 {
 	return StreamChunkSize
 }
 
-// errFallback asks for the file to be read by the reference reader.
+// ErrFallback asks for the file to be read by the reference reader.
 var ErrFallback = errors.New("not for the streaming reader")
 
 // maxCached is the number of distinct texts a column's cache keeps; texts
