@@ -1,32 +1,11 @@
 package responses
 
 import (
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/input"
 	"strings"
 	"testing"
-	"unicode/utf8"
-)
 
-// FuzzFold: folding never panics, is idempotent, and leaves no double or
-// edge spaces.
-func FuzzFold(f *testing.F) {
-	for _, s := range []string{"  LAÂYOUNE ", "Laâyoune", "العيون", "En désaccord", "l’état", "a\u00a0 b", "ـعـ"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if !utf8.ValidString(s) {
-			return
-		}
-		once := input.Fold(s)
-		if twice := input.Fold(once); twice != once {
-			t.Fatalf("Fold not idempotent: %q -> %q -> %q", s, once, twice)
-		}
-		if strings.Contains(once, "  ") || strings.TrimSpace(once) != once {
-			t.Fatalf("Fold(%q) = %q keeps extra spaces", s, once)
-		}
-	})
-}
+	"github.com/synthese-project/synthese/pipeline/form"
+)
 
 // FuzzSplitMultiple: splitting a select_multiple cell never panics and only
 // returns known choice names, each once.
