@@ -98,7 +98,14 @@ func Analyse(fsys fs.FS) (*form.Project, *Ingested, []tally.Result, error) {
 	return p, in, in.Responses.Tally.Results(p.Manifest.MeetingQuestion, p.Manifest.SmallCell), nil
 }
 
-// readResponses reads the response files into a tally (and responses.parquet).
+// readResponses reads the response files into a tally (and
+// responses.parquet). Two readers give the same Responses: the streaming
+// reader (ingest/internal/stream: UTF-8 CSV, in chunks on every core)
+// takes the files first and hands them all back (stream.ErrFallback) when
+// one is not for it (a workbook, UTF-16, Windows-1252, bytes that are not
+// UTF-8, a CSV error to locate); the reference reader (package responses,
+// through input.ReadTables' formats) then reads them, as it does always
+// with opt.Reference.
 func readResponses(p *form.Project, opt responses.IngestOptions) (*responses.Responses, error) {
 	files, err := p.Expand("responses", p.Manifest.Responses)
 	if err != nil {

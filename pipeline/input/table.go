@@ -24,34 +24,69 @@ type ReadOptions struct {
 }
 
 // ReadTables reads a CSV file (one table) or an XLSX workbook (one table per
-// worksheet, in workbook order). The format is detected from the content,
-// the CSV encoding and delimiter too.
+// worksheet, in workbook order). The format is detected from the content
+// (see formats), the CSV encoding and delimiter too.
 func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
 	}
-	if IsXLSX(data) {
-		sheets, err := readXLSX(data)
-		if err != nil {
-			return nil, &InputError{File: file, Msg: "cannot read the workbook", Err: err}
+	for _, f := range formats {
+		if f.sniff(data) {
+			return f.tables(file, data, opt)
 		}
-		var out []*Table
-		for _, sh := range sheets {
-			t := &Table{File: file + "[" + sh.name + "]"}
-			for i, rec := range sh.rows {
-				t.Add(rec, sh.lines[i])
-			}
-			if t.Header == nil {
-				t.Header = []string{}
-			}
-			out = append(out, t)
-		}
-		if len(out) == 0 {
-			return nil, &InputError{File: file, Msg: "the workbook has no worksheet"}
-		}
-		return out, nil
 	}
+	panic("input: no format took the file") // delimited takes any
+}
+
+// A format reads one kind of file into tables: one reader per format,
+// chosen by the file's first bytes, never by its name (exports are often
+// misnamed). A new format (a legacy .xls workbook, say) is one more entry
+// in formats, before delimited.
+type format interface {
+	// sniff reports whether data is this format's.
+	sniff(data []byte) bool
+	// tables reads the file's tables; file names it in messages.
+	tables(file string, data []byte, opt ReadOptions) ([]*Table, error)
+}
+
+// formats are tried in order; delimited text takes any file.
+var formats = []format{workbook{}, delimited{}}
+
+// workbook is an XLSX workbook: one table per worksheet.
+type workbook struct{}
+
+func (workbook) sniff(data []byte) bool { return IsXLSX(data) }
+
+func (workbook) tables(file string, data []byte, _ ReadOptions) ([]*Table, error) {
+	sheets, err := readXLSX(data)
+	if err != nil {
+		return nil, &InputError{File: file, Msg: "cannot read the workbook", Err: err}
+	}
+	var out []*Table
+	for _, sh := range sheets {
+		t := &Table{File: file + "[" + sh.name + "]"}
+		for i, rec := range sh.rows {
+			t.Add(rec, sh.lines[i])
+		}
+		if t.Header == nil {
+			t.Header = []string{}
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return nil, &InputError{File: file, Msg: "the workbook has no worksheet"}
+	}
+	return out, nil
+}
+
+// delimited is CSV or tab-separated text in any encoding decodeText
+// knows: one table.
+type delimited struct{}
+
+func (delimited) sniff([]byte) bool { return true }
+
+func (delimited) tables(file string, data []byte, opt ReadOptions) ([]*Table, error) {
 	text, _, err := decodeText(data, opt.Encoding)
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot decode the text", Err: err}
