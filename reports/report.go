@@ -784,6 +784,7 @@ func (b *builder) qualityAnnex(lang string) {
 		{"q_rows_read", r.RowsRead},
 		{"q_respondents", r.Respondents},
 		{"q_no_meeting", r.RowsRejected[input.RejectNoMeeting]},
+		{"q_field_count", r.RowsRejected[input.RejectFieldCount]},
 		{"q_duplicates", r.Duplicates},
 		{"q_cells_rejected", sum(r.CellsRejected)},
 		{"q_explicit_missing", r.ExplicitMissing},
@@ -805,6 +806,20 @@ func (b *builder) qualityAnnex(lang string) {
 	l.paragraph(c.T("q_intro"), sBody)
 	l.space(3)
 	l.addTable(l.newTable([]cell{{c.T("q_item"), sCellB}, {c.T("q_count"), sCellB}}, rows, []int{48, 12}))
+	// The encoding each text file was read in, and why (a workbook has none).
+	var encodings []string
+	for _, f := range r.Files {
+		if f.Encoding != "" {
+			encodings = append(encodings, c.T("q_enc_"+f.EncodingReason, f.File, strings.ToUpper(f.Encoding), c.Int(int64(f.InvalidSequences))))
+		}
+	}
+	if len(encodings) > 0 {
+		l.space(3)
+		l.paragraph(c.T("q_encodings"), sCellB)
+		for _, e := range encodings {
+			l.paragraph(e, sSmall)
+		}
+	}
 	if len(q.Notes) > 0 {
 		l.space(3)
 		l.paragraph(c.T("q_notes"), sCellB)

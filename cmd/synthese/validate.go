@@ -20,6 +20,11 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 	}
 	name := cmp.Or(dir, "the embedded reference project")
 	v := ingest.Validate(fsys, enc)
+	for _, f := range v.Files {
+		if f.Encoding != "" && !c.Bool("quiet") {
+			lg.print("info", fmt.Sprintf("validate: %s: %d rows, read as %s (%s)", f.File, f.Rows, f.Encoding, f.EncodingWhy))
+		}
+	}
 	for _, err := range v.Errors {
 		lg.print("error", "validate: "+err.Error())
 	}

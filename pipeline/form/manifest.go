@@ -36,6 +36,10 @@ type Manifest struct {
 		Recommendations string `yaml:"recommendations"`
 	} `yaml:"narrative"`
 	SmallCell int `yaml:"small_cell"`
+	// MaxRejectedShare is the largest share of the response rows (read,
+	// not counting duplicates) that may be left out before a run fails
+	// instead of publishing: default 0.2; 1 never fails (DefaultMaxRejectedShare).
+	MaxRejectedShare *float64 `yaml:"max_rejected_share"`
 	// WeightColumn names a column of the response files holding each
 	// respondent's weight; the pooled figures are then weighted.
 	WeightColumn string `yaml:"weight_column"`
@@ -51,6 +55,17 @@ type Manifest struct {
 	// Date is the report's date (YYYY-MM-DD); SOURCE_DATE_EPOCH, when set,
 	// takes its place.
 	Date string `yaml:"date"`
+}
+
+// DefaultMaxRejectedShare is max_rejected_share when the manifest has none.
+const DefaultMaxRejectedShare = 0.2
+
+// RejectedShareLimit is the manifest's max_rejected_share, or the default.
+func (m *Manifest) RejectedShareLimit() float64 {
+	if m.MaxRejectedShare == nil {
+		return DefaultMaxRejectedShare
+	}
+	return *m.MaxRejectedShare
 }
 
 // ReportDate is the manifest's date, or ok false.
@@ -93,6 +108,8 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 		return nil, bad("meetings is required")
 	case m.SmallCell < 0:
 		return nil, bad("small_cell must be 0 or more")
+	case m.MaxRejectedShare != nil && !(*m.MaxRejectedShare >= 0 && *m.MaxRejectedShare <= 1):
+		return nil, bad(fmt.Sprintf("max_rejected_share must be from 0 to 1 (a share of the rows: 0.2 is 20%%), got %v", *m.MaxRejectedShare))
 	}
 	if _, ok := m.ReportDate(); m.Date != "" && !ok {
 		return nil, bad(fmt.Sprintf("date: %q is not a date; expected YYYY-MM-DD, such as 2020-12-15", m.Date))

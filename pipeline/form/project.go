@@ -1,12 +1,14 @@
 package form
 
 import (
+	"errors"
 	"fmt"
-	"github.com/synthese-project/synthese/pipeline/input"
 	"io"
 	"io/fs"
 	"strconv"
 	"strings"
+
+	"github.com/synthese-project/synthese/pipeline/input"
 )
 
 // ManifestName is the manifest's file name in a project folder.
@@ -23,8 +25,11 @@ type Project struct {
 }
 
 // Open opens a file the manifest names; a missing file is an InputError
-// naming it.
+// naming it, and so is one that is not a regular file (see Regular).
 func Open(fsys fs.FS, name string) (fs.File, error) {
+	if err := Regular(fsys, name); err != nil {
+		return nil, err
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, &input.InputError{File: name, Msg: "cannot open (named in " + ManifestName + ")", Err: err}
@@ -32,10 +37,38 @@ func Open(fsys fs.FS, name string) (fs.File, error) {
 	return f, nil
 }
 
+// Regular refuses, before it is opened, a file that is not a regular file
+// once its symbolic links are followed: a device (/dev/zero never ends), a
+// named pipe (opening one waits for a writer), a socket or a folder.
+func Regular(fsys fs.FS, name string) error {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return &input.InputError{File: name, Msg: "cannot open (named in " + ManifestName + ")", Err: err}
+	}
+	if !st.Mode().IsRegular() {
+		what := "not a regular file"
+		switch m := st.Mode(); {
+		case m.IsDir():
+			what = "a folder, not a file"
+		case m&fs.ModeNamedPipe != 0:
+			what = "a named pipe, not a file"
+		case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+			what = "a device, not a file"
+		case m&fs.ModeSocket != 0:
+			what = "a socket, not a file"
+		}
+		return &input.InputError{File: name, Msg: what + ": give the file itself (named in " + ManifestName + ")"}
+	}
+	return nil
+}
+
 // LoadProject reads the manifest, the questionnaire and the meetings of a
 // project folder, and checks that they agree with each other. A non-empty
 // encoding overrides the manifest's.
 func LoadProject(fsys fs.FS, encoding ...input.Encoding) (*Project, error) {
+	if err := Regular(fsys, ManifestName); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
 	mf, err := fsys.Open(ManifestName)
 	if err != nil {
 		return nil, &input.InputError{File: ManifestName, Msg: "no manifest in the project folder (start a project with `synthese init DIR`)", Err: err}

@@ -3,15 +3,20 @@ package ingest
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/ingest/internal/stream"
 	"github.com/synthese-project/synthese/pipeline/input"
 	"github.com/synthese-project/synthese/pipeline/responses"
 	"github.com/synthese-project/synthese/pipeline/store"
 	"github.com/synthese-project/synthese/pipeline/tally"
-	"io"
-	"io/fs"
-	"strconv"
 )
 
 // Ingested is what the ingest stage reads from a project.
@@ -67,6 +72,48 @@ func Ingest(p *form.Project, options ...responses.IngestOptions) (*Ingested, err
 	}
 	in.Coverage = form.NarrativeCoverage(p.Meetings, in.Narrative, form.SupportedLanguages)
 	return in, nil
+}
+
+// CheckRowsKept fails a run whose response rows were read but none kept,
+// or more than the manifest's max_rejected_share of them left out
+// (duplicates aside: a submission sent twice is counted once, not lost):
+// such numbers are not to be published (the stages call it before they
+// write anything; Validate lists it). A project without responses yet (no
+// rows) passes. The error names the main reasons; `synthese validate`
+// lists every row.
+func CheckRowsKept(p *form.Project, res *responses.Responses) error {
+	read := int64(res.RowsRead)
+	if read == 0 {
+		return nil
+	}
+	lost := read - res.Kept - int64(res.Duplicates)
+	limit := p.Manifest.RejectedShareLimit()
+	if res.Kept > 0 && float64(lost) <= limit*float64(read) {
+		return nil
+	}
+	byReason := map[string]int{}
+	for _, r := range res.Rejects {
+		if _, whole := rejectWords[r.Code]; whole {
+			byReason[r.Code]++
+		}
+	}
+	var reasons []string
+	for _, code := range slices.Sorted(maps.Keys(byReason)) {
+		reasons = append(reasons, fmt.Sprintf("%d %s", byReason[code], rejectWords[code]))
+	}
+	what := fmt.Sprintf("%d of the %d response rows read were left out (%s)", lost, read, strings.Join(reasons, ", "))
+	if res.Kept == 0 {
+		return &input.InputError{File: form.ManifestName, Msg: "no respondent kept: " + what +
+			"; nothing is published. List them with `synthese validate`"}
+	}
+	return &input.InputError{File: form.ManifestName, Msg: fmt.Sprintf("%s: more than max_rejected_share (%g%%); nothing is published. "+
+		"List them with `synthese validate`, correct the files, or raise max_rejected_share in %s", what, 100*limit, form.ManifestName)}
+}
+
+// rejectWords name the reasons a whole row is left out, in messages.
+var rejectWords = map[string]string{
+	input.RejectNoMeeting:  "without a valid meeting",
+	input.RejectFieldCount: "whose fields do not line up with the header",
 }
 
 // WriteRejects writes rejects.csv: file, line, column, value, reason.

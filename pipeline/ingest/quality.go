@@ -56,7 +56,7 @@ func (in *Ingested) Quality() *Quality {
 	for _, rj := range in.Responses.Rejects {
 		q.RejectedByReason[rj.Code]++
 		switch rj.Code {
-		case input.RejectNoMeeting, input.RejectDuplicate:
+		case input.RejectNoMeeting, input.RejectDuplicate, input.RejectFieldCount:
 			r.RowsRejected[rj.Code]++
 		case input.RejectUnknownColumn:
 			r.ColumnsIgnored = append(r.ColumnsIgnored, fmt.Sprintf("%s: %s", rj.File, rj.Column))

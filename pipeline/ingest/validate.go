@@ -17,6 +17,9 @@ type Validation struct {
 	Rejects []input.Reject
 	// What was read, when the project could be read.
 	RowsRead, Kept, ListRows int
+	// Files are the response files read: rows, and for text the encoding
+	// chosen and why.
+	Files []responses.FileCount
 }
 
 // Validate checks a project folder as a run would read it, without
@@ -58,6 +61,8 @@ func Validate(fsys fs.FS, encoding ...input.Encoding) *Validation {
 	if err == nil {
 		v.Rejects = in.Rejects()
 		v.RowsRead, v.Kept, v.ListRows = in.Responses.RowsRead, int(in.Responses.Kept), len(in.Attendance)
+		v.Files = in.Responses.Files
+		add(CheckRowsKept(p, &in.Responses))
 		return v
 	}
 	add(err)
@@ -77,6 +82,7 @@ func Validate(fsys fs.FS, encoding ...input.Encoding) *Validation {
 			continue
 		}
 		v.Rejects = append(v.Rejects, res.Rejects...)
+		v.Files = append(v.Files, res.Files...)
 		v.RowsRead += res.RowsRead
 		v.Kept += int(res.Kept)
 	}

@@ -55,4 +55,6 @@ const (
 	RejectDuplicate      = "duplicate"
 	RejectUnknownMeeting = "unknown_meeting"
 	RejectBadWeight      = "bad_weight"
+	RejectFieldCount     = "field_count" // a record whose fields do not line up with the header
+	RejectBadText        = "bad_text"    // bytes that are not UTF-8 in a file read as UTF-8
 )

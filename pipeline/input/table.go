@@ -3,6 +3,7 @@ package input
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 )
@@ -15,6 +16,17 @@ type Table struct {
 	Records    [][]string
 	Lines      []int
 	HeaderLine int
+	// Delimited: read from delimited text, where every record has all
+	// its fields (a worksheet's rows leave their empty cells out).
+	Delimited bool
+	// Encoding is the text's encoding (delimited text), and EncodingWhy
+	// why it was chosen.
+	Encoding       Encoding
+	EncodingWhy    string
+	EncodingReason string // an Encoding… code
+	// InvalidSequences counts the byte sequences that are not UTF-8 in a
+	// file read as UTF-8 (their cells are rejected).
+	InvalidSequences int
 }
 
 // ReadOptions are the user's settings for reading input files.
@@ -87,15 +99,20 @@ type delimited struct{}
 func (delimited) sniff([]byte) bool { return true }
 
 func (delimited) tables(file string, data []byte, opt ReadOptions) ([]*Table, error) {
-	text, _, err := decodeText(data, opt.Encoding)
+	d, err := decodeText(data, opt.Encoding)
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot decode the text", Err: err}
+	}
+	text := LineEnds(d.text)
+	if err := CheckLines(file, text); err != nil {
+		return nil, err
 	}
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = DetectDelimiter([]byte(text))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = false
-	t := &Table{File: file}
+	cr.ReuseRecord = false
+	t := &Table{File: file, Delimited: true, Encoding: d.enc, EncodingWhy: d.why, EncodingReason: d.reason, InvalidSequences: d.invalid}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -110,6 +127,10 @@ func (delimited) tables(file string, data []byte, opt ReadOptions) ([]*Table, er
 			return nil, &InputError{File: file, Msg: "not valid CSV", Err: err}
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rec) > MaxColumns {
+			return nil, &InputError{File: file, Line: line,
+				Msg: fmt.Sprintf("%d fields in a record: at most %d are read (Excel's limit)", len(rec), MaxColumns)}
+		}
 		t.Add(rec, line)
 	}
 	if t.Header == nil {

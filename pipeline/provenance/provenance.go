@@ -196,6 +196,9 @@ func DigestFilesKnown(fsys fs.FS, paths []string, known func(path string) (FileD
 }
 
 func digestFile(fsys fs.FS, path string) (FileDigest, error) {
+	if err := form.Regular(fsys, path); err != nil {
+		return FileDigest{}, err
+	}
 	f, err := fsys.Open(path)
 	if err != nil {
 		return FileDigest{}, &input.InputError{File: path, Msg: "cannot read", Err: err}

@@ -2,16 +2,18 @@ package responses
 
 import (
 	"fmt"
-	"github.com/synthese-project/synthese/pipeline/form"
-	"github.com/synthese-project/synthese/pipeline/input"
-	"github.com/synthese-project/synthese/pipeline/store"
-	"github.com/synthese-project/synthese/pipeline/tally"
 	"io"
 	"math"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 // Responses is what ingest made of the response files.
@@ -43,6 +45,13 @@ type Responses struct {
 type FileCount struct {
 	File string `json:"file"`
 	Rows int    `json:"rows"`
+	// Encoding of a text file, and why it was chosen (the BOM, valid UTF-8,
+	// the weight of the evidence, the user's setting); empty for a
+	// workbook.
+	Encoding         string `json:"encoding,omitempty"`
+	EncodingWhy      string `json:"encoding_why,omitempty"`
+	EncodingReason   string `json:"encoding_reason,omitempty"` // input.Encoding… code
+	InvalidSequences int    `json:"invalid_sequences,omitempty"`
 }
 
 // Normalisation is a raw spelling that was read as a choice.
@@ -442,9 +451,30 @@ func ReadResponses(q *form.Questionnaire, file string, r io.Reader, into *Respon
 		into.Notes = append(into.Notes, fmt.Sprintf("%s:%d: HXL hashtag row skipped", t.File, lines[0]))
 		records, lines = records[1:], lines[1:]
 	}
-	into.Files = append(into.Files, FileCount{File: t.File, Rows: len(records)})
+	into.Files = append(into.Files, FileCount{File: t.File, Rows: len(records), Encoding: string(t.Encoding), EncodingWhy: t.EncodingWhy,
+		EncodingReason: t.EncodingReason, InvalidSequences: t.InvalidSequences})
+	p.delimited = t.Delimited
 	for i, rec := range records {
 		p.row(rec, lines[i], into)
+	}
+	return nil
+}
+
+// FieldCountReject is the reject of a record of delimited text whose
+// fields do not line up with the header's (nil when they do): a record cut
+// short (fewer fields than the header's last named column) or one with
+// more fields than the header holding text (it would be read shifted).
+// Both readers leave such a row out whole. cell gives the record's field i.
+func (p *Plan) FieldCountReject(n int, cell func(i int) string, line int) *input.Reject {
+	if n < p.Width {
+		return &input.Reject{Code: input.RejectFieldCount, File: p.File, Line: line,
+			Reason: fmt.Sprintf("row not used: %d fields where the header has %d (a row cut short)", n, p.Width)}
+	}
+	for i := len(p.Header); i < n; i++ {
+		if v := cell(i); v != "" {
+			return &input.Reject{Code: input.RejectFieldCount, File: p.File, Line: line, Value: strings.ToValidUTF8(v, "\uFFFD"),
+				Reason: fmt.Sprintf("row not used: %d fields where the header has %d, field %d holding text (a delimiter too many: the row would be read shifted)", n, len(p.Header), i+1)}
+		}
 	}
 	return nil
 }
@@ -462,6 +492,10 @@ type Plan struct {
 	WeightCol       int // -1 when absent
 	missing         map[string]bool
 	matchers        map[string]*Matcher
+	// Width is the header's fields up to its last named one: a record of
+	// delimited text has at least that many (see FieldCountReject).
+	Width     int
+	delimited bool // the reference reader's table is delimited text
 }
 
 // NewPlan classifies the header of t and checks the required columns; the
@@ -474,6 +508,11 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	}
 	p := &Plan{q: q, File: t.File, Header: t.Header, meetingQuestion: meetingQuestion,
 		missing: map[string]bool{}, matchers: map[string]*Matcher{}}
+	for i, h := range t.Header {
+		if strings.TrimSpace(h) != "" {
+			p.Width = i + 1
+		}
+	}
 	mv := opt.MissingValues
 	if mv == nil {
 		mv = form.DefaultMissingValues
@@ -559,6 +598,11 @@ func (p *Plan) Resolve(c *Column, raw string) Outcome {
 	if raw == "" {
 		return o
 	}
+	if !utf8.ValidString(raw) {
+		o.Rejects = []input.Reject{{Code: input.RejectBadText, Value: strings.ToValidUTF8(raw, "\uFFFD"),
+			Reason: "bytes that are not UTF-8 in a file read as UTF-8 (see the file's encoding in the quality annex): the cell is not read"}}
+		return o
+	}
 	if c.Q.Type == form.SelectOne {
 		name, ok := c.m.one(raw)
 		switch {
@@ -617,6 +661,12 @@ func (p *Plan) row(rec []string, line int, into *Responses) {
 			return ""
 		}
 		return strings.TrimSpace(rec[c])
+	}
+	if p.delimited {
+		if rej := p.FieldCountReject(len(rec), cell, line); rej != nil {
+			into.Rejects = append(into.Rejects, *rej)
+			return
+		}
 	}
 	resp := form.Respondent{File: p.File, Line: line, Answers: map[string][]string{}, Weight: 1}
 	var cellRejects []input.Reject

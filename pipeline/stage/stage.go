@@ -73,6 +73,9 @@ func readInputs(e *Env, withParquet bool) error {
 	if err != nil {
 		return err
 	}
+	if err := ingest.CheckRowsKept(p, &in.Responses); err != nil {
+		return err // nothing published: responses.parquet is dropped
+	}
 	if rf != nil {
 		if err := rf.Commit(); err != nil {
 			return err

@@ -214,7 +214,8 @@ func countPass(p *form.Project, srcs []*source, opt responses.IngestOptions, ski
 			return nil, err
 		}
 		done += src.size
-		res.Files = append(res.Files, responses.FileCount{File: src.name, Rows: rows})
+		res.Files = append(res.Files, responses.FileCount{File: src.name, Rows: rows, Encoding: string(input.EncodingUTF8),
+			EncodingWhy: s.encodingWhy, EncodingReason: s.encodingReason})
 	}
 	if rw != nil {
 		if err := rw.Close(); err != nil {

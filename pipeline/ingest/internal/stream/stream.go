@@ -90,10 +90,14 @@ type streamFile struct {
 	stopped    atomic.Bool
 	hasID      bool
 	hasTime    bool
-	closed     []bool               // by field: a closed question's column (checked through the cache)
-	free       chan *store.RowGroup // row groups written, to fill again
-	fast       *fastPlan            // nil: every record goes through row
-	freeFPs    chan []uint64        // fingerprint lists merged, to fill again
+	closed     []bool // by field: a closed question's column (checked through the cache)
+	// encodingWhy says why the file is UTF-8 (as the reference reader
+	// says it: the byte-order mark, or valid UTF-8 throughout, since the
+	// streaming reader hands back any file that is not).
+	encodingWhy, encodingReason string
+	free                        chan *store.RowGroup // row groups written, to fill again
+	fast                        *fastPlan            // nil: every record goes through row
+	freeFPs                     chan []uint64        // fingerprint lists merged, to fill again
 }
 
 // recycleFPs hands a merged list of fingerprints back.
@@ -376,6 +380,9 @@ func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error
 		return 0, 0, err
 	}
 	w.markStops()
+	if loneCR(w.buf) {
+		return 0, 0, ErrFallback
+	}
 	pos, line := 0, 0
 	mark := 1 // the next line to mark (collectFP)
 	for base+int64(pos) < end {
@@ -389,6 +396,9 @@ func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error
 				return 0, 0, err
 			}
 			w.markStops()
+			if loneCR(w.buf[max(n-1, 0):]) {
+				return 0, 0, ErrFallback
+			}
 		}
 		if s.collectFP && line+1 >= mark {
 			// Where this line begins, between records: rows are found
@@ -402,6 +412,9 @@ func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error
 				return 0, 0, err
 			}
 			if ok {
+				if next-pos > input.MaxLineBytes {
+					return 0, 0, ErrFallback // the reference reader says whether a line is too long
+				}
 				pos = next
 				line++
 				o.fast++
@@ -412,10 +425,17 @@ func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error
 		next, st := input.ScanRecordAt(w.buf, pos, atEOF, s.comma, &w.rec)
 		switch st {
 		case input.ScanMore:
+			if len(w.buf)-pos > input.MaxLineBytes {
+				return 0, 0, ErrFallback // the reference reader says which line is too long
+			}
+			had := len(w.buf)
 			if w.buf, err = s.readAt(w.buf, base+int64(len(w.buf)), int(max(ReadWindow, int64(len(w.buf)-pos)))); err != nil {
 				return 0, 0, err
 			}
 			w.markStops()
+			if loneCR(w.buf[max(had-1, 0):]) {
+				return 0, 0, ErrFallback
+			}
 			continue
 		case input.ScanError:
 			return 0, 0, ErrFallback
@@ -424,6 +444,9 @@ func (w *streamWorker) records(o *chunkOut, start, end int64) (int64, int, error
 			line += w.rec.Lines
 			pos = next
 			break
+		}
+		if next-pos > input.MaxLineBytes {
+			return 0, 0, ErrFallback // the reference reader says whether a line is too long
 		}
 		if err := w.row(o, base+int64(w.rec.Start), line+w.rec.Skip+1); err != nil {
 			return 0, 0, err
@@ -540,6 +563,9 @@ func (w *streamWorker) finish(e *cacheEntry, q int) {
 func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	s := w.s
 	p := s.plan
+	if len(w.rec.Fields) > input.MaxColumns {
+		return ErrFallback // the reference reader refuses the file, naming the line
+	}
 	// The text must be UTF-8 (else the reference reads Windows-1252):
 	// fields of closed questions are checked once per distinct text (their
 	// cache entries), the others here. Between fields there is only ASCII.
@@ -552,6 +578,13 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 		return nil
 	}
 	o.rowsRead++
+	if n := len(w.rec.Fields); n < p.Width || n > len(p.Header) {
+		cell := func(i int) string { return string(bytes.TrimSpace(w.field(i))) }
+		if rej := p.FieldCountReject(n, cell, line); rej != nil {
+			o.rejects = append(o.rejects, *rej)
+			return nil
+		}
+	}
 	clear(w.rowAns)
 	clear(w.mask)
 	weight := 1.0
@@ -871,8 +904,16 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 		return nil, ErrFallback
 	}
 	text := int64(0)
+	s.encodingWhy, s.encodingReason = "valid UTF-8", input.EncodingValidUTF8
 	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
 		text = 3
+		s.encodingWhy, s.encodingReason = "UTF-8 byte-order mark", input.EncodingByBOM
+	}
+	if opt.Encoding == input.EncodingUTF8 { // as the reference reader says it
+		s.encodingWhy, s.encodingReason = "set by --encoding or the manifest's encoding", input.EncodingSet
+	}
+	if loneCR(head) {
+		return nil, ErrFallback // classic Mac OS line ends: the reference reader reads them
 	}
 	checked := head[text:]
 	if int64(len(head)) < size { // the head may end inside a character
@@ -905,6 +946,9 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 			b, scratch = input.Unquote(head, f, scratch)
 			fields[i] = string(b)
 		}
+		if next-pos > input.MaxLineBytes {
+			return nil, ErrFallback // the reference reader says whether a line is too long
+		}
 		recLine := line + rec.Skip + 1
 		line += rec.Lines
 		pos = next
@@ -923,6 +967,9 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 			s.dataStart, s.dataLine = int64(pos), line
 		}
 		break
+	}
+	if len(t.Header) > input.MaxColumns {
+		return nil, ErrFallback // the reference reader refuses it, naming the line
 	}
 	p, err := responses.NewPlan(q, t, opt, into)
 	if err != nil {
@@ -962,4 +1009,20 @@ func trimPartialRune(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// loneCR reports whether b holds a carriage return that does not end a
+// line ("\r\n"): classic Mac OS line ends, or a stray one, which the
+// reference reader reads as a line end.
+func loneCR(b []byte) bool {
+	for {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			return false
+		}
+		if i+1 < len(b) && b[i+1] != '\n' {
+			return true
+		}
+		b = b[i+1:]
+	}
 }

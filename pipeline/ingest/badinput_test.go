@@ -1,0 +1,225 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/input"
+)
+
+// shape reads a response file of testdata/shapes.
+func shape(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(shapesDir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// bothAgree reads data as the responses of the shapes' project with both
+// readers, checks that they agree, and returns the reference's ingest.
+func bothAgree(t *testing.T, data []byte) *Ingested {
+	t.Helper()
+	fsys := fuzzProject(data)
+	p, err := form.LoadProject(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, chunk := range []int64{7, 4 << 20} {
+		stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
+		if serr != nil || rerr != nil {
+			t.Fatalf("stream: %v; reference: %v", serr, rerr)
+		}
+		sameIngest(t, p, stream, ref, spq, rpq)
+		if chunk > 7 {
+			return ref
+		}
+	}
+	return nil
+}
+
+// One byte that is not UTF-8, in one cell of a UTF-8 export, is that cell's
+// reject (naming its line and column): the file stays UTF-8, every header is
+// read, every other row and cell counts as in the clean file.
+func TestOneBadByteKeepsTheFileUTF8(t *testing.T) {
+	for _, name := range []string{"google_fr.csv", "arabic.csv", "clean.csv"} {
+		t.Run(name, func(t *testing.T) {
+			clean := shape(t, name)
+			lines := bytes.SplitAfter(clean, []byte("\n"))
+			// Third data line, its third field: a closed question's answer.
+			fields := bytes.SplitN(lines[3], []byte(","), 4)
+			fields[2] = append([]byte("\xff\xfe"), fields[2]...)
+			lines[3] = bytes.Join(fields, []byte(","))
+			bad := bytes.Join(lines, nil)
+			want := bothAgree(t, clean)
+			got := bothAgree(t, bad)
+			f := got.Responses.Files[0]
+			if f.Encoding != string(input.EncodingUTF8) || f.EncodingReason != input.EncodingMostlyUTF8 || f.InvalidSequences != 2 {
+				t.Fatalf("file read as %s (%s, %d invalid): want utf-8 with 2 invalid sequences", f.Encoding, f.EncodingWhy, f.InvalidSequences)
+			}
+			if got.Responses.RowsRead != want.Responses.RowsRead || got.Responses.Kept != want.Responses.Kept {
+				t.Fatalf("rows %d kept %d, want %d and %d as in the clean file", got.Responses.RowsRead, got.Responses.Kept,
+					want.Responses.RowsRead, want.Responses.Kept)
+			}
+			var bads []input.Reject
+			for _, r := range got.Responses.Rejects {
+				if r.Code == input.RejectBadText {
+					bads = append(bads, r)
+				}
+			}
+			if len(bads) != 1 || bads[0].Line != 4 || bads[0].Column == "" || !strings.Contains(bads[0].Value, "\uFFFD") {
+				t.Fatalf("bad-text rejects %+v: want one on line 4 naming its column", bads)
+			}
+			if len(got.Responses.Rejects) != len(want.Responses.Rejects)+1 {
+				t.Errorf("%d rejects, want the clean file's %d and one", len(got.Responses.Rejects), len(want.Responses.Rejects))
+			}
+		})
+	}
+}
+
+// A file in Windows-1252 (French Excel) is still read as such, and says so.
+func TestWindows1252IsStillRecognised(t *testing.T) {
+	in := bothAgree(t, shape(t, "excel_fr_cp1252.csv"))
+	f := in.Responses.Files[0]
+	if f.Encoding != string(input.EncodingCP1252) || f.EncodingReason != input.EncodingNotUTF8 || !strings.Contains(f.EncodingWhy, "Windows-1252") {
+		t.Fatalf("read as %s (%s): want windows-1252", f.Encoding, f.EncodingWhy)
+	}
+	if in.Responses.Kept == 0 {
+		t.Fatal("no respondent")
+	}
+}
+
+// Classic Mac OS line ends (a lone CR), and a mix of line ends, are line
+// ends: the file gives the clean file's rows and counts.
+func TestCarriageReturnLineEnds(t *testing.T) {
+	clean := shape(t, "clean.csv")
+	want := bothAgree(t, clean)
+	mac := bytes.ReplaceAll(clean, []byte("\n"), []byte("\r"))
+	lines := bytes.SplitAfter(clean, []byte("\n"))
+	for i := range lines {
+		if i%2 == 1 {
+			lines[i] = bytes.Replace(lines[i], []byte("\n"), []byte("\r"), 1)
+		} else if i%3 == 0 {
+			lines[i] = bytes.Replace(lines[i], []byte("\n"), []byte("\r\n"), 1)
+		}
+	}
+	for name, data := range map[string][]byte{"mac": mac, "mixed": bytes.Join(lines, nil)} {
+		t.Run(name, func(t *testing.T) {
+			got := bothAgree(t, data)
+			if got.Responses.RowsRead != want.Responses.RowsRead || got.Responses.Kept != want.Responses.Kept || got.Responses.Kept == 0 {
+				t.Fatalf("rows %d kept %d, want %d and %d", got.Responses.RowsRead, got.Responses.Kept, want.Responses.RowsRead, want.Responses.Kept)
+			}
+			mq := "ville"
+			if a, b := got.Responses.Tally.Results(mq, 5), want.Responses.Tally.Results(mq, 5); len(a) != len(b) {
+				t.Fatalf("%d result rows, want %d", len(a), len(b))
+			}
+		})
+	}
+}
+
+// A line longer than the limit, or a record of more fields than the
+// limit, is an input error naming the file and the line, from both readers
+// (the streaming reader hands such a file to the reference reader).
+func TestLongLinesAndWideRecordsRefused(t *testing.T) {
+	defer func(l, c int) { input.MaxLineBytes, input.MaxColumns = l, c }(input.MaxLineBytes, input.MaxColumns)
+	input.MaxLineBytes, input.MaxColumns = 1<<10, 40
+	clean := string(shape(t, "clean.csv"))
+	lines := strings.SplitAfter(clean, "\n")
+	long := strings.Join(lines[:3], "") + "2020-11-24 11:00:00,oujda,oui,etat,accord," + strings.Repeat("x", 2<<10) + "\n" + strings.Join(lines[3:], "")
+	wide := strings.Join(lines[:2], "") + strings.TrimSuffix(lines[2], "\n") + strings.Repeat(",", 50) + "\n" + strings.Join(lines[3:], "")
+	for name, c := range map[string]struct {
+		data string
+		line int
+		msg  string
+	}{
+		"long": {long, 4, "a line of more than"},
+		"wide": {wide, 3, "fields in a record"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fuzzProject([]byte(c.data))
+			_, _, _, _, serr, rerr := bothReaders(t, fsys, 64)
+			for _, err := range []error{serr, rerr} {
+				var ie *input.InputError
+				if !errors.As(err, &ie) || ie.File != "responses.csv" || ie.Line != c.line || !strings.Contains(ie.Msg, c.msg) {
+					t.Fatalf("error %v: want an input error on responses.csv:%d saying %q", err, c.line, c.msg)
+				}
+			}
+		})
+	}
+}
+
+// A response file that is not a regular file is refused at once: a named
+// pipe (opening it would wait for a writer forever), a link to a device
+// that never ends.
+func TestNotRegularFilesRefused(t *testing.T) {
+	dir := t.TempDir()
+	fsys := fuzzProject(nil)
+	for name, f := range fsys {
+		if name != "responses.csv" {
+			if err := os.WriteFile(filepath.Join(dir, name), f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "responses.csv"), 0o644); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	check := func(what string) {
+		p, err := form.LoadProject(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := Ingest(p); done <- err }()
+		select {
+		case err := <-done:
+			if !input.IsInputError(err) || !strings.Contains(err.Error(), "responses.csv") || !strings.Contains(err.Error(), what) {
+				t.Fatalf("%v: want an input error saying %q", err, what)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: still reading after 10 s", what)
+		}
+	}
+	check("a named pipe, not a file")
+	os.Remove(filepath.Join(dir, "responses.csv"))
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "responses.csv")); err != nil {
+		t.Fatal(err)
+	}
+	check("a device, not a file")
+}
+
+// A binary file given as responses: messages quote at most a short,
+// escaped excerpt of it.
+func TestBinaryFileMessagesAreShort(t *testing.T) {
+	bin := make([]byte, 4096)
+	for i := range bin {
+		bin[i] = byte(i*7 + i/13)
+	}
+	fsys := fuzzProject(bin)
+	_, _, _, _, serr, rerr := bothReaders(t, fsys, 4<<20)
+	for _, err := range []error{serr, rerr} {
+		if err == nil {
+			t.Fatal("a binary file was read")
+		}
+		if msg := err.Error(); len(msg) > 600 || !validPrintable(msg) {
+			t.Fatalf("message of %d bytes, or with raw bytes: %q", len(msg), msg)
+		}
+	}
+}
+
+func validPrintable(s string) bool {
+	for _, r := range s {
+		if r == '\uFFFD' || (r < ' ' && r != '\n') {
+			return false
+		}
+	}
+	return true
+}
