@@ -123,9 +123,12 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 	if len(m.Languages) > 2 {
 		return nil, bad(fmt.Sprintf("languages: at most two, got %s", strings.Join(m.Languages, ", ")))
 	}
-	for _, l := range m.Languages {
+	for i, l := range m.Languages {
 		if !contains(SupportedLanguages, l) {
 			return nil, bad(fmt.Sprintf("languages: %q is not supported; expected one of %s", l, strings.Join(SupportedLanguages, ", ")))
+		}
+		if contains(m.Languages[:i], l) {
+			return nil, bad(fmt.Sprintf("languages: %q is listed twice; expected one or two different languages of %s, in reading order", l, strings.Join(SupportedLanguages, ", ")))
 		}
 	}
 	return m, nil

@@ -42,6 +42,9 @@ func ReadMeetings(file string, r io.Reader, opt input.ReadOptions) ([]Meeting, e
 		if m.ID == "" {
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: "empty meeting_id"}
 		}
+		if why := checkMeetingID(m.ID); why != "" {
+			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: why}
+		}
 		if seen[m.ID] {
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: fmt.Sprintf("meeting_id %q appears twice", m.ID)}
 		}

@@ -92,6 +92,14 @@ func LoadProject(fsys fs.FS, encoding ...input.Encoding) (*Project, error) {
 	if !ok || mq.Type != SelectOne {
 		return nil, &input.InputError{File: ManifestName, Msg: fmt.Sprintf("meeting_question %q is not a select_one question of %s", m.MeetingQuestion, m.Questionnaire.Survey)}
 	}
+	// The meeting question's choices are meeting ids (when choices lists them).
+	for _, c := range p.Questionnaire.Lists[mq.List] {
+		if why := checkMeetingID(c.Name); why != "" {
+			at := p.Questionnaire.choiceAt[[2]string{mq.List, c.Name}]
+			return nil, &input.InputError{File: p.Questionnaire.choicesFile, Line: at.line, Column: at.column,
+				Msg: fmt.Sprintf("%s (a choice of %q, the meeting question)", why, mq.Name)}
+		}
+	}
 	mt, err := Open(fsys, m.Meetings)
 	if err != nil {
 		return nil, err
@@ -233,9 +241,12 @@ func (p *Project) SetLanguages(langs []string) error {
 	if len(langs) == 0 || len(langs) > 2 {
 		return &input.InputError{File: "--languages", Msg: fmt.Sprintf("expected one or two of %s, got %q", strings.Join(SupportedLanguages, ", "), strings.Join(langs, ","))}
 	}
-	for _, l := range langs {
+	for i, l := range langs {
 		if !contains(SupportedLanguages, l) {
 			return &input.InputError{File: "--languages", Msg: fmt.Sprintf("%q is not supported; expected one or two of %s", l, strings.Join(SupportedLanguages, ", "))}
+		}
+		if contains(langs[:i], l) {
+			return &input.InputError{File: "--languages", Msg: fmt.Sprintf("%q is given twice; expected one or two different languages of %s", l, strings.Join(SupportedLanguages, ", "))}
 		}
 	}
 	p.Manifest.Languages = langs

@@ -61,8 +61,12 @@ type Questionnaire struct {
 	Questions       []Question
 	Lists           map[string][]Choice
 
-	choicesFile string // where the lists come from (messages)
+	choicesFile string              // where the lists come from (messages)
+	choiceAt    map[[2]string]place // where each choice (list, name) is in it
 }
+
+// place is a cell of a sheet: its line and column, from 1.
+type place struct{ line, column int }
 
 // Question returns the question named name.
 func (q *Questionnaire) Question(name string) (Question, bool) {
@@ -163,7 +167,7 @@ func readXLSForm(file string, r io.Reader) (*Questionnaire, error) {
 // questionnaireFromTables builds a questionnaire from its sheets; settings may be nil.
 func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 	surveyName, choicesName := sv.File, ch.File
-	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}}
+	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}, choiceAt: map[[2]string]place{}}
 	if st != nil {
 		if len(st.Records) > 0 {
 			if c := st.Column("default_language"); c >= 0 {
@@ -211,6 +215,11 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 		if len(typ) == 0 || name == "" {
 			continue // groups' end rows, notes without a name
 		}
+		if end := strings.ToLower(typ[0]); end != "end" && !strings.HasPrefix(end, "end_") && !validQuestionName(name) {
+			// (XLSForm leaves the name of a group's end row alone.)
+			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
+				Msg: fmt.Sprintf("question name %q is not valid: %s", name, questionNameRule)}
+		}
 		if prev, dup := seen[name]; dup {
 			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
 				Msg: fmt.Sprintf("question name %q already used on line %d: names must be unique", name, prev)}
@@ -255,6 +264,7 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 			}
 		}
 		q.Lists[list] = append(q.Lists[list], c)
+		q.choiceAt[[2]string{list, name}] = place{ch.Lines[i], ccols[1] + 1}
 	}
 	q.choicesFile = choicesName
 	return q, nil

@@ -2,11 +2,14 @@ package stage
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"gonum.org/v1/plot/vg"
@@ -367,14 +370,18 @@ func (e *Env) chartJobs() ([]chartJob, error) {
 			jobs = append(jobs, chartJob{"charts/" + partName(name, k), kind, key, k, draw(k, len(jobs))})
 		}
 	}
-	for _, qu := range p.ReportedQuestions() {
+	questionStems, err := questionChartStems(p)
+	if err != nil {
+		return nil, err
+	}
+	for i, qu := range p.ReportedQuestions() {
 		spec := charts.Spec{Questionnaire: p.Questionnaire, Question: qu, Scopes: scopes,
 			Rows: resultsOf(rows, qu.Name), Languages: p.Manifest.Languages, SmallCell: p.Manifest.SmallCell, MaxHeight: maxHeight}
 		parts, err := charts.Parts(spec)
 		if err != nil {
 			return nil, err
 		}
-		add(parts, qu.Name, questionChart, qu.Name, func(part, pad int) func(io.Writer) error {
+		add(parts, questionStems[i], questionChart, qu.Name, func(part, pad int) func(io.Writer) error {
 			spec := spec
 			spec.Part, spec.Pad = part, pad
 			return func(w io.Writer) error { return charts.Draw(w, spec) }
@@ -397,6 +404,20 @@ func (e *Env) chartJobs() ([]chartJob, error) {
 	// A meeting's chart has one row per answer: its labels would not fit in
 	// two languages, so it is drawn once per report language.
 	questions := p.ReportedQuestions()
+	var ids []string
+	for _, s := range scopes {
+		if s.ID != tally.AllScope {
+			ids = append(ids, s.ID)
+		}
+	}
+	stems, err := chartStems(ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	meetingStem := map[string]string{}
+	for i, id := range ids {
+		meetingStem[id] = stems[i]
+	}
 	for _, s := range scopes {
 		if s.ID == tally.AllScope || len(questions) == 0 {
 			continue
@@ -408,23 +429,26 @@ func (e *Env) chartJobs() ([]chartJob, error) {
 			if err != nil {
 				return nil, err
 			}
-			add(parts, "meeting-"+s.ID+"-"+lang, meetingChart, s.ID+"/"+lang, func(part, pad int) func(io.Writer) error {
+			add(parts, "meeting-"+meetingStem[s.ID]+"-"+lang, meetingChart, s.ID+"/"+lang, func(part, pad int) func(io.Writer) error {
 				spec := spec
 				spec.Part, spec.Pad = part, pad
 				return func(w io.Writer) error { return charts.DrawMeeting(w, spec) }
 			})
 		}
 	}
+	if err := checkChartNames(jobs); err != nil {
+		return nil, err
+	}
 	e.jobs = jobs
 	return jobs, nil
 }
 
 // FirstChart is the file the charts stage writes first, whatever the
-// results ("" when it writes none): the Makefile's sign that the stage's
-// outputs are still there (see synthese deps).
+// results ("" when it writes none), in the charts folder: the Makefile's
+// sign that the stage's outputs are still there (see synthese deps).
 func FirstChart(p *form.Project) string {
-	if qs := p.ReportedQuestions(); len(qs) > 0 {
-		return partName(qs[0].Name, 0)
+	if stems, err := questionChartStems(p); err == nil && len(stems) > 0 {
+		return partName(stems[0], 0)
 	}
 	if len(p.Manifest.Participants) > 0 {
 		return partName("stakeholders", 0)
@@ -432,8 +456,138 @@ func FirstChart(p *form.Project) string {
 	return ""
 }
 
-// partName is the file of part k (from 0) of a chart named name: name.png,
-// then name+2.png and on ("+" is not in a questionnaire's names).
+// Chart files are named after the questionnaire's names and the meeting
+// ids: charts/<question>.png, charts/meeting-<id>-<lang>.png. Those are
+// the user's text, so each is first made a file name (a stem) that stays in
+// the charts folder whatever it holds: a name that is one already (ASCII
+// letters, digits, "_", "-" and ".", not "." first nor "..", at most
+// maxKeptStem bytes) is kept as it is; any other becomes the slug of its
+// safe characters (at most maxSlug bytes), "-" and the first 8 hex digits
+// of its SHA-256 ("../../x" → "x-…", a name of 300 letters → 60 of them
+// and the hash). Stems are distinct ignoring case (a file system may
+// ignore it): a name whose stem is taken already (Q1 after q1) gets the
+// hashed form, and a question's stem never takes a name of the other charts
+// (stakeholders, meeting-…).
+const (
+	maxKeptStem = 100
+	maxSlug     = 60
+)
+
+// questionChartStems are the stems of the reported questions' charts, in
+// the questionnaire's order.
+func questionChartStems(p *form.Project) ([]string, error) {
+	var names []string
+	for _, qu := range p.ReportedQuestions() {
+		names = append(names, qu.Name)
+	}
+	return chartStems(names, func(folded string) bool {
+		return folded == "stakeholders" || strings.HasPrefix(folded, "meeting-")
+	})
+}
+
+// chartStems gives each name a distinct stem (ignoring case), in order; a
+// kept stem for which reserved (given it in lower case) is true is hashed
+// instead.
+func chartStems(names []string, reserved func(folded string) bool) ([]string, error) {
+	taken := map[string]bool{}
+	out := make([]string, len(names))
+	for i, name := range names {
+		for k := 0; ; k++ {
+			var stem string
+			if k == 0 {
+				if !keptStem(name) || reserved != nil && reserved(strings.ToLower(name)) {
+					continue
+				}
+				stem = name
+			} else {
+				stem = hashedStem(name, k)
+			}
+			if f := strings.ToLower(stem); !taken[f] {
+				taken[f], out[i] = true, stem
+				break
+			}
+			if k > 8 {
+				return nil, fmt.Errorf("chart of %q: no free file name", name) // not with SHA-256
+			}
+		}
+	}
+	return out, nil
+}
+
+// keptStem reports whether name is a file name already, kept as it is.
+func keptStem(name string) bool {
+	if name == "" || len(name) > maxKeptStem || name[0] == '.' || strings.Contains(name, "..") {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !stemByte(name[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func stemByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// hashedStem is the slug of name's safe characters (each run of others
+// one "_", no "..", at most maxSlug bytes), "-" and 8 hex digits of the
+// SHA-256 of name (of name after "k:" for the k-th try beyond the first).
+func hashedStem(name string, k int) string {
+	var slug []byte
+	for i := 0; i < len(name) && len(slug) < maxSlug; i++ {
+		c := name[i]
+		if !stemByte(c) {
+			c = '_'
+		}
+		if n := len(slug); n > 0 && (c == '_' || c == '.') && slug[n-1] == c || n == 0 && !isAlnum(c) {
+			continue
+		}
+		slug = append(slug, c)
+	}
+	key := name
+	if k > 1 {
+		key = fmt.Sprintf("%d:%s", k, name)
+	}
+	sum := sha256.Sum256([]byte(key))
+	h := hex.EncodeToString(sum[:4])
+	if s := strings.TrimRight(string(slug), "_.-"); s != "" {
+		return s + "-" + h
+	}
+	return h
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// checkChartNames is the last guard before charts are written: each name
+// is one file in the charts folder (no "..", no other folder, not
+// absolute, only the stems' characters and "+"), of a length every file
+// system takes, and no two are the same ignoring case.
+func checkChartNames(jobs []chartJob) error {
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		file, ok := strings.CutPrefix(j.name, "charts/")
+		ok = ok && file != "" && file[0] != '.' && !strings.Contains(file, "..") && len(file) <= 255
+		for i := 0; ok && i < len(file); i++ {
+			ok = stemByte(file[i]) || file[i] == '+'
+		}
+		if !ok {
+			return fmt.Errorf("chart file name %q: expected a file in charts/ (a name not made safe: a bug)", j.name)
+		}
+		f := strings.ToLower(j.name)
+		if seen[f] {
+			return fmt.Errorf("chart file name %q: given to two charts (a bug)", j.name)
+		}
+		seen[f] = true
+	}
+	return nil
+}
+
+// partName is the file of part k (from 0) of a chart whose stem is name:
+// name.png, then name+2.png and on ("+" is not in a stem).
 func partName(name string, k int) string {
 	if k == 0 {
 		return name + ".png"

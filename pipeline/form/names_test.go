@@ -1,0 +1,117 @@
+package form
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/synthese-project/synthese/pipeline/input"
+)
+
+// inputError returns err as an InputError, failing the test when it is not one.
+func inputError(t *testing.T, err error, what string) *input.InputError {
+	t.Helper()
+	var ie *input.InputError
+	if !errors.As(err, &ie) {
+		t.Fatalf("%s: err = %v, want an InputError", what, err)
+	}
+	return ie
+}
+
+// TestQuestionNamesAreXMLNames: a question name is what XLSForm (pyxform)
+// accepts, an XML name; any other is an input error at its cell of the
+// survey sheet. Names of every script are names; a 300-letter one too
+// (its chart gets a short file name: see stage).
+func TestQuestionNamesAreXMLNames(t *testing.T) {
+	const choices = "list_name,name,label\nyn,oui,Oui\nyn,non,Non\n"
+	read := func(name string) (*Questionnaire, error) {
+		survey := "type,name,label\nstart,start,Début\nselect_one yn," + name + ",Question\nend group,../end,\n"
+		return ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader(choices), "", nil)
+	}
+	for _, name := range []string{"q1_levier", "_x", "a-1.2", "S06CHILDREN5-18", "qualité", "السؤال", "ns:q", "a..b", strings.Repeat("q", 300)} {
+		q, err := read(name)
+		if err != nil {
+			t.Errorf("%q: %v; want it accepted (pyxform does)", name, err)
+			continue
+		}
+		if _, ok := q.Question(name); !ok {
+			t.Errorf("%q: not among the questions", name)
+		}
+	}
+	for _, name := range []string{"../../x", "a/b", "/etc/x", `a\b`, "1abc", "-x", ".x", "a b", "a:b:c", ":a", "x+2", "q$"} {
+		_, err := read(name)
+		ie := inputError(t, err, name)
+		if ie.File != "survey.csv" || ie.Line != 3 || ie.Column != 2 ||
+			!strings.Contains(ie.Msg, `question name "`+strings.ReplaceAll(name, `\`, `\\`)+`" is not valid`) || !strings.Contains(ie.Msg, `a letter or "_" first`) {
+			t.Errorf("%q: %v; want survey.csv:3:2 saying the name is not valid and what a name is", name, err)
+		}
+	}
+}
+
+// meetingProject is a project whose meeting question's choices are in
+// choices.csv (when choiceIDs lists them) and whose meetings file has rows.
+func meetingProject(choiceIDs, meetingRows string) fstest.MapFS {
+	return fstest.MapFS{
+		ManifestName:   {Data: []byte("questionnaire: {survey: survey.csv, choices: choices.csv}\nresponses: [r.csv]\nmeeting_question: ville\nmeetings: meetings.csv\n")},
+		"survey.csv":   {Data: []byte("type,name,label\nselect_one ville,ville,Ville\nselect_one yn,q1,Q1\n")},
+		"choices.csv":  {Data: []byte("list_name,name,label\nyn,oui,Oui\nyn,non,Non\n" + choiceIDs)},
+		"meetings.csv": {Data: []byte("meeting_id,start_date,end_date,city_fr\n" + meetingRows)},
+		"r.csv":        {Data: []byte("Ville,Q1\n")},
+	}
+}
+
+// TestMeetingIDs: a meeting id is a choice name, free text in XLSForm
+// ("HIV/AIDS (UNAIDS)" is one in a real Kobo form, and "x/../../y" is
+// read too: the charts stage makes any id a safe file name); a control
+// character (a line break in a quoted cell) is an input error at its cell,
+// in the meetings file and in the meeting question's choices.
+func TestMeetingIDs(t *testing.T) {
+	p, err := LoadProject(meetingProject(
+		"ville,oujda,Oujda\nville,x/../../y,Ailleurs\nville,HIV/AIDS (UNAIDS),ONUSIDA\n",
+		"oujda,2020-11-24,2020-11-24,Oujda\nx/../../y,2020-11-25,2020-11-25,Ailleurs\nHIV/AIDS (UNAIDS),2020-11-26,2020-11-26,ONUSIDA\n"))
+	if err != nil || len(p.Meetings) != 3 || p.Meetings[1].ID != "x/../../y" {
+		t.Fatalf("ids with / and ..: %v, %v; want them read", p, err)
+	}
+
+	_, err = LoadProject(meetingProject("", "oujda,2020-11-24,2020-11-24,Oujda\n\"saf\ni\",2020-11-25,2020-11-25,Safi\n"))
+	ie := inputError(t, err, "a line break in meeting_id")
+	if ie.File != "meetings.csv" || ie.Line != 3 || ie.Column != 1 || !strings.Contains(ie.Msg, `meeting id "saf\ni" holds the control character U+000A`) {
+		t.Errorf("a line break in meeting_id: %v; want meetings.csv:3:1 naming the character", err)
+	}
+
+	_, err = LoadProject(meetingProject("ville,oujda,Oujda\nville,\"saf\ti\",Safi\n", "oujda,2020-11-24,2020-11-24,Oujda\n"))
+	ie = inputError(t, err, "a tab in the meeting question's choice")
+	if ie.File != "choices.csv" || ie.Line != 5 || ie.Column != 2 ||
+		!strings.Contains(ie.Msg, `meeting id "saf\ti" holds the control character U+0009`) || !strings.Contains(ie.Msg, `a choice of "ville"`) {
+		t.Errorf("a tab in the meeting question's choice: %v; want choices.csv:5:2 naming the character and the question", err)
+	}
+}
+
+// TestLanguagesTwice: a language listed twice (it would give its part of
+// the report twice) is an input error naming the manifest, or the flag.
+func TestLanguagesTwice(t *testing.T) {
+	const manifest = "questionnaire: {xlsform: f.xlsx}\nresponses: [r.csv]\nmeeting_question: ville\nmeetings: m.csv\n"
+	for _, langs := range []string{"[fr, fr]", "[ar, ar]", "[en, en]"} {
+		_, err := ReadManifest(ManifestName, strings.NewReader(manifest+"languages: "+langs+"\n"))
+		ie := inputError(t, err, langs)
+		if ie.File != ManifestName || !strings.Contains(ie.Msg, "languages: \""+langs[1:3]+"\" is listed twice") {
+			t.Errorf("languages: %s: %v; want an error in %s saying it is listed twice", langs, err, ManifestName)
+		}
+	}
+	if _, err := ReadManifest(ManifestName, strings.NewReader(manifest+"languages: [ar, fr]\n")); err != nil {
+		t.Errorf("languages: [ar, fr]: %v", err)
+	}
+
+	p := &Project{Manifest: &Manifest{Languages: []string{"fr", "ar"}}}
+	ie := inputError(t, p.SetLanguages([]string{"fr", "fr"}), "--languages fr,fr")
+	if ie.File != "--languages" || !strings.Contains(ie.Msg, `"fr" is given twice`) {
+		t.Errorf("--languages fr,fr: %v; want an error naming the flag", ie)
+	}
+	if len(p.Manifest.Languages) != 2 || p.Manifest.Languages[1] != "ar" {
+		t.Errorf("a refused --languages changed the languages: %v", p.Manifest.Languages)
+	}
+	if err := p.SetLanguages([]string{"en"}); err != nil || p.Manifest.Languages[0] != "en" {
+		t.Errorf("--languages en: %v, %v", err, p.Manifest.Languages)
+	}
+}
