@@ -112,7 +112,7 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 		return nil, bad(fmt.Sprintf("max_rejected_share must be from 0 to 1 (a share of the rows: 0.2 is 20%%), got %v", *m.MaxRejectedShare))
 	}
 	if _, ok := m.ReportDate(); m.Date != "" && !ok {
-		return nil, bad(fmt.Sprintf("date: %q is not a date; expected YYYY-MM-DD, such as 2020-12-15", m.Date))
+		return nil, bad(fmt.Sprintf("date: %s is not a date; expected YYYY-MM-DD, such as 2020-12-15", input.Excerpt(m.Date)))
 	}
 	if _, err := input.ParseEncoding(m.Encoding); err != nil {
 		return nil, bad(err.Error())
@@ -125,7 +125,7 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 	}
 	for i, l := range m.Languages {
 		if !contains(SupportedLanguages, l) {
-			return nil, bad(fmt.Sprintf("languages: %q is not supported; expected one of %s", l, strings.Join(SupportedLanguages, ", ")))
+			return nil, bad(fmt.Sprintf("languages: %s is not supported; expected one of %s", input.Excerpt(l), strings.Join(SupportedLanguages, ", ")))
 		}
 		if contains(m.Languages[:i], l) {
 			return nil, bad(fmt.Sprintf("languages: %q is listed twice; expected one or two different languages of %s, in reading order", l, strings.Join(SupportedLanguages, ", ")))

@@ -46,14 +46,14 @@ func ReadMeetings(file string, r io.Reader, opt input.ReadOptions) ([]Meeting, e
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: why}
 		}
 		if seen[m.ID] {
-			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: fmt.Sprintf("meeting_id %q appears twice", m.ID)}
+			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1, Msg: fmt.Sprintf("meeting_id %s appears twice", input.Excerpt(m.ID))}
 		}
 		seen[m.ID] = true
 		for k, c := range []int{cols[1], cols[2]} {
 			d, err := time.Parse("2006-01-02", t.Cell(i, c))
 			if err != nil {
 				return nil, &input.InputError{File: file, Line: t.Lines[i], Column: c + 1,
-					Msg: fmt.Sprintf("%q is not a date: expected YYYY-MM-DD", t.Cell(i, c))}
+					Msg: fmt.Sprintf("%s is not a date: expected YYYY-MM-DD", input.Excerpt(t.Cell(i, c)))}
 			}
 			if k == 0 {
 				m.Start = d

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/synthese-project/synthese/pipeline/input"
 )
 
 // Names in a questionnaire are identifiers: they name columns, results and
@@ -70,10 +72,17 @@ func isNameChar(r rune) bool {
 // (a tab, a line break), which no export keeps as it is and which would
 // break the messages that quote it.
 func checkMeetingID(id string) string {
+	if id == PooledScope {
+		return fmt.Sprintf("meeting id %q names every meeting pooled in the results (and its charts): give this meeting another id", id)
+	}
 	for _, r := range id {
 		if unicode.IsControl(r) {
-			return fmt.Sprintf("meeting id %q holds the control character %U: expected text without tabs or line breaks", id, r)
+			return fmt.Sprintf("meeting id %s holds the control character %U: expected text without tabs or line breaks", input.Excerpt(id), r)
 		}
 	}
 	return ""
 }
+
+// PooledScope is the scope of the results that pools every meeting
+// (tally.AllScope): no meeting may take it as its id.
+const PooledScope = "all"

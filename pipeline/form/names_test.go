@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"github.com/synthese-project/synthese/pipeline/input"
 )
@@ -74,8 +75,14 @@ func TestMeetingIDs(t *testing.T) {
 		t.Fatalf("ids with / and ..: %v, %v; want them read", p, err)
 	}
 
+	_, err = LoadProject(meetingProject("", "oujda,2020-11-24,2020-11-24,Oujda\nall,2020-11-25,2020-11-25,Tous\n"))
+	ie := inputError(t, err, "meeting id all")
+	if ie.File != "meetings.csv" || ie.Line != 3 || !strings.Contains(ie.Msg, "pooled") {
+		t.Errorf("meeting id all: %v; want meetings.csv:3 saying it names the pooled results", err)
+	}
+
 	_, err = LoadProject(meetingProject("", "oujda,2020-11-24,2020-11-24,Oujda\n\"saf\ni\",2020-11-25,2020-11-25,Safi\n"))
-	ie := inputError(t, err, "a line break in meeting_id")
+	ie = inputError(t, err, "a line break in meeting_id")
 	if ie.File != "meetings.csv" || ie.Line != 3 || ie.Column != 1 || !strings.Contains(ie.Msg, `meeting id "saf\ni" holds the control character U+000A`) {
 		t.Errorf("a line break in meeting_id: %v; want meetings.csv:3:1 naming the character", err)
 	}
@@ -113,5 +120,18 @@ func TestLanguagesTwice(t *testing.T) {
 	}
 	if err := p.SetLanguages([]string{"en"}); err != nil || p.Manifest.Languages[0] != "en" {
 		t.Errorf("--languages en: %v, %v", err, p.Manifest.Languages)
+	}
+}
+
+// A binary cell quoted in a message is a short, escaped excerpt of it.
+func TestBinaryCellsExcerpted(t *testing.T) {
+	bin := strings.Repeat("\x00\xff\x1b[2J", 2000)
+	survey := "type,name,label\nselect_one yn,\"" + bin + "\",Question\n"
+	_, err := ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader("list_name,name,label\nyn,oui,Oui\n"), "", nil)
+	if err == nil {
+		t.Fatal("a binary question name was read")
+	}
+	if msg := err.Error(); len(msg) > 400 || strings.ContainsAny(msg, "\x00\x1b") || !utf8.ValidString(msg) {
+		t.Errorf("message of %d bytes: %q", len(msg), msg)
 	}
 }

@@ -218,11 +218,11 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 		if end := strings.ToLower(typ[0]); end != "end" && !strings.HasPrefix(end, "end_") && !validQuestionName(name) {
 			// (XLSForm leaves the name of a group's end row alone.)
 			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
-				Msg: fmt.Sprintf("question name %q is not valid: %s", name, questionNameRule)}
+				Msg: fmt.Sprintf("question name %s is not valid: %s", input.Excerpt(name), questionNameRule)}
 		}
 		if prev, dup := seen[name]; dup {
 			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
-				Msg: fmt.Sprintf("question name %q already used on line %d: names must be unique", name, prev)}
+				Msg: fmt.Sprintf("question name %s already used on line %d: names must be unique", input.Excerpt(name), prev)}
 		}
 		seen[name] = sv.Lines[i]
 		qu := Question{Name: name, Type: Other, Kind: typ[0], Label: Text{}}
@@ -230,7 +230,7 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 		case "select_one", "select_multiple":
 			if len(typ) < 2 {
 				return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[0] + 1,
-					Msg: fmt.Sprintf("%q needs a choice list: expected %q", typ[0], typ[0]+" <list_name>")}
+					Msg: fmt.Sprintf("%s needs a choice list: expected %s", input.Excerpt(typ[0]), input.Excerpt(typ[0]+" <list_name>"))}
 			}
 			qu.Type, qu.List = QuestionType(typ[0]), typ[1]
 		}
@@ -260,7 +260,7 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 		for _, prev := range q.Lists[list] {
 			if prev.Name == name {
 				return nil, &input.InputError{File: choicesName, Line: ch.Lines[i], Column: ccols[1] + 1,
-					Msg: fmt.Sprintf("choice %q appears twice in list %q", name, list)}
+					Msg: fmt.Sprintf("choice %s appears twice in list %s", input.Excerpt(name), input.Excerpt(list))}
 			}
 		}
 		q.Lists[list] = append(q.Lists[list], c)
@@ -277,7 +277,7 @@ func (q *Questionnaire) checkLists() error {
 	for _, qu := range q.Questions {
 		if qu.Closed() && len(q.Lists[qu.List]) == 0 {
 			return &input.InputError{File: q.choicesFile,
-				Msg: fmt.Sprintf("question %q uses choice list %q, which %s does not define", qu.Name, qu.List, q.choicesFile)}
+				Msg: fmt.Sprintf("question %s uses choice list %s, which %s does not define", input.Excerpt(qu.Name), input.Excerpt(qu.List), q.choicesFile)}
 		}
 	}
 	return nil

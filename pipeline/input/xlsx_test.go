@@ -178,3 +178,43 @@ func xmlSafe(s string) bool {
 	}
 	return true
 }
+
+// FuzzXLSX: the workbook reader on any bytes (seeded with workbooks, and
+// parts of them mutated) never panics, and what it reads holds together:
+// as many line numbers as rows, each line after the one before, no row
+// wider than Excel allows.
+func FuzzXLSX(f *testing.F) {
+	for _, sheets := range [][]xlsxtest.Sheet{
+		{xlsxtest.TextRows("s", [][]string{{"h1", "h2"}, {"v", ""}})},
+		{xlsxtest.TextRows("a", [][]string{{"ville", "q1"}, {"oujda", "oui"}, {"", "non"}}), xlsxtest.TextRows("b", [][]string{{"x"}})},
+		{{Name: "d", Rows: [][]xlsxtest.Cell{{{Text: "when"}}, {{Num: 44159.5, Kind: 'd'}, {Num: 3.5, Kind: 'n'}}}}},
+	} {
+		var b bytes.Buffer
+		if err := xlsxtest.WriteXLSX(&b, sheets); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+	}
+	// Small limits, so that a mutation that inflates a part costs little.
+	defer func(b int64, r int) { MaxXLSXBytes, MaxSheetRows = b, r }(MaxXLSXBytes, MaxSheetRows)
+	MaxXLSXBytes, MaxSheetRows = 1<<20, 10_000
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sheets, err := readXLSX(data)
+		if err != nil {
+			return
+		}
+		for _, sh := range sheets {
+			if len(sh.rows) != len(sh.lines) {
+				t.Fatalf("sheet %q: %d rows, %d line numbers", sh.name, len(sh.rows), len(sh.lines))
+			}
+			for i, r := range sh.rows {
+				if len(r) > maxColumns {
+					t.Fatalf("sheet %q: a row of %d cells", sh.name, len(r))
+				}
+				if i > 0 && sh.lines[i] <= sh.lines[i-1] {
+					t.Fatalf("sheet %q: line %d after line %d", sh.name, sh.lines[i], sh.lines[i-1])
+				}
+			}
+		}
+	})
+}

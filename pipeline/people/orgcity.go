@@ -51,7 +51,7 @@ func ReadOrgTypes(file string, r io.Reader) (*OrgTypes, error) {
 		typ, pat := input.Fold(t.Cell(i, cols[0])), words(t.Cell(i, cols[1]))
 		if !known[typ] {
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1,
-				Msg: fmt.Sprintf("type %q: expected one of %s, placeholder", typ, strings.Join(OrgTypeNames, ", "))}
+				Msg: fmt.Sprintf("type %s: expected one of %s, placeholder", input.Excerpt(typ), strings.Join(OrgTypeNames, ", "))}
 		}
 		if len(pat) == 0 {
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[1] + 1, Msg: "empty pattern"}
@@ -142,7 +142,7 @@ func ReadCities(file string, r io.Reader) (*Cities, error) {
 	for i := range t.Records {
 		p := place{name: t.Cell(i, cols[0]), kind: input.Fold(t.Cell(i, cols[1])), label: form.Text{"fr": t.Cell(i, cols[0]), "en": t.Cell(i, cols[0])}}
 		if p.kind != "city" && p.kind != "region" {
-			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[1] + 1, Msg: fmt.Sprintf("kind %q: expected city or region", t.Cell(i, cols[1]))}
+			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[1] + 1, Msg: fmt.Sprintf("kind %s: expected city or region", input.Excerpt(t.Cell(i, cols[1])))}
 		}
 		if a := t.Cell(i, ar); a != "" {
 			p.label["ar"] = a

@@ -248,7 +248,7 @@ func ReadMergeRules(file string, r io.Reader) (*MergeRules, error) {
 			rules.KeepApart = append(rules.KeepApart, pair)
 		default:
 			return nil, &input.InputError{File: file, Line: t.Lines[i], Column: cols[0] + 1,
-				Msg: fmt.Sprintf("action %q: expected merge or keep_apart", t.Cell(i, cols[0]))}
+				Msg: fmt.Sprintf("action %s: expected merge or keep_apart", input.Excerpt(t.Cell(i, cols[0])))}
 		}
 	}
 	return rules, nil

@@ -311,7 +311,7 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 		case ok:
 			if prev, dup := joined[qu.Name]; dup {
 				return nil, nil, &input.InputError{File: t.File, Line: t.HeaderLine, Column: i + 1,
-					Msg: fmt.Sprintf("columns %q and %q both hold question %q", prev, h, qu.Name)}
+					Msg: fmt.Sprintf("columns %s and %s both hold question %s", input.Excerpt(prev), input.Excerpt(h), input.Excerpt(qu.Name))}
 			}
 			joined[qu.Name] = h
 			c.Q = qu

@@ -8,7 +8,7 @@ import (
 )
 
 // AllScope is the scope of the pooled rows (every meeting together).
-const AllScope = "all"
+const AllScope = form.PooledScope
 
 // Result is one row of results.parquet: one answer of one closed question
 // in one scope. Counts are the source of truth; Share, Pct and the interval
