@@ -25,6 +25,7 @@ var allowed = map[string][]string{
 	"internal/rtl":                    nil,
 	"internal/i18n":                   {"internal/rtl"},
 	"pipeline":                        nil,
+	"pipeline/redact":                 nil,
 	"pipeline/input":                  nil,
 	"pipeline/input/xlsxtest":         nil,
 	"pipeline/stats":                  nil,
