@@ -2,6 +2,9 @@
 // into tables: it holds no code. Its packages, from the bottom up (each
 // imports only packages listed before it; layers_test.go checks this):
 //
+//	redact      what user text goes through before it is written out:
+//	            personal data replaced by markers, spreadsheet formulas
+//	            neutralised in every CSV
 //	input       reading what the user gave: text encodings, CSV and XLSX
 //	            into tables, text folding, errors naming file, line, column
 //	stats       the statistics: Wilson intervals, largest remainder, χ²

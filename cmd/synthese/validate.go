@@ -9,6 +9,7 @@ import (
 
 	"github.com/synthese-project/synthese/pipeline/ingest"
 	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/redact"
 )
 
 // validate checks a project folder and prints every problem: the errors
@@ -32,8 +33,15 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 	if c.Bool("allow-rejects") {
 		level = "warning"
 	}
+	redacted := 0
 	for _, r := range v.Rejects {
+		r, n := r.Redacted()
+		redacted += n
 		lg.print(level, "validate: "+rejectLine(r))
+	}
+	if redacted > 0 {
+		lg.print("info", fmt.Sprintf("validate: %d e-mail address(es), phone number(s) or long number(s) in the values above are shown as %s, %s, %s (as in rejects.csv); find them at the file and line given",
+			redacted, redact.Email, redact.Phone, redact.Number))
 	}
 	switch {
 	case len(v.Errors) > 0:
@@ -48,7 +56,8 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 	return nil
 }
 
-// rejectLine is a reject as file:line: what and why.
+// rejectLine is a reject as file:line: what and why (the reject redacted
+// first: input.Reject.Redacted).
 func rejectLine(r input.Reject) string {
 	s := fmt.Sprintf("%s:%d: ", r.File, r.Line)
 	if r.Column != "" {

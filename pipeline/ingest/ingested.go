@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/ingest/internal/stream"
 	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/redact"
 	"github.com/synthese-project/synthese/pipeline/responses"
 	"github.com/synthese-project/synthese/pipeline/store"
 	"github.com/synthese-project/synthese/pipeline/tally"
@@ -116,13 +116,17 @@ var rejectWords = map[string]string{
 	input.RejectFieldCount: "whose fields do not line up with the header",
 }
 
-// WriteRejects writes rejects.csv: file, line, column, value, reason.
+// WriteRejects writes rejects.csv: file, line, column, value, reason. Each
+// reject is written Redacted (e-mail addresses, phone numbers and long
+// digit runs replaced by a marker), each cell through redact.Cell (no
+// cell a spreadsheet would run).
 func WriteRejects(w io.Writer, rejects []input.Reject) error {
-	cw := csv.NewWriter(w)
+	cw := redact.NewCSVWriter(w)
 	if err := cw.Write([]string{"file", "line", "column", "value", "reason"}); err != nil {
 		return err
 	}
 	for _, r := range rejects {
+		r, _ = r.Redacted()
 		if err := cw.Write([]string{r.File, strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/redact"
 	"github.com/synthese-project/synthese/pipeline/responses"
 	"io"
 	"sort"
@@ -13,6 +14,8 @@ import (
 // Quality accounts for every row and cell ingest was given: what was read,
 // kept, rejected and why, and which raw spellings were read as which choice.
 // It is written as quality.json; the report's data-quality annex prints it.
+// What users typed shows redacted (package redact): the raw spellings of
+// normalised, the ignored columns' headers.
 type Quality struct {
 	Responses struct {
 		Files           []responses.FileCount     `json:"files"`
@@ -36,6 +39,9 @@ type Quality struct {
 	} `json:"narrative"`
 	RejectedByReason map[string]int `json:"rejected_by_reason"`
 	Notes            []string       `json:"notes"`
+	// Redacted counts the e-mail addresses, phone numbers and long digit
+	// runs replaced by a marker in rejects.csv and quality.json.
+	Redacted int `json:"redacted,omitempty"`
 }
 
 // Quality summarises an ingest.
@@ -48,7 +54,7 @@ func (in *Ingested) Quality() *Quality {
 	r.RowsRejected, r.CellsRejected = map[string]int{}, map[string]int{}
 	r.Duplicates = in.Responses.Duplicates
 	r.ExplicitMissing = in.Responses.ExplicitMissing
-	r.Normalised = in.Responses.Normalisations()
+	r.Normalised, q.Redacted = redactNormalised(in.Responses.Normalisations())
 	if r.Normalised == nil {
 		r.Normalised = []responses.Normalisation{}
 	}
@@ -59,7 +65,9 @@ func (in *Ingested) Quality() *Quality {
 		case input.RejectNoMeeting, input.RejectDuplicate, input.RejectFieldCount:
 			r.RowsRejected[rj.Code]++
 		case input.RejectUnknownColumn:
-			r.ColumnsIgnored = append(r.ColumnsIgnored, fmt.Sprintf("%s: %s", rj.File, rj.Column))
+			h, n := redact.Text(rj.Column)
+			q.Redacted += n
+			r.ColumnsIgnored = append(r.ColumnsIgnored, fmt.Sprintf("%s: %s", rj.File, h))
 		default:
 			r.CellsRejected[rj.Code]++
 		}
@@ -82,7 +90,46 @@ func (in *Ingested) Quality() *Quality {
 	}
 	q.Notes = append([]string{}, in.Responses.Notes...)
 	sort.Strings(r.ColumnsIgnored)
+	for _, rj := range in.Rejects() { // as rejects.csv writes them
+		_, n := rj.Redacted()
+		q.Redacted += n
+	}
 	return q
+}
+
+// redactNormalised redacts the raw spellings (a select_multiple cell
+// read in part keeps its unknown parts in its raw text), merging those
+// that become the same, and says how many values it replaced.
+func redactNormalised(ns []responses.Normalisation) ([]responses.Normalisation, int) {
+	total := 0
+	for i := range ns {
+		var n int
+		ns[i].Raw, n = redact.Text(ns[i].Raw)
+		total += n
+	}
+	if total == 0 {
+		return ns, 0
+	}
+	sort.SliceStable(ns, func(a, b int) bool {
+		x, y := ns[a], ns[b]
+		if x.Question != y.Question {
+			return x.Question < y.Question
+		}
+		if x.Choice != y.Choice {
+			return x.Choice < y.Choice
+		}
+		return x.Raw < y.Raw
+	})
+	out := ns[:0]
+	for _, n := range ns {
+		if k := len(out) - 1; k >= 0 && out[k].Question == n.Question && out[k].Choice == n.Choice && out[k].Raw == n.Raw {
+			out[k].Count += n.Count
+			out[k].Folded = out[k].Folded || n.Folded
+			continue
+		}
+		out = append(out, n)
+	}
+	return out, total
 }
 
 // WriteQuality writes quality.json (keys sorted, so identical ingests give

@@ -5,7 +5,8 @@
 // text folding every comparison of user text goes through (Fold,
 // EditDistance), and the two kinds of problems an input can have: an
 // InputError (fatal, naming file, line and column) and a Reject (a row or
-// cell left out, with its reason).
+// cell left out, with its reason), both shown with personal data redacted.
 //
-// It imports nothing of this module: every other package may import it.
+// It may import redact (and nothing else of this module): every other
+// package may import it.
 package input

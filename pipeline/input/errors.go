@@ -3,10 +3,13 @@ package input
 import (
 	"errors"
 	"fmt"
+
+	"github.com/synthese-project/synthese/pipeline/redact"
 )
 
 // InputError is a fatal problem in a file the user gave us: the run stops,
-// the command exits with status 2, and no output is changed.
+// the command exits with status 2, and no output is changed. Its message
+// may quote a cell: Error redacts personal data in Msg (redact.Text).
 type InputError struct {
 	File   string
 	Line   int // 1-based; 0 when the problem is the whole file
@@ -16,6 +19,7 @@ type InputError struct {
 }
 
 func (e *InputError) Error() string {
+	msg, _ := redact.Text(e.Msg)
 	loc := e.File
 	if e.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", loc, e.Line)
@@ -24,9 +28,9 @@ func (e *InputError) Error() string {
 		}
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", loc, e.Msg, e.Err)
+		return fmt.Sprintf("%s: %s: %v", loc, msg, e.Err)
 	}
-	return fmt.Sprintf("%s: %s", loc, e.Msg)
+	return fmt.Sprintf("%s: %s", loc, msg)
 }
 
 func (e *InputError) Unwrap() error { return e.Err }
@@ -37,7 +41,9 @@ func IsInputError(err error) bool {
 	return errors.As(err, &ie)
 }
 
-// Reject is a row or a cell of the input that was not used, and why.
+// Reject is a row or a cell of the input that was not used, and why. Its
+// Value is as typed (both response readers give the same); what shows it
+// (rejects.csv, validate) shows Redacted.
 type Reject struct {
 	Code   string // reason category, counted in quality.json
 	File   string
@@ -45,6 +51,16 @@ type Reject struct {
 	Column string // the column's header; empty for a whole row
 	Value  string
 	Reason string
+}
+
+// Redacted returns r with personal data in its Column, Value and Reason
+// replaced by redact.Text's markers, and how many were replaced.
+func (r Reject) Redacted() (Reject, int) {
+	var a, b, c int
+	r.Column, a = redact.Text(r.Column)
+	r.Value, b = redact.Text(r.Value)
+	r.Reason, c = redact.Text(r.Reason)
+	return r, a + b + c
 }
 
 // Reject codes.

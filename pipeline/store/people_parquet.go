@@ -1,9 +1,9 @@
 package store
 
 import (
-	"encoding/csv"
 	"fmt"
 	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/redact"
 	"io"
 	"strconv"
 )
@@ -56,9 +56,10 @@ func ReadParticipation(r io.ReaderAt, size int64) ([]people.ParticipationRow, er
 }
 
 // WriteMerges writes merges.csv: each spelling merged into a person, the
-// spelling it matched, the score and the evidence.
+// spelling it matched, the score and the evidence; each cell through
+// redact.Cell (no cell a spreadsheet would run).
 func WriteMerges(w io.Writer, merges []people.MergeRecord) error {
-	cw := csv.NewWriter(w)
+	cw := redact.NewCSVWriter(w)
 	cw.Write([]string{"person_id", "canonical_name", "variant", "matched_with", "score", "evidence", "forced"})
 	for _, m := range merges {
 		cw.Write([]string{m.PersonID, m.Canonical, m.Variant, m.MatchedWith, strconv.FormatFloat(m.Score, 'f', 3, 64), m.Evidence, fmt.Sprint(m.Forced)})
