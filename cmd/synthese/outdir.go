@@ -33,8 +33,9 @@ import (
 //     in place are left alone, their times too: make relies on it); the
 //     charts' removals wait too;
 //  5. on success, stages manifest.json (of the outputs as they will be),
-//     checks that the set can be put in place (each output's folder made,
-//     no folder in the way, no input replaced), writes the commit journal
+//     checks that the set can be put in place (each output's folder made
+//     and writable on the same disk, no folder in the way, no input
+//     replaced), writes the commit journal
 //     (.staging-PID/.commit: the removals), then renames each staged file
 //     into place, removes the removed ones, moves manifest.json last and
 //     removes the staging folder (publish, rollForward);
@@ -312,7 +313,10 @@ func (o *outputs) publish() error {
 	}
 	o.mu.Unlock()
 	slices.Sort(j.Remove)
-	// What could stop the commit midway is checked before it starts.
+	// What could stop the commit midway is checked before it starts (once
+	// the journal is written, a commit that fails is tried again by every
+	// command into the folder).
+	dirs := map[string]bool{}
 	for _, m := range moves {
 		target := o.Path(m)
 		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
@@ -324,9 +328,16 @@ func (o *outputs) publish() error {
 		if err := o.inputs.guard(target); err != nil {
 			return err
 		}
+		dirs[filepath.Dir(target)] = true
 	}
 	for _, r := range j.Remove {
 		if err := o.inputs.guard(o.Path(r)); err != nil {
+			return err
+		}
+		dirs[filepath.Dir(o.Path(r))] = true
+	}
+	for dir := range dirs {
+		if err := o.probe(dir); err != nil {
 			return err
 		}
 	}
@@ -339,6 +350,24 @@ func (o *outputs) publish() error {
 	}
 	if err := rollForward(o.dir, o.staging, o.inputs); err != nil {
 		return fmt.Errorf("putting the outputs in place in %s: %w (the next synthese command into %s finishes it)", o.dir, err, o.dir)
+	}
+	return nil
+}
+
+// probe checks that a file of the staging folder can be renamed into dir
+// (dir is writable, on the same disk: not a link to another).
+func (o *outputs) probe(dir string) error {
+	f, err := os.CreateTemp(o.staging, ".probe.*.tmp")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	target := filepath.Join(dir, filepath.Base(f.Name()))
+	err = os.Rename(f.Name(), target)
+	os.Remove(f.Name())
+	os.Remove(target)
+	if err != nil {
+		return fmt.Errorf("the outputs cannot be put in %s: %w", dir, err)
 	}
 	return nil
 }

@@ -310,7 +310,14 @@ func TestKilledRunLeavesTheOldSet(t *testing.T) {
 			}
 			t.Fatalf("the run ended (%v) before it could be killed: %s", ended, stderr)
 		}
-		<-exited
+		if err := <-exited; err == nil || pendingCommit(out) {
+			// It had reached its commit: the kill came too late to tell.
+			if attempt < 3 {
+				t.Logf("attempt %d: killed too late (%v): again", attempt, err)
+				continue
+			}
+			t.Fatalf("the run could not be killed before its commit: %s", stderr)
+		}
 		after := hashes(t, out)
 		for name, h := range before {
 			if after[name] != h {
@@ -503,5 +510,38 @@ func TestLockWaits(t *testing.T) {
 	}
 	if len(said) > 0 {
 		t.Errorf("said more than once: %q", <-said)
+	}
+}
+
+// TestCommitCheckedFirst: when an output folder's charts are on another
+// disk (a link), where a rename cannot put them, the run fails before its
+// commit begins: nothing changed, nothing left to finish.
+func TestCommitCheckedFirst(t *testing.T) {
+	shm, err := os.MkdirTemp("/dev/shm", "synthese-test-")
+	if err != nil {
+		t.Skip("no /dev/shm:", err)
+	}
+	defer os.RemoveAll(shm)
+	proj, out := ranProject(t)
+	charts := filepath.Join(out, "charts")
+	if err := os.CopyFS(filepath.Join(shm, "charts"), os.DirFS(charts)); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(charts)
+	os.Symlink(filepath.Join(shm, "charts"), charts)
+	probe := filepath.Join(out, "probe")
+	os.WriteFile(probe, nil, 0o644)
+	if err := os.Rename(probe, filepath.Join(charts, "probe")); err == nil {
+		t.Skip("/dev/shm is on the same disk as", out)
+	}
+	os.Remove(probe)
+	before, beforeCharts := hashes(t, out), hashes(t, filepath.Join(shm, "charts"))
+	dropLastResponse(t, proj)
+	code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", out)
+	if code == 0 || !strings.Contains(stderr, "cannot be put in "+charts) {
+		t.Fatalf("run with charts on another disk: exit %d, %q", code, stderr)
+	}
+	if !equalMaps(before, hashes(t, out)) || len(beforeCharts) == 0 || !equalMaps(beforeCharts, hashes(t, filepath.Join(shm, "charts"))) || pendingCommit(out) {
+		t.Error("the outputs changed, or a commit was left to finish")
 	}
 }
