@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +56,41 @@ type env struct {
 	inputs      func() ([]provenance.FileDigest, error)
 	digestCache *digestCache // the inputs' digests by size and time (see digestcache.go)
 	log         *logger
+	outs        *outputs // the output folder (stage.Outputs)
+	lock        *outLock // held on it (nil: none)
+}
+
+// outAccess is what a command does with the output folder.
+type outAccess int
+
+const (
+	readOut  outAccess = iota // reads it (check): a shared lock, when it exists
+	writeOut                  // writes its outputs there, as one set
+)
+
+// interrupted is the error of a command stopped (SIGINT) between its
+// stages or before it publishes: its outputs are left as they were.
+func interrupted(ctx context.Context) error {
+	if ctx.Err() != nil {
+		return errors.New("interrupted: the outputs were left as they were")
+	}
+	return nil
+}
+
+// close ends the command's hold on the output folder: a staging folder
+// not published is removed (a failed command changes no output; one
+// whose commit began is finished by the next command), then the lock is
+// released.
+func (e *env) close() {
+	if e.Env != nil {
+		e.Settle()
+	}
+	if o := e.outs; o != nil && o.staging != "" {
+		if _, err := os.Stat(filepath.Join(o.staging, journalName)); errors.Is(err, fs.ErrNotExist) {
+			os.RemoveAll(o.staging)
+		}
+	}
+	e.lock.release()
 }
 
 // logf says what happened (not with --quiet).
@@ -111,8 +147,10 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 	command := func(name, usage, examples string, steps ...func(*stage.Env) error) *cli.Command {
 		return &cli.Command{
 			Name: name, Usage: usage, Flags: projectFlags, OnUsageError: usageErr(name),
-			Description: "Examples:\n" + examples + "\n\nOutputs go to --out (default out/), each written whole or not at all, with\n" +
-				"out/manifest.json: the SHA-256 of every input and output.\n\n" + exitCodesHelp,
+			Description: "Examples:\n" + examples + "\n\nOutputs go to --out (default out/), which may hold none of the project's files;\n" +
+				"they replace the old ones as a set once the command has succeeded (a failed command\n" +
+				"changes nothing), with out/manifest.json: the SHA-256 of every input and output. One\n" +
+				"command at a time writes there: another waits, saying so.\n\n" + exitCodesHelp,
 			Action: func(c *cli.Context) error {
 				if err := noArgs(c, name); err != nil {
 					return err
@@ -128,18 +166,25 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 					defer close(ready)
 					prepareHeap(ahead)
 				}()
-				e, err := newEnv(c, stdout, stderr, getenv, lg)
+				e, err := newEnv(c, stdout, stderr, getenv, lg, writeOut)
 				<-ready
 				if err != nil {
 					return err
 				}
+				defer e.close()
 				e.Pipeline = len(steps) > 1
 				for _, step := range steps {
+					if err := interrupted(c.Context); err != nil {
+						return err
+					}
 					if err := step(e.Env); err != nil {
 						return err
 					}
 				}
-				return e.writeManifest()
+				if err := interrupted(c.Context); err != nil {
+					return err
+				}
+				return e.publish()
 			},
 		}
 	}
@@ -188,10 +233,11 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 					if err := noArgs(c, "check"); err != nil {
 						return err
 					}
-					e, err := newEnv(c, stdout, stderr, getenv, lg)
+					e, err := newEnv(c, stdout, stderr, getenv, lg, readOut)
 					if err != nil {
 						return err
 					}
+					defer e.close()
 					return check(e, c.String("report"))
 				},
 			},
@@ -223,7 +269,7 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 	}
 }
 
-func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string, lg *logger) (*env, error) {
+func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string, lg *logger, access outAccess) (*env, error) {
 	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet"), log: lg}
 	e.tty = !e.quiet && !lg.json && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
 	fsys, dir, enc, err := projectFlags(c)
@@ -255,13 +301,51 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 		}
 		e.now = time.Unix(sec, 0).UTC()
 	}
-	if err := e.startProvenance(fsys); err != nil {
+	files, err := provenance.InputFiles(p)
+	if err != nil {
 		return nil, err
 	}
-	e.Env = &stage.Env{Project: p, Out: outputs{e.outDir}, Now: e.now, Version: version, Quiet: e.quiet, Stdout: stdout,
+	if err := e.holdOut(c.Context, access, files); err != nil {
+		return nil, err
+	}
+	e.startProvenance(fsys, files)
+	e.Env = &stage.Env{Project: p, Out: e.outs, Now: e.now, Version: version, Quiet: e.quiet, Stdout: stdout,
 		Logf: func(format string, a ...any) { e.log.print("info", fmt.Sprintf(format, a...)) }, Progress: e.progressBar,
 		Digests: e.stageDigests, CountingGC: getenv("GOGC") == ""}
 	return e, nil
+}
+
+// holdOut readies the output folder: for a command that writes there, the
+// folder checked to hold no input, locked, cleared of what a killed
+// command left, and given a staging folder; for one that reads it, locked
+// (shared) when it exists. See outdir.go.
+func (e *env) holdOut(ctx context.Context, access outAccess, files []string) error {
+	e.outs = &outputs{dir: e.outDir, inputs: statInputs(e.dataDir, files)}
+	// The wait is said even with --quiet: a command waiting in silence
+	// looks stuck.
+	say := func(msg string) { e.log.print("warning", msg) }
+	if access == readOut {
+		if st, err := os.Stat(e.outDir); err == nil && st.IsDir() {
+			// A folder the user may not write to is still read, unlocked.
+			e.lock, _ = lockOut(ctx, e.outDir, false, say)
+		}
+		return nil
+	}
+	if err := refuseInputsInOut(e.outDir, e.dataDir, files); err != nil {
+		return err
+	}
+	var err error
+	if e.lock, err = lockOut(ctx, e.outDir, true, say); err != nil {
+		return err
+	}
+	if err = clearLeftovers(e.outDir, e.outs.inputs, e.logf); err == nil {
+		e.outs.staging, err = newStaging(e.outDir)
+	}
+	if err != nil {
+		e.lock.release()
+		e.lock = nil
+	}
+	return err
 }
 
 // projectFlags reads --data (a folder, or "" for the embedded reference

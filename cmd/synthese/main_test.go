@@ -27,7 +27,8 @@ func run(t *testing.T, env map[string]string, args ...string) (code int, stdout,
 }
 
 // hashes returns the SHA-256 of every output under dir (not the tool's
-// and make's bookkeeping: the hidden .cache and .stamps folders).
+// and make's bookkeeping: the hidden .cache and .stamps folders, the
+// .lock file; links are not followed).
 func hashes(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
@@ -35,7 +36,7 @@ func hashes(t *testing.T, dir string) map[string]string {
 		if err == nil && d.IsDir() && path != dir && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir
 		}
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || d.Name() == lockName || d.Type()&fs.ModeSymlink != 0 {
 			return err
 		}
 		b, err := os.ReadFile(path)

@@ -19,13 +19,10 @@ import (
 	"github.com/synthese-project/synthese/pipeline/stage"
 )
 
-// startProvenance starts hashing the project's inputs (on the side: the
-// digest is needed only when the first output's metadata is written).
-func (e *env) startProvenance(fsys fs.FS) error {
-	files, err := provenance.InputFiles(e.project)
-	if err != nil {
-		return err
-	}
+// startProvenance starts hashing the project's inputs, files (on the
+// side: the digest is needed only when the first output's metadata is
+// written).
+func (e *env) startProvenance(fsys fs.FS, files []string) {
 	e.inputs = sync.OnceValues(func() ([]provenance.FileDigest, error) {
 		if e.dataDir == "" { // the embedded project: small
 			return provenance.DigestFiles(fsys, files)
@@ -44,7 +41,6 @@ func (e *env) startProvenance(fsys fs.FS) error {
 		d, _ := e.stageDigests()
 		return d[provenance.StageOf(file)]
 	})
-	return nil
 }
 
 // stageDigests are each stage's input digest (see Project.StageDigests).
@@ -56,22 +52,28 @@ func (e *env) stageDigests() (map[string]string, error) {
 	return provenance.StageDigests(e.project, in)
 }
 
-// writeManifest writes out/manifest.json after a command.
-func (e *env) writeManifest() error {
+// publish ends a command that succeeded: manifest.json (of the outputs as
+// they will be) staged with its outputs, the set put in place (see
+// outdir.go), then the inputs' digests remembered.
+func (e *env) publish() error {
 	in, err := e.inputs()
 	if err != nil {
 		return err
 	}
-	m, err := provenance.NewRunManifest(e.project, version, in, os.DirFS(e.outDir))
+	m, err := provenance.NewRunManifest(e.project, version, in, e.outs.FS())
 	if err != nil {
 		return err
 	}
-	if e.digestCache != nil {
-		if err := e.digestCache.save(); err != nil {
-			return err
-		}
+	if err := e.outs.Write(provenance.ManifestFile, func(b *bytes.Buffer) error { return m.Write(b) }); err != nil {
+		return err
 	}
-	return writeFile(e.out(provenance.ManifestFile), func(b *bytes.Buffer) error { return m.Write(b) })
+	if err := e.outs.publish(); err != nil {
+		return err
+	}
+	if e.digestCache != nil {
+		return e.digestCache.save()
+	}
+	return nil
 }
 
 // check says whether the report in the output folder (or the one given)
@@ -117,6 +119,9 @@ func check(e *env, reportPath string) error {
 		if m.InputDigest != digest && len(diffs) == 0 {
 			diffs = append(diffs, fmt.Sprintf("the inputs' digest differs (%.12s…, the manifest's %.12s…)", digest, m.InputDigest))
 		}
+	}
+	if reportPath == "" && pendingCommit(e.outDir) {
+		diffs = append(diffs, fmt.Sprintf("a run was interrupted while it put its outputs in place: any synthese command writing into %s (run, or a stage) finishes it", e.outDir))
 	}
 	if m != nil && m.Version != version {
 		e.logf("check: note: the report was made by synthese %s, this is %s", m.Version, version)

@@ -214,7 +214,7 @@ func TestWithoutParticipantLists(t *testing.T) {
 		if code, _, stderr := run(t, nil, args...); code != 0 {
 			t.Fatalf("run %v: exit %d: %s", args, code, stderr)
 		}
-		r, err := outputs{out}.Read("parquet/participation.parquet", "aggregate")
+		r, err := (&outputs{dir: out}).Read("parquet/participation.parquet", "aggregate")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,6 +39,16 @@ var outputNames = []string{"parquet/responses.parquet", "parquet/attendance.parq
 	"parquet/tests.parquet", "parquet/participants.parquet", "parquet/participation.parquet",
 	"rejects.csv", "quality.json", "merges.csv", "synthese.pdf"}
 
+// IsOutput tells whether name (slash-separated, relative to the output
+// folder) is a file a run writes there: an output, a chart or the manifest.
+func IsOutput(name string) bool {
+	if name == ManifestFile || slices.Contains(outputNames, name) {
+		return true
+	}
+	chart, _ := path.Match("charts/*.png", name)
+	return chart
+}
+
 // OutputsIn lists the outputs present in an output folder, sorted.
 func OutputsIn(out fs.FS) ([]string, error) {
 	var names []string

@@ -12,25 +12,31 @@ import (
 
 // Outputs is the output folder as the stages see it. Names are
 // slash-separated and relative to it ("parquet/results.parquet"). The
-// command gives one backed by files, each written whole or not at all;
-// tests may give another.
+// command gives one backed by files, each written whole or not at all, and
+// all of a command's outputs published together once it has succeeded (a
+// failed command changes none); tests may give another. What a stage
+// writes or removes is seen at once by the reads of the stages after it
+// (Read, FS), whether or not it has reached the folder yet.
 type Outputs interface {
-	// Path is where name is, to quote in messages.
+	// Path is where name is, to quote in messages (once published).
 	Path(name string) string
 	// Read reads an output that stage writes; when it is missing the
 	// error says to run that stage first.
 	Read(name, stage string) (*bytes.Reader, error)
 	// Write writes name with what write puts in the buffer, whole or not
-	// at all; a file that already holds those bytes is left alone.
+	// at all; a file that already holds those bytes is left alone (its
+	// time too).
 	Write(name string, write func(*bytes.Buffer) error) error
 	// WriteBytes is Write of bytes made already.
 	WriteBytes(name string, content []byte) error
 	// Create starts name, written as it is made and put in place by
 	// Commit only (never left partly written).
 	Create(name string) (Pending, error)
-	// Remove removes an output.
+	// Remove removes an output (with the others: the file stays until the
+	// command's outputs are published).
 	Remove(name string) error
-	// FS reads the folder (to list outputs).
+	// FS reads the folder as the command's outputs will leave it (to list
+	// outputs).
 	FS() fs.FS
 }
 
@@ -87,6 +93,15 @@ func (e *Env) progress(what string) (func(done, total int64), func()) {
 		return nil, func() {}
 	}
 	return e.Progress(what)
+}
+
+// Settle waits until nothing the stages started is still writing (the
+// charts being drawn in a run): the command then publishes, or drops, the
+// outputs whole.
+func (e *Env) Settle() {
+	if e.pending != nil {
+		e.pending.wait()
+	}
 }
 
 // Tally is the counts of the responses once Ingest, Count or Aggregate ran
