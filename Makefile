@@ -36,6 +36,11 @@ $(BIN): $(GO_SOURCES)
 # come out the same keep their time, so the stages after them are spared.
 # The stamps and the list of inputs are for one project folder and
 # languages: another DATA or LANGUAGES into the same OUT redoes every stage.
+# The output folder may not be the project folder (synthese refuses it too;
+# this stops make before it puts its stamps there).
+ifeq ($(abspath $(OUT)),$(abspath $(DATA)))
+$(error OUT=$(OUT) is the project folder DATA=$(DATA): choose another output folder, such as $(DATA)/out)
+endif
 S := $(OUT)/.stamps
 KEY := $(abspath $(DATA)) $(LANGUAGES)
 

@@ -139,6 +139,7 @@ func TestLongLinesAndWideRecordsRefused(t *testing.T) {
 		msg  string
 	}{
 		"long": {long, 4, "a line of more than"},
+		"long header": {strings.Repeat("x", 100<<10) + "\n" + clean, 1, "a line of more than"},
 		"wide": {wide, 3, "fields in a record"},
 	} {
 		t.Run(name, func(t *testing.T) {

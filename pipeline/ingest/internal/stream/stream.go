@@ -896,6 +896,13 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 		if int64(len(head)) == size || linesOutsideQuotes(head, 22) {
 			break
 		}
+		// A first line too long: refused here as the reference reader
+		// would refuse it, without reading the whole file into memory.
+		if len(head) > input.MaxLineBytes && !input.IsXLSX(head) && !bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+			if err := input.CheckLines(name, input.LineEnds(string(head))); err != nil {
+				return nil, err
+			}
+		}
 		if n > 64<<20 {
 			return nil, ErrFallback
 		}
