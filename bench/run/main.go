@@ -35,7 +35,8 @@ var (
 // set about 20% past what the code gave when they were set (three quiet
 // runs on the 2-core machine of BENCHMARKS.md: counting pass 1.2-1.3x a
 // byte scan, full run 2.7-3.1x a byte scan and 2.2-2.5x faster than
-// DuckDB, peak memory 179 MiB, default dataset 0.14 s). A failing make
+// DuckDB, peak memory 179 MiB, default dataset 0.14 s, 0.165 s since the
+// output folder is locked and its outputs staged). A failing make
 // bench means something regressed, not that the machine had a slow hour.
 // Move a guard only with the measurements that justify it.
 const (
@@ -44,7 +45,7 @@ const (
 	guardRunDuck    = 1.75 // DuckDB / full run, at least
 	guardCountRSS   = 64 << 20
 	guardRunRSS     = 215 << 20
-	guardDefaultRun = 170 * time.Millisecond // default dataset, median of 5
+	guardDefaultRun = 200 * time.Millisecond // default dataset, median of 5 (0.17 s until the output folder's lock and staging: see BENCHMARKS.md)
 )
 
 // measure is one run of a command: wall time and peak memory.
