@@ -256,7 +256,19 @@ func (o *outputs) Write(name string, write func(*bytes.Buffer) error) error {
 	return o.WriteBytes(name, buf.Bytes())
 }
 
+// inside refuses an output name that would leave the output folder: the
+// stages make names safe (stage.chartStem); this is the last line.
+func inside(name string) error {
+	if !fs.ValidPath(name) || name == "." {
+		return fmt.Errorf("output %q would not be a file inside the output folder", name)
+	}
+	return nil
+}
+
 func (o *outputs) WriteBytes(name string, content []byte) error {
+	if err := inside(name); err != nil {
+		return err
+	}
 	if o.staging == "" {
 		if err := o.inputs.guard(o.Path(name)); err != nil {
 			return err
@@ -275,6 +287,9 @@ func (o *outputs) WriteBytes(name string, content []byte) error {
 }
 
 func (o *outputs) Create(name string) (stage.Pending, error) {
+	if err := inside(name); err != nil {
+		return nil, err
+	}
 	if o.staging == "" {
 		if err := o.inputs.guard(o.Path(name)); err != nil {
 			return nil, err
@@ -287,6 +302,9 @@ func (o *outputs) Create(name string) (stage.Pending, error) {
 
 // Remove removes an output; with a staging folder, at commit.
 func (o *outputs) Remove(name string) error {
+	if err := inside(name); err != nil {
+		return err
+	}
 	if o.staging == "" {
 		if err := o.inputs.guard(o.Path(name)); err != nil {
 			return err

@@ -545,3 +545,24 @@ func TestCommitCheckedFirst(t *testing.T) {
 		t.Error("the outputs changed, or a commit was left to finish")
 	}
 }
+
+// An output name that would leave the output folder is refused by the
+// folder itself, whatever the stage gives it.
+func TestOutputNamesStayInside(t *testing.T) {
+	dir := t.TempDir()
+	o := &outputs{dir: filepath.Join(dir, "out")}
+	for _, name := range []string{"../x.png", "charts/../../x.png", "/etc/x", "", ".", "charts//x.png"} {
+		if err := o.WriteBytes(name, []byte("x")); err == nil {
+			t.Errorf("%q: written", name)
+		}
+		if _, err := o.Create(name); err == nil {
+			t.Errorf("%q: created", name)
+		}
+		if err := o.Remove(name); err == nil {
+			t.Errorf("%q: removed", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.png")); err == nil {
+		t.Error("a file was written outside the output folder")
+	}
+}
