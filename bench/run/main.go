@@ -95,6 +95,9 @@ func generated(rows, questions int, repeats float64) (string, error) {
 		return d, nil
 	}
 	fmt.Fprintf(os.Stderr, "generating %d rows, %d questions, %g repeated, in %s\n", rows, questions, repeats, d)
+	if err := os.RemoveAll(d); err != nil { // what an interrupted generation left (gen writes only into a new folder)
+		return "", err
+	}
 	if _, _, err := run(*bin, "gen", "--rows", fmt.Sprint(rows), "--questions", fmt.Sprint(questions), "--cities", "25",
 		"--repeats", fmt.Sprint(repeats), d); err != nil {
 		return "", err

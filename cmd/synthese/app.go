@@ -271,6 +271,12 @@ func newApp(stdout, stderr io.Writer, getenv func(string) string, lg *logger) *c
 
 func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string, lg *logger, access outAccess) (*env, error) {
 	e := &env{outDir: c.String("out"), stdout: stdout, stderr: stderr, quiet: c.Bool("quiet"), log: lg}
+	if e.outDir == "" {
+		return nil, usageError{"--out: expected a folder, got nothing"}
+	}
+	if st, err := os.Stat(e.outDir); err == nil && !st.IsDir() {
+		return nil, usageError{fmt.Sprintf("--out %s is a file, not a folder", e.outDir)}
+	}
 	e.tty = !e.quiet && !lg.json && isTerminal(stderr) && getenv("CI") == "" && getenv("TERM") != "dumb"
 	fsys, dir, enc, err := projectFlags(c)
 	if err != nil {
@@ -393,6 +399,13 @@ func genCommand(stderr io.Writer) *cli.Command {
 				return usageError{"gen: --rows must be 0 or more, --cities 1 or more, --questions between 1 and 200, --repeats from 0 to below 1"}
 			}
 			dir := c.Args().First()
+			if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+				return usageError{fmt.Sprintf("gen: %s is not empty: gen writes a new project folder, never over files (nothing was written)", dir)}
+			} else if err == nil || !errors.Is(err, fs.ErrNotExist) {
+				if st, serr := os.Stat(dir); serr == nil && !st.IsDir() {
+					return usageError{fmt.Sprintf("gen: %s is a file, not a folder", dir)}
+				}
+			}
 			opt := gen.GenOptions{Rows: c.Int("rows"), Cities: c.Int("cities"), Questions: c.Int("questions"), Seed: c.Uint64("seed"), Repeats: c.Float64("repeats")}
 			if err := gen.GenerateProject(dir, opt); err != nil {
 				return err

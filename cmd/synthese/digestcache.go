@@ -87,5 +87,10 @@ func (c *digestCache) save() error {
 	if !c.dirty {
 		return nil
 	}
+	// The cache stays in the output folder: not through a link (out/.cache
+	// made a link to the project folder would write over its files).
+	if st, err := os.Lstat(filepath.Dir(c.path)); err == nil && !st.IsDir() {
+		return nil
+	}
 	return writeFile(c.path, func(b *bytes.Buffer) error { return json.NewEncoder(b).Encode(c) })
 }

@@ -234,8 +234,11 @@ func refuseInputsInOut(outDir, dataDir string, files []string) error {
 	if len(overwritten) > 0 {
 		msg += fmt.Sprintf(": the outputs would write over %s", strings.Join(overwritten, ", "))
 	}
-	return usageError{msg + ". An output folder may hold no input: choose another one, such as " +
-		filepath.Join(dataDir, "out") + " or a folder beside the project"}
+	suggest := "a new folder"
+	if s := filepath.Join(dataDir, "out"); filepath.Clean(s) != filepath.Clean(outDir) {
+		suggest = "such as " + s + ","
+	}
+	return usageError{msg + ". An output folder may hold no input: choose another one, " + suggest + " or a folder beside the project"}
 }
 
 // clearLeftovers finishes or clears what a command killed in the output

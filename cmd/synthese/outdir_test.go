@@ -566,3 +566,26 @@ func TestOutputNamesStayInside(t *testing.T) {
 		t.Error("a file was written outside the output folder")
 	}
 }
+
+// gen writes a new project folder, never over a project; --out must be a
+// folder: both are usage errors (exit 2) that change nothing.
+func TestGenAndOutRefuseFiles(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "synthese.yaml")
+	if err := os.WriteFile(manifest, []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, nil, "gen", "--rows", "5", dir); code != exitBadInput || !strings.Contains(stderr, "not empty") {
+		t.Errorf("gen into a project: exit %d, %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(manifest); string(b) != "mine\n" {
+		t.Error("gen wrote over a project's manifest")
+	}
+	file := filepath.Join(dir, "out.txt")
+	os.WriteFile(file, []byte("x"), 0o644)
+	for _, out := range []string{file, ""} {
+		if code, _, stderr := run(t, nil, "run", "-q", "--out", out); code != exitBadInput || !strings.Contains(stderr, "--out") {
+			t.Errorf("--out %q: exit %d, %s", out, code, stderr)
+		}
+	}
+}

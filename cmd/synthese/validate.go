@@ -61,10 +61,10 @@ func validate(c *cli.Context, stdout io.Writer, lg *logger) error {
 func rejectLine(r input.Reject) string {
 	s := fmt.Sprintf("%s:%d: ", r.File, r.Line)
 	if r.Column != "" {
-		s += fmt.Sprintf("column %q: ", r.Column)
+		s += fmt.Sprintf("column %s: ", input.Excerpt(r.Column))
 	}
 	if r.Value != "" {
-		s += fmt.Sprintf("%q: ", r.Value)
+		s += input.Excerpt(r.Value) + ": "
 	}
 	return s + r.Reason
 }

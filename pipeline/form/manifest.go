@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ type Manifest struct {
 	Date string `yaml:"date"`
 }
 
+// MaxManifestBytes is the largest manifest read.
+const MaxManifestBytes = 1 << 20
+
 // DefaultMaxRejectedShare is max_rejected_share when the manifest has none.
 const DefaultMaxRejectedShare = 0.2
 
@@ -86,9 +90,12 @@ var SupportedLanguages = []string{"fr", "ar", "en"}
 // ReadManifest parses and checks a manifest. Unknown keys are errors, so a
 // misspelt key does not silently fall back to a default.
 func ReadManifest(file string, r io.Reader) (*Manifest, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxManifestBytes+1))
 	if err != nil {
 		return nil, &input.InputError{File: file, Msg: "cannot read", Err: err}
+	}
+	if len(data) > MaxManifestBytes {
+		return nil, &input.InputError{File: file, Msg: fmt.Sprintf("more than %d KiB: not a manifest (a few lines of YAML)", MaxManifestBytes>>10)}
 	}
 	m := &Manifest{SmallCell: 5}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -97,6 +104,13 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 		return nil, &input.InputError{File: file, Msg: "not a valid manifest", Err: err}
 	}
 	bad := func(msg string) error { return &input.InputError{File: file, Msg: msg} }
+	// YAML drops a null in a list of strings: [fr, null] would read [fr].
+	var raw struct {
+		Languages []*string `yaml:"languages"`
+	}
+	if yaml.Unmarshal(data, &raw) == nil && slices.Contains(raw.Languages, nil) {
+		return nil, bad("languages: an empty entry; expected one or two of " + strings.Join(SupportedLanguages, ", "))
+	}
 	switch {
 	case m.Questionnaire.XLSForm == "" && (m.Questionnaire.Survey == "" || m.Questionnaire.Choices == ""):
 		return nil, bad("questionnaire: expected xlsform (a workbook), or survey and choices (CSV sheets)")

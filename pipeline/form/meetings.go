@@ -132,7 +132,16 @@ func ReadAttendance(file string, r io.Reader, meetings []Meeting, opt input.Read
 	}
 	var out []Attendance
 	var rejects []input.Reject
+	width := t.Width()
 	for i := range t.Records {
+		if t.Delimited {
+			rec := t.Records[i]
+			field := func(k int) string { return strings.TrimSpace(rec[k]) }
+			if why, v := input.Misaligned(len(rec), width, field); why != "" {
+				rejects = append(rejects, input.Reject{Code: input.RejectFieldCount, File: t.File, Line: t.Lines[i], Value: v, Reason: "row not used: " + why})
+				continue
+			}
+		}
 		a := Attendance{Meeting: t.Cell(i, cols[0]), Name: t.Cell(i, cols[1]), Organisation: t.Cell(i, cols[2]),
 			City: t.Cell(i, cols[3]), Role: strings.ToLower(t.Cell(i, cols[4])), File: file, Line: t.Lines[i]}
 		if !known[a.Meeting] {

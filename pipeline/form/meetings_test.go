@@ -22,3 +22,24 @@ func TestMeetingDates(t *testing.T) {
 		t.Fatalf("a meeting ending before it starts: %v (want meetings.csv, line 3, column 4)", err)
 	}
 }
+
+// A participant list's row cut short, or holding text past the header's
+// last named column, is a field_count reject, not an attendance row.
+func TestAttendanceRowsLineUp(t *testing.T) {
+	list := "meeting_id,full_name,organisation,org_city,role\n" +
+		"m1,Ali CHADMI,Ass. X,Oujda,participant\n" +
+		"m1,Karim BENNANI,Association Amal, Safi,Safi,participant\n" +
+		"m1,Samira ALAOUI\n" +
+		"m1,Nadia TAZI,Coop Argan,Essaouira,participant,,\n"
+	rows, rejects, err := ReadAttendance("p.csv", strings.NewReader(list), []Meeting{{ID: "m1"}}, input.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Name != "Ali CHADMI" || rows[1].Name != "Nadia TAZI" {
+		t.Errorf("rows %+v: want Ali CHADMI and Nadia TAZI", rows)
+	}
+	if len(rejects) != 2 || rejects[0].Code != input.RejectFieldCount || rejects[0].Line != 3 || rejects[0].Value != "participant" ||
+		rejects[1].Code != input.RejectFieldCount || rejects[1].Line != 4 {
+		t.Errorf("rejects %+v: want field_count on lines 3 and 4", rejects)
+	}
+}

@@ -106,6 +106,11 @@ func TestLanguagesTwice(t *testing.T) {
 			t.Errorf("languages: %s: %v; want an error in %s saying it is listed twice", langs, err, ManifestName)
 		}
 	}
+	for _, langs := range []string{"[fr, null]", "[~, ar]"} {
+		if _, err := ReadManifest(ManifestName, strings.NewReader(manifest+"languages: "+langs+"\n")); err == nil || !strings.Contains(err.Error(), "empty entry") {
+			t.Errorf("languages: %s: %v; want an error saying an entry is empty", langs, err)
+		}
+	}
 	if _, err := ReadManifest(ManifestName, strings.NewReader(manifest+"languages: [ar, fr]\n")); err != nil {
 		t.Errorf("languages: [ar, fr]: %v", err)
 	}

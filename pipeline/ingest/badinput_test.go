@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/input"
@@ -138,8 +139,10 @@ func TestLongLinesAndWideRecordsRefused(t *testing.T) {
 		line int
 		msg  string
 	}{
-		"long": {long, 4, "a line of more than"},
+		"long":        {long, 4, "a line of more than"},
 		"long header": {strings.Repeat("x", 100<<10) + "\n" + clean, 1, "a line of more than"},
+		"long quoted field": {strings.Join(lines[:3], "") + "2020-11-24 11:00:00,oujda,oui,etat,accord,\"" + strings.Repeat("aaa\n", 1000) + "\"\n" +
+			strings.Join(lines[3:], ""), 4, "a quoted field that opens here"},
 		"wide": {wide, 3, "fields in a record"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -181,4 +184,26 @@ func validPrintable(s string) bool {
 		}
 	}
 	return true
+}
+
+// rejects.csv is UTF-8 whatever bytes the inputs held (a meeting cell or a
+// header with bytes that are not UTF-8), and a huge value is cut, saying
+// how long it was.
+func TestRejectsFileIsUTF8(t *testing.T) {
+	var b bytes.Buffer
+	err := WriteRejects(&b, []input.Reject{
+		{Code: input.RejectNoMeeting, File: "r.csv", Line: 2, Column: "ville", Value: "La\xe2youne", Reason: "no meeting"},
+		{Code: input.RejectUnknownColumn, File: "r.csv", Line: 1, Column: "Pro\xe9fil", Reason: "matches no question"},
+		{Code: input.RejectUnknownValue, File: "r.csv", Line: 3, Column: "q1", Value: strings.Repeat("a", 5000), Reason: "matches no choice"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !utf8.ValidString(out) || !strings.Contains(out, "La\uFFFDyoune") || !strings.Contains(out, "Pro\uFFFDfil") {
+		t.Errorf("rejects.csv not UTF-8, or its values lost: %q", out)
+	}
+	if strings.Contains(out, strings.Repeat("a", 1001)) || !strings.Contains(out, "(5000 bytes in all)") {
+		t.Errorf("a 5000-byte value written whole")
+	}
 }

@@ -89,11 +89,11 @@ func CheckRowsKept(p *form.Project, res *responses.Responses) error {
 	lost := read - res.Kept - int64(res.Duplicates)
 	limit := p.Manifest.RejectedShareLimit()
 	if res.Kept > 0 && float64(lost) <= limit*float64(read) {
-		return nil
+		return checkCellsKept(p, res, limit)
 	}
 	byReason := map[string]int{}
 	for _, r := range res.Rejects {
-		if _, whole := rejectWords[r.Code]; whole {
+		if r.Code == input.RejectNoMeeting || r.Code == input.RejectFieldCount {
 			byReason[r.Code]++
 		}
 	}
@@ -110,10 +110,50 @@ func CheckRowsKept(p *form.Project, res *responses.Responses) error {
 		"List them with `synthese validate`, correct the files, or raise max_rejected_share in %s", what, 100*limit, form.ManifestName)}
 }
 
+// checkCellsKept fails a run whose kept rows had more than limit of their
+// answers rejected (values matching no choice, bytes that are not text):
+// the rows are there, their answers are not.
+func checkCellsKept(p *form.Project, res *responses.Responses, limit float64) error {
+	rejected := map[string]int{}
+	cells := 0
+	for _, r := range res.Rejects {
+		if r.Code == input.RejectUnknownValue || r.Code == input.RejectBadText {
+			rejected[r.Code]++
+			cells++
+		}
+	}
+	if cells == 0 || res.Tally == nil {
+		return nil
+	}
+	answers := int64(res.ExplicitMissing)
+	for _, qt := range res.Tally.Questions {
+		if qt.Question.Name == p.Manifest.MeetingQuestion {
+			continue // its rows were kept: it was read
+		}
+		for _, v := range qt.Valid {
+			answers += v
+		}
+	}
+	total := answers + int64(cells)
+	if float64(cells) <= limit*float64(total) {
+		return nil
+	}
+	var reasons []string
+	for _, code := range slices.Sorted(maps.Keys(rejected)) {
+		reasons = append(reasons, fmt.Sprintf("%d %s", rejected[code], rejectWords[code]))
+	}
+	return &input.InputError{File: form.ManifestName, Msg: fmt.Sprintf("%d of the %d answers read in the kept rows were left out (%s): more than max_rejected_share (%g%%); nothing is published. "+
+		"List them with `synthese validate` (is it the right questionnaire, or the right encoding?), or raise max_rejected_share in %s",
+		cells, total, strings.Join(reasons, ", "), 100*limit, form.ManifestName)}
+}
+
 // rejectWords name the reasons a whole row is left out, in messages.
 var rejectWords = map[string]string{
 	input.RejectNoMeeting:  "without a valid meeting",
 	input.RejectFieldCount: "whose fields do not line up with the header",
+	// Cells, in checkCellsKept's message.
+	input.RejectUnknownValue: "matching no choice",
+	input.RejectBadText:      "not text in the file's encoding",
 }
 
 // WriteRejects writes rejects.csv: file, line, column, value, reason. Each
@@ -127,12 +167,32 @@ func WriteRejects(w io.Writer, rejects []input.Reject) error {
 	}
 	for _, r := range rejects {
 		r, _ = r.Redacted()
-		if err := cw.Write([]string{r.File, strconv.Itoa(r.Line), r.Column, r.Value, r.Reason}); err != nil {
+		row := []string{r.File, strconv.Itoa(r.Line), r.Column, clip(r.Value), r.Reason}
+		for i := range row {
+			row[i] = strings.ToValidUTF8(row[i], "\uFFFD") // rejects.csv is UTF-8 whatever the inputs were
+		}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// MaxRejectValue is the most characters of a value written to rejects.csv
+// (the file and line say where the whole of it is).
+const MaxRejectValue = 1000
+
+// clip cuts a value longer than MaxRejectValue characters, saying so.
+func clip(v string) string {
+	n := 0
+	for i := range v {
+		if n == MaxRejectValue {
+			return v[:i] + fmt.Sprintf("… (%d bytes in all)", len(v))
+		}
+		n++
+	}
+	return v
 }
 
 // Analyse loads a project folder, ingests it and aggregates its answers, in

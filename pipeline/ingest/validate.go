@@ -41,6 +41,9 @@ func Validate(fsys fs.FS, encoding ...input.Encoding) *Validation {
 		add(err)
 		// What else can be said without the questionnaire: which named
 		// files are missing.
+		if form.Regular(fsys, form.ManifestName) != nil {
+			return v // not a file: said by LoadProject; opening it would wait, or never end
+		}
 		if mf, err := fsys.Open(form.ManifestName); err == nil {
 			m, err := form.ReadManifest(form.ManifestName, mf)
 			mf.Close()

@@ -135,6 +135,11 @@ func decodeText(data []byte, enc Encoding) (decoded, error) {
 			}
 		}
 	}
+	if enc == EncodingCP1252 && reason == EncodingSet && utf8.Valid(data) {
+		if valid, _, _ := utf8Evidence(data); valid > 0 {
+			return decoded{}, fmt.Errorf("the file is valid UTF-8 (%d characters beyond ASCII), not Windows-1252 as set: remove encoding: windows-1252 from the manifest (or --encoding)", valid)
+		}
+	}
 	var dec *encoding.Decoder
 	switch enc {
 	case EncodingUTF8:

@@ -12,12 +12,20 @@ import (
 // naming the file and the line instead of exhausting memory. They are
 // documented in the README; a real export is far below them.
 var (
-	// MaxLineBytes is the longest line read (bytes between line ends; a
-	// quoted field may span several lines, each within the limit).
+	// MaxLineBytes is the longest record read: a line, or the lines of a
+	// quoted field that holds line breaks.
 	MaxLineBytes = 8 << 20
 	// MaxColumns is the most fields of a record (Excel's column limit, as
 	// for XLSX: XFD).
 	MaxColumns = maxColumns
+	// MaxTableBytes is the largest file read whole: a questionnaire, a
+	// meetings file, a participant list, a rules file (their size is that
+	// of a spreadsheet a person edits).
+	MaxTableBytes int64 = 256 << 20
+	// MaxResponseBytes is the largest response file the reference reader
+	// reads whole (a workbook, or text that is not UTF-8); the streaming
+	// reader, which takes UTF-8 CSV, has no limit.
+	MaxResponseBytes int64 = 2 << 30
 )
 
 // LineEnds makes every line end a "\n": "\r\n" (Windows) and a lone "\r"
@@ -30,25 +38,33 @@ func LineEnds(text string) string {
 	return strings.ReplaceAll(text, "\r", "\n")
 }
 
-// CheckLines refuses a text with a line longer than MaxLineBytes, naming
-// its line.
+// CheckLines refuses a text with a record (a line, or the lines of a
+// quoted field that holds line breaks) longer than MaxLineBytes, naming
+// the line it starts on. It reads the text once, before it is parsed, so
+// that no parser holds such a record.
 func CheckLines(file, text string) error {
-	line := 1
+	line, startLine := 1, 1
+	size := 0 // of the record so far
+	quoted := false
 	for len(text) > 0 {
-		i := strings.IndexByte(text, '\n')
-		n := i
-		if i < 0 {
-			n = len(text)
+		n := strings.IndexByte(text, '\n')
+		if n < 0 {
+			n = len(text) - 1
 		}
-		if n > MaxLineBytes {
-			return &InputError{File: file, Line: line,
-				Msg: fmt.Sprintf("a line of more than %d MiB: not a survey export (the limit is %d MiB a line)", MaxLineBytes>>20, MaxLineBytes>>20)}
+		seg := text[:n+1]
+		size += len(seg)
+		if size > MaxLineBytes+1 {
+			return &InputError{File: file, Line: startLine,
+				Msg: fmt.Sprintf("a line of more than %d MiB (or a quoted field that opens here and runs that long): not a survey export (the limit is %d MiB a record)", MaxLineBytes>>20, MaxLineBytes>>20)}
 		}
-		if i < 0 {
-			break
+		if strings.Count(seg, `"`)%2 == 1 {
+			quoted = !quoted
 		}
-		text = text[i+1:]
+		text = text[n+1:]
 		line++
+		if !quoted {
+			size, startLine = 0, line
+		}
 	}
 	return nil
 }

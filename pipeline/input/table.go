@@ -1,6 +1,7 @@
 package input
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -33,15 +34,21 @@ type Table struct {
 type ReadOptions struct {
 	// Encoding of CSV files; EncodingAuto detects it (see decodeText).
 	Encoding Encoding
+	// MaxBytes is the largest file read whole (0: MaxTableBytes).
+	MaxBytes int64
 }
 
 // ReadTables reads a CSV file (one table) or an XLSX workbook (one table per
 // worksheet, in workbook order). The format is detected from the content
 // (see formats), the CSV encoding and delimiter too.
 func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
-	data, err := io.ReadAll(r)
+	limit := cmp.Or(opt.MaxBytes, MaxTableBytes)
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
+	}
+	if int64(len(data)) > limit {
+		return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d MiB: larger than such a file can be (the limit of a file read whole)", limit>>20)}
 	}
 	for _, f := range formats {
 		if f.sniff(data) {
@@ -288,4 +295,35 @@ func QuoteAll(ss []string) []string {
 		out[i] = quote(s)
 	}
 	return out
+}
+
+// Width is the number of the header's fields up to its last named one: a
+// record of delimited text has at least that many, and nothing past them
+// (see Misaligned).
+func (t *Table) Width() int {
+	w := 0
+	for i, h := range t.Header {
+		if strings.TrimSpace(h) != "" {
+			w = i + 1
+		}
+	}
+	return w
+}
+
+// Misaligned says why a record of delimited text of n fields (field i
+// trimmed given by field) does not line up with a header of width named
+// fields, "" when it does: cut short (fewer fields), or shifted (text past
+// the last named column, where a delimiter too many put it); value is the
+// text found there. Excel often ends a header with an empty column: empty
+// fields past the width are fine.
+func Misaligned(n, width int, field func(i int) string) (why, value string) {
+	if n < width {
+		return fmt.Sprintf("%d fields where the header has %d (a row cut short)", n, width), ""
+	}
+	for i := width; i < n; i++ {
+		if v := field(i); v != "" {
+			return fmt.Sprintf("field %d holds text past the header's last named column (%d): a delimiter too many, the row would be read shifted", i+1, width), v
+		}
+	}
+	return "", ""
 }

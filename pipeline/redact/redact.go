@@ -21,7 +21,13 @@ const MinDigits = 9
 
 // emailRE is an e-mail address: a local part, @, and a domain of two or
 // more labels. Letters and digits of any script count.
-var emailRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}._%+\-]+@[\p{L}\p{M}\p{N}\-]+(?:\.[\p{L}\p{M}\p{N}\-]+)+`)
+// The at sign may be the full-width or small one (＠, ﹫).
+var emailRE = regexp.MustCompile(`[\p{L}\p{M}\p{N}._%+\-]+[@＠﹫][\p{L}\p{M}\p{N}\-]+(?:\.[\p{L}\p{M}\p{N}\-]+)+`)
+
+// mobileRE is a Moroccan mobile or landline number written without its
+// leading 0, in the pairs it is read in: 6 12 34 56 78 (a digit 5 to 7,
+// then four pairs, each after one separator).
+var mobileRE = regexp.MustCompile(`(^|[^\p{N}])([5-7](?:[ .\-\x{00a0}][0-9]{2}){4})($|[^\p{N}])`)
 
 // Text returns s with personal data replaced by a marker, and how many
 // were replaced:
@@ -54,13 +60,29 @@ func Text(s string) (string, int) {
 	}
 }
 
-// pass replaces once what it finds, left to right: e-mail addresses
-// first (their digits are theirs), then phone numbers and digit runs.
+// pass replaces once what it finds: what pass1 finds, then the numbers
+// written without their leading 0 in pairs (mobileRE), once the shapes
+// with a country code have taken theirs.
 func pass(s string) (string, int) {
+	s, n := pass1(s)
+	if mobileRE.MatchString(s) {
+		s = mobileRE.ReplaceAllStringFunc(s, func(m string) string {
+			n++
+			sub := mobileRE.FindStringSubmatch(m)
+			return sub[1] + Phone + sub[3]
+		})
+	}
+	return s, n
+}
+
+// pass1 replaces once what it finds, left to right: e-mail addresses
+// first (their digits are theirs), then phone numbers and digit runs.
+func pass1(s string) (string, int) {
 	n := 0
-	if strings.IndexByte(s, '@') >= 0 {
+	if strings.ContainsAny(s, "@＠﹫") {
 		s = emailRE.ReplaceAllStringFunc(s, func(string) string { n++; return Email })
 	}
+
 	if !hasDigits(s, MinDigits-1) { // a phone has 8 digits or more
 		return s, n
 	}

@@ -18,6 +18,9 @@ func TestText(t *testing.T) {
 		{"écrire à Ali.Ben-Salah+survey@mail.example.co.ma svp", "écrire à [e-mail] svp", 1},
 		{"a@b.ma, c_d@e.org", "[e-mail], [e-mail]", 2},
 		{"0612345678@gmail.com", "[e-mail]", 1},
+		{"ahmed＠gmail.com", "[e-mail]", 1},
+		{"mon numéro 6 12 34 56 78 merci", "mon numéro [phone] merci", 1},
+		{"7.12.34.56.78", "[phone]", 1},
 		{"mailto:x@y.fr.", "mailto:[e-mail].", 1},
 		// Moroccan phone numbers.
 		{"0612345678", "[phone]", 1},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -433,7 +434,9 @@ func truthy(s string) (chosen, ok bool) {
 // kept. The streaming reader (stream.go) gives the same results in one
 // pass and flat memory for CSV files in UTF-8.
 func ReadResponses(q *form.Questionnaire, file string, r io.Reader, into *Responses, opt form.ResponseOptions) error {
-	ts, err := input.ReadTables(file, r, opt.ReadOptions)
+	ro := opt.ReadOptions
+	ro.MaxBytes = input.MaxResponseBytes
+	ts, err := input.ReadTables(file, r, ro)
 	if err != nil {
 		return err
 	}
@@ -462,21 +465,16 @@ func ReadResponses(q *form.Questionnaire, file string, r io.Reader, into *Respon
 
 // FieldCountReject is the reject of a record of delimited text whose
 // fields do not line up with the header's (nil when they do): a record cut
-// short (fewer fields than the header's last named column) or one with
-// more fields than the header holding text (it would be read shifted).
+// short (fewer fields than the header's last named column) or one holding
+// text past that column (it would be read shifted; Excel often ends a
+// header with an empty column).
 // Both readers leave such a row out whole. cell gives the record's field i.
 func (p *Plan) FieldCountReject(n int, cell func(i int) string, line int) *input.Reject {
-	if n < p.Width {
-		return &input.Reject{Code: input.RejectFieldCount, File: p.File, Line: line,
-			Reason: fmt.Sprintf("row not used: %d fields where the header has %d (a row cut short)", n, p.Width)}
+	why, v := input.Misaligned(n, p.Width, cell)
+	if why == "" {
+		return nil
 	}
-	for i := len(p.Header); i < n; i++ {
-		if v := cell(i); v != "" {
-			return &input.Reject{Code: input.RejectFieldCount, File: p.File, Line: line, Value: strings.ToValidUTF8(v, "\uFFFD"),
-				Reason: fmt.Sprintf("row not used: %d fields where the header has %d, field %d holding text (a delimiter too many: the row would be read shifted)", n, len(p.Header), i+1)}
-		}
-	}
-	return nil
+	return &input.Reject{Code: input.RejectFieldCount, File: p.File, Line: line, Value: strings.ToValidUTF8(v, "\uFFFD"), Reason: "row not used: " + why}
 }
 
 // Plan is how the rows of one response file are read: what each column
@@ -508,11 +506,7 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	}
 	p := &Plan{q: q, File: t.File, Header: t.Header, meetingQuestion: meetingQuestion,
 		missing: map[string]bool{}, matchers: map[string]*Matcher{}}
-	for i, h := range t.Header {
-		if strings.TrimSpace(h) != "" {
-			p.Width = i + 1
-		}
-	}
+	p.Width = t.Width()
 	mv := opt.MissingValues
 	if mv == nil {
 		mv = form.DefaultMissingValues
@@ -645,13 +639,26 @@ func (p *Plan) Resolve(c *Column, raw string) Outcome {
 
 // Weight reads the weight cell: the weight, or 0 and a reject.
 func (p *Plan) Weight(raw string) (float64, *input.Reject) {
-	w, err := strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
-	if err != nil || w < 0 || math.IsInf(w, 0) || math.IsNaN(w) {
+	var w float64
+	var err error
+	if weightSyntax.MatchString(raw) {
+		w, err = strconv.ParseFloat(strings.Replace(raw, ",", ".", 1), 64)
+	}
+	if !weightSyntax.MatchString(raw) || err != nil || w < 0 || w > MaxWeight || math.IsNaN(w) {
 		return 0, &input.Reject{Code: input.RejectBadWeight, Value: raw,
-			Reason: "expected a number 0 or more; the respondent is left out of the weighted pooled figures"}
+			Reason: fmt.Sprintf("expected a number from 0 to %g (a decimal point or comma, an exponent); the respondent is left out of the weighted pooled figures", MaxWeight)}
 	}
 	return w, nil
 }
+
+// MaxWeight is the largest weight read: far above any design or expansion
+// weight, low enough that ten million of them add up exactly in float64
+// (larger ones overflowed the shares).
+const MaxWeight = 1e9
+
+// weightSyntax is a plain decimal number: 2, 0.75, 0,75, .5, 1e3 (no sign,
+// underscores, hexadecimal, infinities).
+var weightSyntax = regexp.MustCompile(`^(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$`)
 
 // row reads one record (the reference reader).
 func (p *Plan) row(rec []string, line int, into *Responses) {

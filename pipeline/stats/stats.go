@@ -57,8 +57,8 @@ func LargestRemainderShares(shares []float64) []int64 {
 	for _, s := range shares {
 		total += s
 	}
-	if total <= 0 {
-		return out
+	if !(total > 0) || math.IsInf(total, 0) {
+		return out // nothing to share, or shares that do not add up
 	}
 	rem := make([]float64, len(shares))
 	var given int64
@@ -74,6 +74,9 @@ func LargestRemainderShares(shares []float64) []int64 {
 			if rem[i] >= 0 && (best < 0 || rem[i] > rem[best]+1e-12) {
 				best = i
 			}
+		}
+		if best < 0 {
+			break // remainders that are not numbers: no more to give
 		}
 		out[best]++
 		rem[best] = -1

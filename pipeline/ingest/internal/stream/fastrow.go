@@ -53,6 +53,9 @@ func newFastPlan(s *streamFile) *fastPlan {
 	if p.WeightCol >= 0 || s.tally.Weighted || s.comma == '"' || s.comma == '\n' || s.comma == '\r' {
 		return nil
 	}
+	if p.Width < len(p.Header) {
+		return nil // unnamed columns at the end must be empty: row checks each record
+	}
 	fp := &fastPlan{role: make([]int, len(p.Header)), meetingCi: -1}
 	for i := range fp.role {
 		fp.role[i] = roleOther

@@ -578,7 +578,7 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 		return nil
 	}
 	o.rowsRead++
-	if n := len(w.rec.Fields); n < p.Width || n > len(p.Header) {
+	if n := len(w.rec.Fields); n != p.Width {
 		cell := func(i int) string { return string(bytes.TrimSpace(w.field(i))) }
 		if rej := p.FieldCountReject(n, cell, line); rej != nil {
 			o.rejects = append(o.rejects, *rej)
