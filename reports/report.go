@@ -895,6 +895,11 @@ func (b *builder) keyFigures(lang string) {
 		l.keep(height)
 		l.add(height, cols...)
 	}
+	if b.in.Quality != nil && b.in.Quality.Responses.RowsRead == 0 {
+		// A form before any response: the report says so before its empty results.
+		l.space(2)
+		l.paragraph(c.T("kf_no_response"), sBody)
+	}
 	l.space(4)
 }
 

@@ -256,3 +256,52 @@ func TestWithoutParticipantLists(t *testing.T) {
 		}
 	}
 }
+
+// A project whose manifest names no response file yet (a form alone, or
+// `responses: []`) validates and renders a report that says no response
+// has come in.
+func TestNoResponsesYet(t *testing.T) {
+	dir := t.TempDir()
+	entries, err := os.ReadDir("../../data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".go") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("../../data", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "synthese.yaml" {
+			var kept []string
+			for _, l := range strings.Split(string(b), "\n") {
+				if !strings.HasPrefix(l, "responses:") {
+					kept = append(kept, l)
+				}
+			}
+			b = []byte(strings.Join(kept, "\n"))
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, stdout, stderr := run(t, nil, "validate", "--data", dir); code != 0 || !strings.Contains(stdout, "0 response rows read") {
+		t.Fatalf("validate: exit %d: %s%s", code, stdout, stderr)
+	}
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(txt), "Aucune réponse n’est encore arrivée") {
+		t.Error("the report does not say that no response has come in")
+	}
+}

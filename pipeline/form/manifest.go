@@ -114,8 +114,6 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 	switch {
 	case m.Questionnaire.XLSForm == "" && (m.Questionnaire.Survey == "" || m.Questionnaire.Choices == ""):
 		return nil, bad("questionnaire: expected xlsform (a workbook), or survey and choices (CSV sheets)")
-	case len(m.Responses) == 0:
-		return nil, bad("responses: expected at least one file")
 	case m.MeetingQuestion == "":
 		return nil, bad("meeting_question is required: the name of the select_one question that identifies the meeting")
 	case m.Meetings == "":
