@@ -536,15 +536,15 @@ func (b *builder) part(lang string) error {
 	}
 	l.heading(1, lang, c.T("method"), sH1, 20)
 	for _, k := range []string{"method_shares", "method_pct", "method_ci"} {
-		l.paragraph(c.T(k), sBody)
+		l.paragraph(c.T(b.scoped(k)), sBody)
 		l.space(2)
 	}
-	l.paragraph(c.T("method_small", b.p.Manifest.SmallCell, b.p.Manifest.SmallCell), sBody)
+	l.paragraph(c.T(b.scoped("method_small"), b.p.Manifest.SmallCell, b.p.Manifest.SmallCell), sBody)
 	if w := b.p.Manifest.WeightColumn; w != "" {
 		l.space(2)
-		l.paragraph(c.T("method_weighted", w), sBody)
+		l.paragraph(c.T(b.scoped("method_weighted"), w), sBody)
 	}
-	if len(b.in.Tests) > 0 {
+	if len(b.in.Tests) > 0 && b.p.Manifest.MeetingQuestion != "" {
 		l.space(2)
 		l.paragraph(c.T("method_test"), sBody)
 	}
@@ -839,11 +839,31 @@ func (b *builder) participation(scope, measure, category string) people.Particip
 	return people.ParticipationRow{}
 }
 
+// scoped is a message's key for the project's scopes: key, or key_one when
+// the survey is one scope (no meeting question: no meetings to speak of).
+func (b *builder) scoped(key string) string {
+	if b.p.Manifest.MeetingQuestion == "" {
+		return key + "_one"
+	}
+	return key
+}
+
 // keyFigures shows the headline counts as rows of figures with captions.
 func (b *builder) keyFigures(lang string) {
 	l, c := b.l, b.cats[lang]
+	// Respondents: every row of a question in scope all counts them (valid
+	// and missing); the meeting question's when there is one.
 	respondents := int64(0)
-	for _, r := range b.results[b.p.Manifest.MeetingQuestion] {
+	source := b.p.Manifest.MeetingQuestion
+	if source == "" {
+		for _, qu := range b.p.ReportedQuestions() {
+			if len(b.results[qu.Name]) > 0 {
+				source = qu.Name
+				break
+			}
+		}
+	}
+	for _, r := range b.results[source] {
 		if r.Scope == tally.AllScope {
 			respondents = r.ValidN + r.MissingN
 		}
@@ -866,6 +886,9 @@ func (b *builder) keyFigures(lang string) {
 	}
 	if len(b.in.Participation) == 0 { // no participant lists: survey figures only
 		figures = []figure{figures[0], figures[4], figures[6]}
+		if b.p.Manifest.MeetingQuestion == "" { // one scope: no meetings to count
+			figures = figures[1:]
+		}
 	}
 	const perRow = 4
 	w := gridSize / perRow
@@ -1081,7 +1104,7 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		if err := moreParts(l, b.in.ChartParts[qu.Name], "chart of "+qu.Name); err != nil {
 			return err
 		}
-		l.paragraph(c.T("chart_caption"), sSmall)
+		l.paragraph(c.T(b.scoped("chart_caption")), sSmall)
 		l.space(3)
 	}
 	l.addTable(tbl)
@@ -1149,7 +1172,7 @@ func (b *builder) questionTable(lang string, qu form.Question, rows []tally.Resu
 			scopes = append(scopes, r.Scope)
 		}
 	}
-	header := []cell{{c.T("col_meeting"), sCellB}, {c.T("col_n"), sCellB}}
+	header := []cell{{c.T(b.scoped("col_meeting")), sCellB}, {c.T("col_n"), sCellB}}
 	for i, ch := range choices {
 		st := sCellB
 		st.color = answerColor(i)
@@ -1184,6 +1207,9 @@ const significance = 0.05
 
 // testSentence says, from tests.parquet, whether the meetings differ on a question.
 func (b *builder) testSentence(lang, question string) string {
+	if b.p.Manifest.MeetingQuestion == "" {
+		return "" // one scope: no meetings to compare
+	}
 	c := b.cats[lang]
 	for _, t := range b.in.Tests {
 		if t.Question != question {

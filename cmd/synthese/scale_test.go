@@ -305,3 +305,49 @@ func TestNoResponsesYet(t *testing.T) {
 		t.Error("the report does not say that no response has come in")
 	}
 }
+
+// A survey without meeting_question is one scope: no meetings file is
+// needed, every row is counted, results hold the pooled scope only, and
+// the report speaks of no meetings.
+func TestOneScopeWithoutMeetingQuestion(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"survey.csv", "choices.csv", "settings.csv", "responses.csv"} {
+		b, err := os.ReadFile(filepath.Join("../../data", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	os.WriteFile(filepath.Join(dir, "synthese.yaml"), []byte("title: {fr: Enquête, ar: استطلاع}\nlanguages: [fr, ar]\n"+
+		"questionnaire: {survey: survey.csv, choices: choices.csv, settings: settings.csv}\nresponses: [responses.csv]\n"), 0o644)
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	r, err := (&outputs{dir: out}).Read("parquet/results.parquet", "aggregate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := store.ReadResults(r, r.Size())
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("results: %d rows, %v", len(rows), err)
+	}
+	for _, row := range rows {
+		if row.Scope != "all" {
+			t.Fatalf("a row of scope %q: want the pooled scope only", row.Scope)
+		}
+		if row.Question == "ville" && row.ValidN+row.MissingN != 148 {
+			t.Errorf("ville: %d respondents, want the 148 rows", row.ValidN+row.MissingN)
+		}
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", "-f", "3", "-l", "3", filepath.Join(out, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(txt); !strings.Contains(s, "148") || strings.Contains(s, "rencontres régionales") || strings.Contains(s, "chaque rencontre") {
+		t.Errorf("key figures and method of a one-scope survey:\n%s", s)
+	}
+}

@@ -114,10 +114,12 @@ func ReadManifest(file string, r io.Reader) (*Manifest, error) {
 	switch {
 	case m.Questionnaire.XLSForm == "" && (m.Questionnaire.Survey == "" || m.Questionnaire.Choices == ""):
 		return nil, bad("questionnaire: expected xlsform (a workbook), or survey and choices (CSV sheets)")
-	case m.MeetingQuestion == "":
-		return nil, bad("meeting_question is required: the name of the select_one question that identifies the meeting")
-	case m.Meetings == "":
-		return nil, bad("meetings is required")
+	case m.MeetingQuestion == "" && m.Meetings != "":
+		return nil, bad("meetings: needs meeting_question, the select_one question that says which meeting a respondent came to (without it the survey is one scope)")
+	case m.MeetingQuestion != "" && m.Meetings == "":
+		return nil, bad("meetings is required with meeting_question: one row per meeting (meeting_id, start_date, end_date, city_fr…)")
+	case m.MeetingQuestion == "" && len(m.Participants) > 0:
+		return nil, bad("participants: needs meeting_question and meetings (a participant list says who came to which meeting)")
 	case m.SmallCell < 0:
 		return nil, bad("small_cell must be 0 or more")
 	case m.MaxRejectedShare != nil && !(*m.MaxRejectedShare >= 0 && *m.MaxRejectedShare <= 1):

@@ -140,3 +140,22 @@ func TestBinaryCellsExcerpted(t *testing.T) {
 		t.Errorf("message of %d bytes: %q", len(msg), msg)
 	}
 }
+
+// meeting_question is optional (one scope); meetings and participant lists
+// then make no sense and are refused with a message that says why.
+func TestMeetingQuestionOptional(t *testing.T) {
+	const base = "questionnaire: {xlsform: f.xlsx}\nresponses: [r.csv]\n"
+	if _, err := ReadManifest(ManifestName, strings.NewReader(base)); err != nil {
+		t.Errorf("no meeting_question: %v", err)
+	}
+	for extra, want := range map[string]string{
+		"meetings: m.csv\n":         "meetings: needs meeting_question",
+		"participants: [p.csv]\n":   "participants: needs meeting_question",
+		"meeting_question: ville\n": "meetings is required with meeting_question",
+	} {
+		_, err := ReadManifest(ManifestName, strings.NewReader(base+extra))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v; want %q", extra, err, want)
+		}
+	}
+}

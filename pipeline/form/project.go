@@ -88,6 +88,12 @@ func LoadProject(fsys fs.FS, encoding ...input.Encoding) (*Project, error) {
 	if p.Questionnaire, err = p.readQuestionnaire(); err != nil {
 		return nil, err
 	}
+	if m.MeetingQuestion == "" { // one scope: no meetings
+		if err := p.Questionnaire.checkLists(); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
 	mq, ok := p.Questionnaire.Question(m.MeetingQuestion)
 	if !ok || mq.Type != SelectOne {
 		return nil, &input.InputError{File: ManifestName, Msg: fmt.Sprintf("meeting_question %q is not a select_one question of %s", m.MeetingQuestion, m.Questionnaire.Survey)}

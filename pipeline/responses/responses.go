@@ -501,7 +501,7 @@ type Plan struct {
 func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, into *Responses) (*Plan, error) {
 	meetingQuestion := opt.MeetingQuestion
 	meetingQ, ok := q.Question(meetingQuestion)
-	if !ok || meetingQ.Type != form.SelectOne {
+	if meetingQuestion != "" && (!ok || meetingQ.Type != form.SelectOne) {
 		return nil, fmt.Errorf("meeting question %q is not a select_one question of the questionnaire", meetingQuestion)
 	}
 	p := &Plan{q: q, File: t.File, Header: t.Header, meetingQuestion: meetingQuestion,
@@ -550,7 +550,7 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 		return nil, &input.InputError{File: t.File, Line: t.HeaderLine,
 			Msg: fmt.Sprintf("no weight column %q (weight_column in %s)", opt.WeightColumn, form.ManifestName)}
 	}
-	if p.MeetingCol < 0 {
+	if p.MeetingCol < 0 && meetingQuestion != "" {
 		return nil, &input.InputError{File: t.File, Line: t.HeaderLine,
 			Msg: fmt.Sprintf("no column for the meeting question %q: expected a header %q or one of its labels (%s)",
 				meetingQuestion, meetingQuestion, strings.Join(input.QuoteAll(sortedValues(meetingQ.Label)), ", "))}
@@ -722,6 +722,9 @@ func (p *Plan) row(rec []string, line int, into *Responses) {
 		}
 	}
 	meeting := resp.Answers[p.meetingQuestion]
+	if p.meetingQuestion == "" {
+		meeting = []string{""} // one scope: every respondent in it
+	}
 	if len(meeting) == 0 {
 		into.Rejects = append(into.Rejects, input.Reject{Code: input.RejectNoMeeting, File: p.File, Line: line, Column: p.Header[p.MeetingCol],
 			Value: cell(p.MeetingCol), Reason: NoMeetingReason})

@@ -74,6 +74,9 @@ func NewResponsesWriter(w io.Writer, q *form.Questionnaire, meetingQuestion stri
 	for _, c := range q.Choices(mq) {
 		rw.Meetings = append(rw.Meetings, c.Name)
 	}
+	if meetingQuestion == "" {
+		rw.Meetings = []string{""} // one scope
+	}
 	cols := []pqColumn{{name: colRespondent, typ: pqInt64}, {name: colFile, typ: pqByteArray, utf8: true},
 		{name: colLine, typ: pqInt64}, {name: colMeeting, typ: pqByteArray, utf8: true}, {name: colWeight, typ: pqDouble}}
 	for _, name := range rw.Questions {

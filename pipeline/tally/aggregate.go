@@ -34,6 +34,9 @@ type Result struct {
 // Scopes returns the scopes in report order: the meetings in the order of
 // the meeting question's choice list, then AllScope.
 func Scopes(q *form.Questionnaire, meetingQuestion string) []string {
+	if meetingQuestion == "" {
+		return []string{AllScope} // one scope
+	}
 	mq, _ := q.Question(meetingQuestion)
 	var out []string
 	for _, c := range q.Choices(mq) {
@@ -81,8 +84,8 @@ func (t *Tally) Results(meetingQuestion string, smallCell int) []Result {
 			if s < len(t.Meetings) {
 				scope = t.Meetings[s]
 			}
-			if qu.Name == meetingQuestion && scope != AllScope {
-				continue
+			if (qu.Name == meetingQuestion || meetingQuestion == "") && scope != AllScope {
+				continue // the meeting question's split, or the one scope's implicit meeting: pooled only
 			}
 			counts := make([]int64, len(choices))
 			var valid, total int64

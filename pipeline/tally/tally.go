@@ -39,10 +39,14 @@ type QuestionTally struct {
 // NewTally prepares an empty tally of the questionnaire's closed questions.
 func NewTally(q *form.Questionnaire, meetingQuestion string, weighted bool) (*Tally, error) {
 	scopes := Scopes(q, meetingQuestion)
-	if len(scopes) < 2 {
+	if len(scopes) < 2 && meetingQuestion != "" {
 		return nil, fmt.Errorf("meeting question %q has no choices", meetingQuestion)
 	}
-	t := &Tally{Meetings: scopes[:len(scopes)-1], Weighted: weighted,
+	meetings := scopes[:len(scopes)-1]
+	if meetingQuestion == "" {
+		meetings = []string{""} // one scope: every respondent in one implicit meeting, reported pooled only
+	}
+	t := &Tally{Meetings: meetings, Weighted: weighted,
 		meetingIndex: map[string]int{}, QuestionIdx: map[string]int{}}
 	t.Respondents = make([]int64, len(t.Meetings))
 	for i, m := range t.Meetings {
