@@ -523,11 +523,30 @@ func (g *glyphs) check(s, family string, st fontstyle.Type) {
 }
 
 func (g *glyphs) text(s string, p props.Text) core.Component {
+	s = basicPlane(s)
 	g.check(s, p.Family, p.Style)
 	return text.New(s, p)
 }
 
 func (g *glyphs) textCol(size int, s string, p props.Text) core.Col {
+	s = basicPlane(s)
 	g.check(s, p.Family, p.Style)
 	return text.NewCol(size, s, p)
+}
+
+// basicPlane replaces the characters past Unicode's basic plane (emoji,
+// mathematical letters: user text holds them) by U+FFFD: gofpdf's font
+// map holds the basic plane only, and panics on the others.
+func basicPlane(s string) string {
+	for _, r := range s {
+		if r > 0xFFFF {
+			return strings.Map(func(r rune) rune {
+				if r > 0xFFFF {
+					return '\uFFFD'
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
 }

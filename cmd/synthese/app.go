@@ -274,6 +274,9 @@ func newEnv(c *cli.Context, stdout, stderr io.Writer, getenv func(string) string
 	if e.outDir == "" {
 		return nil, usageError{"--out: expected a folder, got nothing"}
 	}
+	// Cleaned as written: "nx/.." is ".", whether nx exists yet or not (the
+	// folder is made later, and would then lead back to where it started).
+	e.outDir = filepath.Clean(e.outDir)
 	if st, err := os.Stat(e.outDir); err == nil && !st.IsDir() {
 		return nil, usageError{fmt.Sprintf("--out %s is a file, not a folder", e.outDir)}
 	}

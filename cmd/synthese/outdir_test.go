@@ -159,6 +159,13 @@ func TestOutMayHoldNoInput(t *testing.T) {
 			}
 		}
 	}
+	// Through a folder that does not exist yet: "nx/.." is the project.
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", proj, "--out", proj+string(filepath.Separator)+"nx"+string(filepath.Separator)+".."); code != exitBadInput || !strings.Contains(stderr, "holds") {
+		t.Errorf("--out PROJECT/nx/..: exit %d, %q; want 2", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(proj, "nx")); err == nil {
+		t.Error("--out PROJECT/nx/.. made nx")
+	}
 	if got := sha(t, filepath.Join(proj, "merges.csv")); got != merges {
 		t.Error("merges.csv was written over")
 	}

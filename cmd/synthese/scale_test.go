@@ -351,3 +351,36 @@ func TestOneScopeWithoutMeetingQuestion(t *testing.T) {
 		t.Errorf("key figures and method of a one-scope survey:\n%s", s)
 	}
 }
+
+// Characters past Unicode's basic plane (emoji, mathematical letters) in
+// the title, a choice label or a participant's name are typeset, not a
+// crash (gofpdf's font map holds the basic plane only).
+func TestEmojiInUserText(t *testing.T) {
+	dir := t.TempDir()
+	entries, _ := os.ReadDir("../../data")
+	for _, e := range entries {
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".go") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("../../data", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e.Name() {
+		case "synthese.yaml":
+			b = []byte(strings.Replace(string(b), "Synthèse", "Synthèse 📊 𝐀", 1))
+		case "choices.csv":
+			b = []byte(strings.Replace(string(b), "Oui", "Oui 😀", 1))
+		case "participants.csv":
+			lines := strings.SplitN(string(b), "\n", 3)
+			f := strings.SplitN(lines[1], ",", 3)
+			f[1] = "🌱 " + f[1]
+			lines[1] = strings.Join(f, ",")
+			b = []byte(strings.Join(lines, "\n"))
+		}
+		os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
+	}
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", t.TempDir()); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 )
 
@@ -43,12 +44,20 @@ type ReadOptions struct {
 // (see formats), the CSV encoding and delimiter too.
 func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
 	limit := cmp.Or(opt.MaxBytes, MaxTableBytes)
+	tooBig := func() error {
+		return &InputError{File: file, Msg: fmt.Sprintf("more than %d MiB: larger than such a file can be (the limit of a file read whole)", limit>>20)}
+	}
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > limit {
+			return nil, tooBig() // said before anything is read
+		}
+	}
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot read", Err: err}
 	}
 	if int64(len(data)) > limit {
-		return nil, &InputError{File: file, Msg: fmt.Sprintf("more than %d MiB: larger than such a file can be (the limit of a file read whole)", limit>>20)}
+		return nil, tooBig()
 	}
 	for _, f := range formats {
 		if f.sniff(data) {
