@@ -30,6 +30,7 @@ var allowed = map[string][]string{
 	"pipeline/input/xlsxtest":         nil,
 	"pipeline/stats":                  nil,
 	"pipeline/ingest/internal/scan":   nil,
+	"pipeline/relevance":              nil,
 	"pipeline/form":                   {"pipeline/input"},
 	"pipeline/tally":                  {"pipeline/form", "pipeline/stats"},
 	"pipeline/people":                 {"pipeline/input", "pipeline/form", "pipeline/tally"},
