@@ -109,7 +109,7 @@ FUZZTIME ?= 60s
 # Each fuzzer with its package (go test -fuzz takes one target at a time).
 FUZZERS  := FuzzFold:input FuzzSplitMultiple:responses FuzzReadTables:input FuzzXLSX:input FuzzCSVRoundTrip:input FuzzManifest:form \
 	FuzzXLSXRoundTrip:input FuzzStreamMatchesReference:ingest FuzzRedact:redact \
-	FuzzRelevance:relevance
+	FuzzRelevance:relevance FuzzQuestionnaire:form
 
 # Each fuzzer runs FUZZTIME.
 fuzz:

@@ -1,6 +1,7 @@
 // Package form is the domain model: the XLSForm questionnaire (questions,
-// choice lists, labels by language), the manifest (synthese.yaml), meetings
-// and attendance rows, the narrative (recommendations), the Respondent
+// choice lists, labels by language, groups and repeats, read as pyxform
+// reads a form: see sheets.go, kinds.go, languages.go), the manifest
+// (synthese.yaml), meetings and attendance rows, the narrative (recommendations), the Respondent
 // that readers produce, and Project: a project folder loaded and checked
 // (manifest, questionnaire and meetings agreeing with each other).
 //

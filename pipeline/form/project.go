@@ -153,7 +153,7 @@ func (p *Project) readQuestionnaire() (*Questionnaire, error) {
 			return nil, err
 		}
 		defer f.Close()
-		return readXLSForm(m.Questionnaire.XLSForm, f)
+		return readXLSForm(m.Questionnaire.XLSForm, f, FormOptions{})
 	}
 	sv, err := Open(p.FS, m.Questionnaire.Survey)
 	if err != nil {
@@ -174,7 +174,7 @@ func (p *Project) readQuestionnaire() (*Questionnaire, error) {
 		defer f.Close()
 		st = f
 	}
-	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, input.ReadOptions{})
+	return readQuestionnaireOpt(m.Questionnaire.Survey, sv, m.Questionnaire.Choices, ch, m.Questionnaire.Settings, st, input.ReadOptions{}, FormOptions{})
 }
 
 // Expand turns the manifest's file names and glob patterns into files, in

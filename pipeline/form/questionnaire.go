@@ -2,11 +2,10 @@ package form
 
 import (
 	"fmt"
-	"github.com/synthese-project/synthese/pipeline/input"
 	"io"
-	"regexp"
-	"sort"
 	"strings"
+
+	"github.com/synthese-project/synthese/pipeline/input"
 )
 
 // QuestionType is the XLSForm type family of a question.
@@ -37,20 +36,57 @@ func (t Text) In(lang string, fallbacks ...string) string {
 // Choice is one option of a choice list.
 type Choice struct {
 	Name  string
-	Label Text
+	Label Text // plain text (see plainLabel)
+	// SourceLabel is the label as written in the choices sheet, markup
+	// and all (exports that write labels write these).
+	SourceLabel Text
 }
 
-// Question is one row of the survey sheet.
+// Question is one row of the survey sheet (or the text question pyxform
+// adds after a select … or_other).
 type Question struct {
+	// Name identifies the question in the results, charts and exports: the
+	// name cell, qualified by its group path ("grp/q", as Kobo's exports
+	// write it) only when a question of another group has the same name
+	// (pyxform wants names unique among siblings only).
 	Name  string
 	Type  QuestionType
-	Kind  string // the XLSForm type word: select_one, start, text, date…
-	List  string // the choice list of a select question
-	Label Text
+	Kind  string // the XLSForm type, canonical: select_one, select_one_from_file, rank, text, integer, start, note…
+	List  string // the choice list of a select question (the file name for select_one_from_file)
+	Label Text   // plain text: "${q}" shown as «q», markdown and HTML removed (see plainLabel)
+
+	FormName    string   // the name cell as written
+	SourceLabel Text     // the label cells as written (export headers that repeat labels repeat these)
+	Groups      []string // the groups and repeats it is in, outermost first (their names)
+	Repeat      string   // the innermost repeat (or loop, kobomatrix) it is in; "" outside them (answered once per submission)
+	Relevant    string   // the relevant column's text (its own, not its groups')
+	Line        int      // its row in the survey sheet
+	OrOther     bool     // select_one LIST or_other: the list has an "other" choice, and OtherOf names its text
+	OtherOf     string   // on the text question pyxform adds after a select … or_other (named <name>_other): that select's Name
+	// ChoicesFrom says where a select's choices come from when not the
+	// choices sheet: the file of a select_one_from_file (then List too),
+	// "${q}" for a select from another question's answers, "external_choices"
+	// for select_one_external. Such a question is counted (Type SelectOne or
+	// SelectMultiple) only when its choices were read: a file's CSV opened
+	// through FormOptions.OpenFile.
+	ChoicesFrom string
 }
 
 // Closed reports whether answers are counted (select_one, select_multiple).
 func (q Question) Closed() bool { return q.Type == SelectOne || q.Type == SelectMultiple }
+
+// Group is a begin_group or begin_repeat row and what it holds until its end row.
+type Group struct {
+	Name        string
+	Path        []string // the names of the groups it is in, outermost first, then its own
+	Kind        string   // group, repeat, loop (begin loop over LIST), kobomatrix, score, rank (Kobo)
+	Repeat      bool     // a repeat, loop or kobomatrix: what it holds is answered once per item, not once per submission
+	List        string   // the list of a loop, score, rank or kobomatrix
+	Label       Text     // plain text, as Question.Label (a section title)
+	SourceLabel Text
+	Relevant    string // when the group is asked at all (skip logic for all it holds)
+	Line        int
+}
 
 // Questionnaire is an XLSForm: questions, choice lists and settings.
 type Questionnaire struct {
@@ -61,8 +97,35 @@ type Questionnaire struct {
 	Questions       []Question
 	Lists           map[string][]Choice
 
+	Groups []Group // in the order of their begin rows
+	// LanguageColumns maps each language code to the survey sheet's label
+	// column read for it ("en": "label::English").
+	LanguageColumns map[string]string
+	// AllowChoiceDuplicates is the settings' allow_choice_duplicates: a
+	// choice name repeated in a list is then one choice (the first row's
+	// labels), noted in Notes; else it is an error.
+	AllowChoiceDuplicates bool
+	// ChoiceFiles are the files beside the form whose choices were read
+	// (select_one_from_file), in the order first read.
+	ChoiceFiles []string
+	// Notes say where the questionnaire is not the sheets as written:
+	// names given, choices merged, rows skipped, questions added, names
+	// qualified. Each names its sheet, row and column.
+	Notes []input.InputError
+
+	surveyFile  string              // the survey sheet (messages)
+	typeColumn  int                 // its type column, from 1
 	choicesFile string              // where the lists come from (messages)
 	choiceAt    map[[2]string]place // where each choice (list, name) is in it
+}
+
+// FormOptions are optional ways of reading an XLSForm.
+type FormOptions struct {
+	// OpenFile opens a file beside the form, by the name the form gives
+	// (select_one_from_file cities.csv). nil: such questions keep the file
+	// name in ChoicesFrom and are not counted. An error satisfying
+	// errors.Is(err, fs.ErrNotExist) does the same; any other is an error.
+	OpenFile func(name string) (io.ReadCloser, error)
 }
 
 // place is a cell of a sheet: its line and column, from 1.
@@ -94,37 +157,21 @@ func (q *Questionnaire) ChoiceLabel(qu Question, name, lang string) string {
 	return name
 }
 
-var langColumn = regexp.MustCompile(`^label(?:::(.*?))?\s*(?:\(([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)\))?\s*$`)
-
-// labelLanguage returns the language code of a label column: the code in
-// parentheses ("label::Français (fr)"), or def for a plain "label".
-func labelLanguage(header, def string) (string, bool) {
-	h := strings.TrimSpace(header)
-	if !strings.HasPrefix(strings.ToLower(h), "label") {
-		return "", false
-	}
-	m := langColumn.FindStringSubmatch(h)
-	if m == nil {
-		return "", false
-	}
-	if m[2] != "" {
-		return strings.ToLower(m[2]), true
-	}
-	if m[1] == "" {
-		return def, true
-	}
-	return strings.ToLower(strings.TrimSpace(m[1])), true // "label::fr"
-}
-
 // ReadQuestionnaire reads the survey, choices and (optional, may be nil)
 // settings sheets of an XLSForm saved as CSV (or each as a workbook whose
 // first sheet it is).
 func ReadQuestionnaire(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader) (*Questionnaire, error) {
-	return checked(readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, input.ReadOptions{}))
+	return checked(readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, input.ReadOptions{}, FormOptions{}))
 }
 
-func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader, opt input.ReadOptions) (*Questionnaire, error) {
-	var st *input.Table
+// ReadQuestionnaireWith is ReadQuestionnaire with options; choices may be
+// nil (a form without selects).
+func ReadQuestionnaireWith(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader, fo FormOptions) (*Questionnaire, error) {
+	return checked(readQuestionnaireOpt(surveyName, survey, choicesName, choices, settingsName, settings, input.ReadOptions{}, fo))
+}
+
+func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName string, choices io.Reader, settingsName string, settings io.Reader, opt input.ReadOptions, fo FormOptions) (*Questionnaire, error) {
+	var st, ch *input.Table
 	if settings != nil {
 		var err error
 		if st, err = input.ReadTable(settingsName, settings, opt); err != nil {
@@ -135,139 +182,39 @@ func readQuestionnaireOpt(surveyName string, survey io.Reader, choicesName strin
 	if err != nil {
 		return nil, err
 	}
-	ch, err := input.ReadTable(choicesName, choices, opt)
-	if err != nil {
-		return nil, err
+	if choices != nil {
+		if ch, err = input.ReadTable(choicesName, choices, opt); err != nil {
+			return nil, err
+		}
 	}
-	return questionnaireFromTables(sv, ch, st)
+	return questionnaireFromTables(sv, ch, st, fo)
 }
 
-// ReadXLSForm reads an XLSForm workbook with sheets survey, choices and
-// (optional) settings.
+// ReadXLSForm reads an XLSForm workbook with sheets survey and, optional,
+// choices and settings.
 func ReadXLSForm(file string, r io.Reader) (*Questionnaire, error) {
-	return checked(readXLSForm(file, r))
+	return checked(readXLSForm(file, r, FormOptions{}))
 }
 
-func readXLSForm(file string, r io.Reader) (*Questionnaire, error) {
+// ReadXLSFormWith is ReadXLSForm with options.
+func ReadXLSFormWith(file string, r io.Reader, fo FormOptions) (*Questionnaire, error) {
+	return checked(readXLSForm(file, r, fo))
+}
+
+func readXLSForm(file string, r io.Reader, fo FormOptions) (*Questionnaire, error) {
 	ts, err := input.ReadTables(file, r, input.ReadOptions{})
 	if err != nil {
 		return nil, err
 	}
-	sv, ch := input.SheetNamed(ts, file, "survey"), input.SheetNamed(ts, file, "choices")
-	if sv == nil || ch == nil {
+	sv := input.SheetNamed(ts, file, "survey")
+	if sv == nil {
 		var names []string
 		for _, t := range ts {
 			names = append(names, t.File)
 		}
-		return nil, &input.InputError{File: file, Msg: "an XLSForm needs the sheets \"survey\" and \"choices\"; found " + strings.Join(names, ", ")}
+		return nil, &input.InputError{File: file, Msg: "an XLSForm needs a sheet \"survey\" (and \"choices\" for its selects); found " + strings.Join(names, ", ")}
 	}
-	return questionnaireFromTables(sv, ch, input.SheetNamed(ts, file, "settings"))
-}
-
-// questionnaireFromTables builds a questionnaire from its sheets; settings may be nil.
-func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
-	surveyName, choicesName := sv.File, ch.File
-	q := &Questionnaire{Title: Text{}, Lists: map[string][]Choice{}, choiceAt: map[[2]string]place{}}
-	if st != nil {
-		if len(st.Records) > 0 {
-			if c := st.Column("default_language"); c >= 0 {
-				if m := regexp.MustCompile(`\(([A-Za-z-]+)\)`).FindStringSubmatch(st.Cell(0, c)); m != nil {
-					q.DefaultLanguage = strings.ToLower(m[1])
-				} else {
-					q.DefaultLanguage = strings.ToLower(st.Cell(0, c))
-				}
-			}
-			if c := st.Column("form_id"); c >= 0 {
-				q.ID = st.Cell(0, c)
-			}
-			for i, h := range st.Header {
-				if lang, ok := labelLanguage(strings.Replace(h, "form_title", "label", 1), q.DefaultLanguage); ok && strings.HasPrefix(strings.ToLower(h), "form_title") {
-					q.Title[lang] = st.Cell(0, i)
-				}
-			}
-		}
-	}
-	cols, err := sv.Require("type", "name")
-	if err != nil {
-		return nil, err
-	}
-	// A plain "label" column is in the default language; without settings,
-	// it is "und" (undetermined) and every report language falls back to it.
-	plain := q.DefaultLanguage
-	if plain == "" {
-		plain = "und"
-	}
-	labels := labelColumns(sv, plain)
-	if len(labels) == 0 {
-		return nil, &input.InputError{File: surveyName, Line: 1, Msg: `no label column: expected "label" or "label::<Language> (<code>)"`}
-	}
-	for code := range labels {
-		q.Languages = append(q.Languages, code)
-	}
-	sort.Slice(q.Languages, func(a, b int) bool { return labels[q.Languages[a]] < labels[q.Languages[b]] })
-	if q.DefaultLanguage == "" {
-		q.DefaultLanguage = q.Languages[0]
-	}
-	seen := map[string]int{}
-	for i := range sv.Records {
-		typ := strings.Fields(sv.Cell(i, cols[0]))
-		name := sv.Cell(i, cols[1])
-		if len(typ) == 0 || name == "" {
-			continue // groups' end rows, notes without a name
-		}
-		if end := strings.ToLower(typ[0]); end != "end" && !strings.HasPrefix(end, "end_") && !validQuestionName(name) {
-			// (XLSForm leaves the name of a group's end row alone.)
-			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
-				Msg: fmt.Sprintf("question name %s is not valid: %s", input.Excerpt(name), questionNameRule)}
-		}
-		if prev, dup := seen[name]; dup {
-			return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[1] + 1,
-				Msg: fmt.Sprintf("question name %s already used on line %d: names must be unique", input.Excerpt(name), prev)}
-		}
-		seen[name] = sv.Lines[i]
-		qu := Question{Name: name, Type: Other, Kind: typ[0], Label: Text{}}
-		switch typ[0] {
-		case "select_one", "select_multiple":
-			if len(typ) < 2 {
-				return nil, &input.InputError{File: surveyName, Line: sv.Lines[i], Column: cols[0] + 1,
-					Msg: fmt.Sprintf("%s needs a choice list: expected %s", input.Excerpt(typ[0]), input.Excerpt(typ[0]+" <list_name>"))}
-			}
-			qu.Type, qu.List = QuestionType(typ[0]), typ[1]
-		}
-		for code, c := range labels {
-			if s := sv.Cell(i, c); s != "" {
-				qu.Label[code] = s
-			}
-		}
-		q.Questions = append(q.Questions, qu)
-	}
-	ccols, err := ch.Require("list_name", "name")
-	if err != nil {
-		return nil, err
-	}
-	clabels := labelColumns(ch, plain)
-	for i := range ch.Records {
-		list, name := ch.Cell(i, ccols[0]), ch.Cell(i, ccols[1])
-		if list == "" || name == "" {
-			continue
-		}
-		c := Choice{Name: name, Label: Text{}}
-		for code, col := range clabels {
-			if s := ch.Cell(i, col); s != "" {
-				c.Label[code] = s
-			}
-		}
-		for _, prev := range q.Lists[list] {
-			if prev.Name == name {
-				return nil, &input.InputError{File: choicesName, Line: ch.Lines[i], Column: ccols[1] + 1,
-					Msg: fmt.Sprintf("choice %s appears twice in list %s", input.Excerpt(name), input.Excerpt(list))}
-			}
-		}
-		q.Lists[list] = append(q.Lists[list], c)
-		q.choiceAt[[2]string{list, name}] = place{ch.Lines[i], ccols[1] + 1}
-	}
-	q.choicesFile = choicesName
-	return q, nil
+	return questionnaireFromTables(sv, input.SheetNamed(ts, file, "choices"), input.SheetNamed(ts, file, "settings"), fo)
 }
 
 // checkLists fails when a closed question's choice list is not defined.
@@ -275,9 +222,13 @@ func questionnaireFromTables(sv, ch, st *input.Table) (*Questionnaire, error) {
 // LoadProject fills it in first.)
 func (q *Questionnaire) checkLists() error {
 	for _, qu := range q.Questions {
-		if qu.Closed() && len(q.Lists[qu.List]) == 0 {
-			return &input.InputError{File: q.choicesFile,
-				Msg: fmt.Sprintf("question %s uses choice list %s, which %s does not define", input.Excerpt(qu.Name), input.Excerpt(qu.List), q.choicesFile)}
+		if (qu.Closed() || qu.Kind == "rank") && qu.ChoicesFrom == "" && len(q.Lists[qu.List]) == 0 {
+			where := q.choicesFile + " does not define"
+			if q.choicesFile == "" {
+				where = "is not defined: the form has no choices sheet"
+			}
+			return &input.InputError{File: q.surveyFile, Line: qu.Line, Column: q.typeColumn,
+				Msg: fmt.Sprintf("question %s uses choice list %s, which %s", input.Excerpt(qu.Name), input.Excerpt(qu.List), where)}
 		}
 	}
 	return nil
@@ -292,17 +243,4 @@ func checked(q *Questionnaire, err error) (*Questionnaire, error) {
 		return nil, err
 	}
 	return q, nil
-}
-
-// labelColumns maps language codes to the label columns of a sheet.
-func labelColumns(t *input.Table, def string) map[string]int {
-	out := map[string]int{}
-	for i, h := range t.Header {
-		if code, ok := labelLanguage(h, def); ok && code != "" {
-			if _, dup := out[code]; !dup {
-				out[code] = i
-			}
-		}
-	}
-	return out
 }
