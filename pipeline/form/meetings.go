@@ -31,6 +31,9 @@ func ReadMeetings(file string, r io.Reader, opt input.ReadOptions) ([]Meeting, e
 	if err != nil {
 		return nil, err
 	}
+	if err := t.Aligned(); err != nil {
+		return nil, err
+	}
 	cols, err := t.Require("meeting_id", "start_date", "end_date")
 	if err != nil {
 		return nil, err

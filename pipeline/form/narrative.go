@@ -34,6 +34,9 @@ func ReadRecommendations(file string, r io.Reader, meetings []Meeting, defaultLa
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := t.Aligned(); err != nil {
+		return nil, nil, err
+	}
 	cols, err := t.Require("meeting_id", "kind")
 	if err != nil {
 		return nil, nil, err

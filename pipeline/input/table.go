@@ -336,3 +336,21 @@ func Misaligned(n, width int, field func(i int) string) (why, value string) {
 	}
 	return "", ""
 }
+
+// Aligned refuses a table of delimited text with a record that does not
+// line up with its header (see Misaligned): for the files a person edits
+// (meetings, narrative, rules), a row shifted by a delimiter too many, or
+// cut short, would be read wrong. An error names the line.
+func (t *Table) Aligned() error {
+	if !t.Delimited {
+		return nil
+	}
+	width := t.Width()
+	for i, rec := range t.Records {
+		field := func(k int) string { return strings.TrimSpace(rec[k]) }
+		if why, _ := Misaligned(len(rec), width, field); why != "" {
+			return &InputError{File: t.File, Line: t.Lines[i], Msg: why + " (quote a field that holds the delimiter)"}
+		}
+	}
+	return nil
+}

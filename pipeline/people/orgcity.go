@@ -38,6 +38,9 @@ func ReadOrgTypes(file string, r io.Reader) (*OrgTypes, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := t.Aligned(); err != nil {
+		return nil, err
+	}
 	cols, err := t.Require("type", "pattern")
 	if err != nil {
 		return nil, err
@@ -131,6 +134,9 @@ type place struct {
 func ReadCities(file string, r io.Reader) (*Cities, error) {
 	t, err := input.ReadTable(file, r, input.ReadOptions{})
 	if err != nil {
+		return nil, err
+	}
+	if err := t.Aligned(); err != nil {
 		return nil, err
 	}
 	cols, err := t.Require("name", "kind")

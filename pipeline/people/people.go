@@ -234,6 +234,9 @@ func ReadMergeRules(file string, r io.Reader) (*MergeRules, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := t.Aligned(); err != nil {
+		return nil, err
+	}
 	cols, err := t.Require("action", "name_a", "name_b")
 	if err != nil {
 		return nil, err
