@@ -107,8 +107,8 @@ bin/duckdb-bench: bench/duckdb/main.go bench/duckdb/go.mod
 
 FUZZTIME ?= 60s
 # Each fuzzer with its package (go test -fuzz takes one target at a time).
-FUZZERS  := FuzzFold:input FuzzSplitMultiple:responses FuzzReadTables:input FuzzXLSX:input FuzzCSVRoundTrip:input FuzzManifest:form \
-	FuzzXLSXRoundTrip:input FuzzStreamMatchesReference:ingest FuzzRedact:redact \
+FUZZERS  := FuzzFold:input FuzzSplitMultiple:responses FuzzReadTables:input FuzzXLSX:input FuzzXLS:input FuzzCSVRoundTrip:input \
+	FuzzManifest:form FuzzXLSXRoundTrip:input FuzzStreamMatchesReference:ingest FuzzRedact:redact \
 	FuzzRelevance:relevance FuzzQuestionnaire:form
 
 # Each fuzzer runs FUZZTIME.

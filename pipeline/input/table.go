@@ -39,9 +39,10 @@ type ReadOptions struct {
 	MaxBytes int64
 }
 
-// ReadTables reads a CSV file (one table) or an XLSX workbook (one table per
-// worksheet, in workbook order). The format is detected from the content
-// (see formats), the CSV encoding and delimiter too.
+// ReadTables reads a CSV file (one table) or an XLSX or legacy .xls
+// workbook (one table per worksheet, in workbook order). The format is
+// detected from the content (see formats), the CSV encoding and delimiter
+// too.
 func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
 	limit := cmp.Or(opt.MaxBytes, MaxTableBytes)
 	tooBig := func() error {
@@ -69,8 +70,7 @@ func ReadTables(file string, r io.Reader, opt ReadOptions) ([]*Table, error) {
 
 // A format reads one kind of file into tables: one reader per format,
 // chosen by the file's first bytes, never by its name (exports are often
-// misnamed). A new format (a legacy .xls workbook, say) is one more entry
-// in formats, before delimited.
+// misnamed). A new format is one more entry in formats, before delimited.
 type format interface {
 	// sniff reports whether data is this format's.
 	sniff(data []byte) bool
@@ -79,7 +79,7 @@ type format interface {
 }
 
 // formats are tried in order; delimited text takes any file.
-var formats = []format{workbook{}, delimited{}}
+var formats = []format{workbook{}, legacyWorkbook{}, delimited{}}
 
 // workbook is an XLSX workbook: one table per worksheet.
 type workbook struct{}
@@ -91,6 +91,11 @@ func (workbook) tables(file string, data []byte, _ ReadOptions) ([]*Table, error
 	if err != nil {
 		return nil, &InputError{File: file, Msg: "cannot read the workbook", Err: err}
 	}
+	return sheetTables(file, sheets)
+}
+
+// sheetTables makes a workbook's sheets tables, named file[sheet].
+func sheetTables(file string, sheets []sheet) ([]*Table, error) {
 	var out []*Table
 	for _, sh := range sheets {
 		t := &Table{File: file + "[" + sh.name + "]"}

@@ -83,6 +83,7 @@ func FuzzReadTables(f *testing.F) {
 	var b bytes.Buffer
 	xlsxtest.WriteXLSX(&b, []xlsxtest.Sheet{xlsxtest.TextRows("s", [][]string{{"h1", "h2"}, {"v", ""}})})
 	f.Add(b.Bytes())
+	f.Add(testBook().bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, enc := range []Encoding{EncodingAuto, EncodingCP1252} {
 			ReadTables("fuzz", bytes.NewReader(data), ReadOptions{Encoding: enc})

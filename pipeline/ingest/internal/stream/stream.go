@@ -901,7 +901,7 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 		}
 		// A first line too long: refused here as the reference reader
 		// would refuse it, without reading the whole file into memory.
-		if len(head) > input.MaxLineBytes && !input.IsXLSX(head) && !bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		if len(head) > input.MaxLineBytes && !input.IsXLSX(head) && !input.IsXLS(head) && !bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 			if err := input.CheckLines(name, input.LineEnds(string(head))); err != nil {
 				return nil, err
 			}
@@ -910,7 +910,7 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 			return nil, ErrFallback
 		}
 	}
-	if input.IsXLSX(head) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+	if input.IsXLSX(head) || input.IsXLS(head) || bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
 		return nil, ErrFallback
 	}
 	text := int64(0)
