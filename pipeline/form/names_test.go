@@ -159,3 +159,43 @@ func TestMeetingQuestionOptional(t *testing.T) {
 		}
 	}
 }
+
+// Two selects of one kind and one name in one group (two versions of a
+// question, shown to different respondents) are read as one question, its
+// choices combined; other duplicates are refused.
+func TestDuplicateSelectsReadAsOne(t *testing.T) {
+	const choices = "list_name,name,label\na,food,Food\na,toilet,Toilet\nb,food,Food\nb,diapers,Diapers\n"
+	survey := "type,name,label,relevant\nselect_multiple a,wash,Q,${kids} = 'no'\nselect_multiple b,wash,Q,${kids} = 'yes'\ntext,kids,K,\n"
+	q, err := ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader(choices), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qu, ok := q.Question("wash")
+	if !ok {
+		t.Fatal("no question wash")
+	}
+	var names []string
+	for _, c := range q.Choices(qu) {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "food,toilet,diapers" || !strings.Contains(qu.Relevant, "'no'") || !strings.Contains(qu.Relevant, "'yes'") {
+		t.Errorf("wash: choices %v, relevant %q; want food,toilet,diapers and either relevance", names, qu.Relevant)
+	}
+	n := 0
+	for _, x := range q.Questions {
+		if x.Name == "wash" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d questions named wash, want 1", n)
+	}
+	q, err = ReadQuestionnaire("survey.csv", strings.NewReader("type,name,label\nselect_one a,wash,Q\ntext,wash,T\nbegin_group,g,G\nnote,n,N\nend_group\nbegin_group,g,G2\nnote,m,M\nend_group\n"),
+		"choices.csv", strings.NewReader(choices), "", nil)
+	if err != nil {
+		t.Fatalf("a select and a text of one name, two groups of one name: %v", err)
+	}
+	if x, ok := q.Question("wash_3"); !ok || x.Kind != "text" {
+		t.Errorf("the text named like the select: %+v, %v; want it read as wash_3", x, ok)
+	}
+}

@@ -335,7 +335,6 @@ func TestUnsupportedRowsAreInputErrors(t *testing.T) {
 		{"no name", "type,name,label\ntext,,A\n", 2, 2, "a text row needs a name"},
 		{"group never closed", "type,name,label\nbegin_group,g,G\ntext,a,A\n", 2, 1, `begin_group "g" has no end_group`},
 		{"wrong end", "type,name,label\nbegin_repeat,r,R\ntext,a,A\nend_group,,\n", 4, 1, `end_group, but the repeat "r" opened on line 2 is not closed yet`},
-		{"sibling duplicate", "type,name,label\nbegin_group,g,G\ntext,a,A\ntext,a,B\nend_group,,\n", 4, 2, `question name "a" already used on line 3`},
 		{"repeat twice", "type,name,label\nbegin_group,g,G\nbegin_repeat,r,R\nend_repeat,,\nend_group,,\nbegin_repeat,r,R\nend_repeat,,\n", 6, 2, `repeat name "r" already used on line 3`},
 		{"list undefined", "type,name,label\ntext,a,A\nselect_one nope,b,B\n", 3, 1, `uses choice list "nope"`},
 		{"score row outside", "type,name,label\nscore__row,a,A\n", 2, 1, "begin_score"},

@@ -245,10 +245,12 @@ func (r *sheetReader) readSurvey() error {
 		if !validQuestionName(name) {
 			return errAt(i, r.col.name, fmt.Sprintf("question name %s is not valid: %s", input.Excerpt(name), questionNameRule))
 		}
+		dupOf := 0
 		if prev, dup := top.names[name]; dup {
-			return errAt(i, r.col.name, fmt.Sprintf("question name %s already used on line %d: names must be unique within a group (the same name in another group is allowed)", input.Excerpt(name), prev))
+			dupOf = prev
+		} else {
+			top.names[name] = line
 		}
-		top.names[name] = line
 		var path []string
 		repeat := ""
 		for _, f := range stack[1:] {
@@ -261,6 +263,12 @@ func (r *sheetReader) readSurvey() error {
 		relevant := ""
 		if r.col.relevant >= 0 {
 			relevant = sv.Cell(i, r.col.relevant)
+		}
+		if dupOf > 0 && rt.control == "begin" {
+			// Two groups of one name (real forms hold them): their questions
+			// keep their own names; the group is noted.
+			q.note(sv.File, line, r.col.name+1, fmt.Sprintf("group name %s already used on line %d: read as another group of that name", input.Excerpt(name), dupOf))
+			dupOf = 0
 		}
 		if rt.control == "begin" {
 			g := Group{Name: name, Path: append(path, name), Kind: rt.kind, Repeat: rt.kind == "repeat" || rt.kind == "loop" || rt.kind == "kobomatrix", List: rt.list,
@@ -284,6 +292,17 @@ func (r *sheetReader) readSurvey() error {
 			Groups: path, Repeat: repeat, Relevant: relevant, Line: line, OrOther: rt.orOther}
 		if err := r.choicesOf(&qu, top, i); err != nil {
 			return err
+		}
+		if dupOf > 0 {
+			// Two rows of one name in one group: pyxform refuses them, yet real
+			// forms hold them (two versions of a select, shown to different
+			// respondents by their relevance), and their export one column.
+			// Two selects of one kind from the choices sheet are read as one
+			// question, their choices combined; anything else is an error.
+			if err := r.mergeDuplicate(qu, dupOf, i); err != nil {
+				return err
+			}
+			continue
 		}
 		q.Questions = append(q.Questions, qu)
 	}
@@ -502,4 +521,60 @@ func (r *sheetReader) qualifyNames() {
 			}
 		}
 	}
+}
+
+// mergeDuplicate reads question qu (row i), whose name the question on line
+// first already has in the same group, as that question: both selects of
+// one kind with their choices on the choices sheet, the first's list
+// becomes the union of both (in order, the first's first), and its
+// relevance either's. Otherwise the name is refused.
+func (r *sheetReader) mergeDuplicate(qu Question, first, i int) error {
+	q := r.q
+	refuse := func() error {
+		return &input.InputError{File: r.sv.File, Line: r.sv.Lines[i], Column: r.col.name + 1,
+			Msg: fmt.Sprintf("question name %s already used on line %d: names must be unique within a group (the same name in another group is allowed; two selects of one kind are read as one)", input.Excerpt(qu.Name), first)}
+	}
+	k := -1
+	for j := range q.Questions {
+		if q.Questions[j].Line == first {
+			k = j
+		}
+	}
+	if k < 0 || !qu.Closed() || q.Questions[k].Type != qu.Type || qu.ChoicesFrom != "" || q.Questions[k].ChoicesFrom != "" {
+		// Not two selects of a kind: the second keeps its row under a
+		// name of its own (a note, a text: nothing counted is merged).
+		renamed := fmt.Sprintf("%s_%d", qu.Name, r.sv.Lines[i])
+		if _, taken := q.Question(renamed); taken || k < 0 {
+			return refuse()
+		}
+		q.note(r.sv.File, r.sv.Lines[i], r.col.name+1, fmt.Sprintf("question name %s already used on line %d: this one read as %s", input.Excerpt(qu.Name), first, renamed))
+		qu.Name = renamed
+		q.Questions = append(q.Questions, qu)
+		return nil
+	}
+	p := &q.Questions[k]
+	if p.List != qu.List {
+		merged := p.List + "+" + qu.List
+		if _, ok := q.Lists[merged]; !ok {
+			seen := map[string]bool{}
+			var out []Choice
+			for _, l := range []string{p.List, qu.List} {
+				for _, c := range q.Lists[l] {
+					if !seen[c.Name] {
+						seen[c.Name] = true
+						out = append(out, c)
+					}
+				}
+			}
+			q.Lists[merged] = out
+		}
+		p.List = merged
+	}
+	if p.Relevant != "" && qu.Relevant != "" && p.Relevant != qu.Relevant {
+		p.Relevant = "(" + p.Relevant + ") or (" + qu.Relevant + ")"
+	} else if qu.Relevant == "" {
+		p.Relevant = ""
+	}
+	q.note(r.sv.File, r.sv.Lines[i], r.col.name+1, fmt.Sprintf("question name %s already used on line %d: both selects read as one question, their choices combined (the export holds one column)", input.Excerpt(qu.Name), first))
+	return nil
 }

@@ -128,7 +128,6 @@ func TestQuestionnaireErrors(t *testing.T) {
 	cases := map[string]struct{ survey, choices, want string }{
 		"no type column":  {"name,label\nq1,Q\n", choicesCSV, `survey.csv:1: missing required column "type"`},
 		"list undefined":  {"type,name,label\nselect_one nope,q1,Q\n", choicesCSV, `choice list "nope"`},
-		"duplicate name":  {"type,name,label\ntext,a,A\ntext,a,B\n", choicesCSV, `survey.csv:3:2: question name "a" already used on line 2`},
 		"select w/o list": {"type,name,label\nselect_one,q1,Q\n", choicesCSV, "survey.csv:2:1"},
 		"bad quote":       {"type,name,label\ntext,\"q1,Q\n", choicesCSV, "survey.csv:2:"},
 	}
