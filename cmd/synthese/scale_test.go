@@ -261,32 +261,16 @@ func TestWithoutParticipantLists(t *testing.T) {
 // `responses: []`) validates and renders a report that says no response
 // has come in.
 func TestNoResponsesYet(t *testing.T) {
-	dir := t.TempDir()
-	entries, err := os.ReadDir("../../data")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.IsDir() || strings.HasSuffix(e.Name(), ".go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("../../data", e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.Name() == "synthese.yaml" {
-			var kept []string
-			for _, l := range strings.Split(string(b), "\n") {
-				if !strings.HasPrefix(l, "responses:") {
-					kept = append(kept, l)
-				}
+	dir := copyProject(t)
+	editFile(t, filepath.Join(dir, "synthese.yaml"), func(s string) string {
+		var kept []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.HasPrefix(l, "responses:") {
+				kept = append(kept, l)
 			}
-			b = []byte(strings.Join(kept, "\n"))
 		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+		return strings.Join(kept, "\n")
+	})
 	if code, stdout, stderr := run(t, nil, "validate", "--data", dir); code != 0 || !strings.Contains(stdout, "0 response rows read") {
 		t.Fatalf("validate: exit %d: %s%s", code, stdout, stderr)
 	}
@@ -356,31 +340,29 @@ func TestOneScopeWithoutMeetingQuestion(t *testing.T) {
 // the title, a choice label or a participant's name are typeset, not a
 // crash (gofpdf's font map holds the basic plane only).
 func TestEmojiInUserText(t *testing.T) {
-	dir := t.TempDir()
-	entries, _ := os.ReadDir("../../data")
-	for _, e := range entries {
-		if e.IsDir() || strings.HasSuffix(e.Name(), ".go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("../../data", e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch e.Name() {
-		case "synthese.yaml":
-			b = []byte(strings.Replace(string(b), "Synthèse", "Synthèse 📊 𝐀", 1))
-		case "choices.csv":
-			b = []byte(strings.Replace(string(b), "Oui", "Oui 😀", 1))
-		case "participants.csv":
-			lines := strings.SplitN(string(b), "\n", 3)
-			f := strings.SplitN(lines[1], ",", 3)
-			f[1] = "🌱 " + f[1]
-			lines[1] = strings.Join(f, ",")
-			b = []byte(strings.Join(lines, "\n"))
-		}
-		os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644)
-	}
+	dir := copyProject(t)
+	editFile(t, filepath.Join(dir, "synthese.yaml"), func(s string) string { return strings.Replace(s, "Synthèse", "Synthèse 📊 𝐀", 1) })
+	editFile(t, filepath.Join(dir, "choices.csv"), func(s string) string { return strings.Replace(s, "Oui", "Oui 😀", 1) })
+	editFile(t, filepath.Join(dir, "participants.csv"), func(s string) string {
+		lines := strings.SplitN(s, "\n", 3)
+		f := strings.SplitN(lines[1], ",", 3)
+		f[1] = "🌱 " + f[1]
+		lines[1] = strings.Join(f, ",")
+		return strings.Join(lines, "\n")
+	})
 	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", t.TempDir()); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+}
+
+// editFile rewrites a file of a test's project with edit.
+func editFile(t *testing.T, path string, edit func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
