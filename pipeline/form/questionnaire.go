@@ -73,7 +73,16 @@ type Question struct {
 }
 
 // Closed reports whether answers are counted (select_one, select_multiple).
-func (q Question) Closed() bool { return q.Type == SelectOne || q.Type == SelectMultiple }
+func (q Question) Closed() bool {
+	return (q.Type == SelectOne || q.Type == SelectMultiple) && q.Repeat == ""
+}
+
+// InRepeat reports whether the question is a select inside a repeat: answered
+// once per item of the repeat, not once per respondent, so not counted
+// with the respondent-level questions (its export is another sheet).
+func (q Question) InRepeat() bool {
+	return (q.Type == SelectOne || q.Type == SelectMultiple) && q.Repeat != ""
+}
 
 // Group is a begin_group or begin_repeat row and what it holds until its end row.
 type Group struct {

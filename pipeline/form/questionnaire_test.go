@@ -77,7 +77,7 @@ text,age_note,Note,
 		t.Errorf("profile/work/age: %+v", age)
 	}
 	school := question(t, q, "school")
-	if !reflect.DeepEqual(school.Groups, []string{"members", "children"}) || school.Repeat != "children" || school.Relevant != "${age} < 18" || !school.Closed() {
+	if !reflect.DeepEqual(school.Groups, []string{"members", "children"}) || school.Repeat != "children" || school.Relevant != "${age} < 18" || school.Closed() || !school.InRepeat() {
 		t.Errorf("school: %+v", school)
 	}
 	if m := question(t, q, "members/age"); m.Repeat != "members" || m.Closed() {

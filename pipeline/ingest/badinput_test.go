@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"unicode/utf8"
 
 	"github.com/synthese-project/synthese/pipeline/form"
@@ -205,5 +206,33 @@ func TestRejectsFileIsUTF8(t *testing.T) {
 	}
 	if strings.Contains(out, strings.Repeat("a", 1001)) || !strings.Contains(out, "(5000 bytes in all)") {
 		t.Errorf("a 5000-byte value written whole")
+	}
+}
+
+// A select inside a repeat (answered once per item) is not counted with
+// the respondent-level questions, and the notes say so.
+func TestRepeatQuestionsNotCounted(t *testing.T) {
+	fsys := fuzzProject(shape(t, "clean.csv"))
+	survey := string(fsys["survey.csv"].Data)
+	survey += "begin_repeat,kids,Enfants\nselect_one oui_non,school,À l'école ?\nend_repeat,,\n"
+	fsys["survey.csv"] = &fstest.MapFile{Data: []byte(survey)}
+	p, err := form.LoadProject(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, qu := range p.ReportedQuestions() {
+		if qu.Name == "school" {
+			t.Fatal("a question inside a repeat is reported")
+		}
+	}
+	in, err := Ingest(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, counted := in.Responses.Tally.QuestionIdx["school"]; counted {
+		t.Error("a question inside a repeat is counted")
+	}
+	if !strings.Contains(strings.Join(in.Responses.Notes, "\n"), "inside repeats") {
+		t.Errorf("notes %q: want one on the repeat's questions", in.Responses.Notes)
 	}
 }

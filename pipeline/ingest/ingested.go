@@ -50,6 +50,19 @@ func Ingest(p *form.Project, options ...responses.IngestOptions) (*Ingested, err
 		return nil, err
 	}
 	in.Responses = *res
+	var repeated []string
+	for _, qu := range p.Questionnaire.Questions {
+		if qu.InRepeat() {
+			repeated = append(repeated, qu.Name)
+		}
+	}
+	if len(repeated) > 0 {
+		names := strings.Join(repeated[:min(len(repeated), 8)], ", ")
+		if len(repeated) > 8 {
+			names += ", …"
+		}
+		in.Responses.Notes = append(in.Responses.Notes, fmt.Sprintf("%d select question(s) inside repeats (answered once per item, not once per respondent) not counted: %s", len(repeated), names))
+	}
 	lists, err := p.Expand("participants", p.Manifest.Participants)
 	if err != nil {
 		return nil, err
