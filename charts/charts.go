@@ -379,6 +379,11 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (que
 	if spec.MaxHeight > 0 {
 		plotH, legendH := q.heights(max(len(q.title), len(q.continued)), 0)
 		per = int((spec.MaxHeight - plotH - legendH) / vg.Points(q.band))
+		if avail := float64(spec.MaxHeight - plotH - legendH); per < 1 && avail >= minAnswerStep*float64(len(choices)) {
+			// Many answers (a list of countries): one meeting's band takes
+			// what the page leaves, its intervals closer together.
+			q.band, per = avail, 1
+		}
 		if per < 1 {
 			return q, fmt.Errorf("question %q: a chart %.0f mm tall at most cannot hold one meeting", spec.Question.Name, spec.MaxHeight.Points()*25.4/72)
 		}
@@ -386,6 +391,10 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (que
 	q.parts = spread(n, per)
 	return q, nil
 }
+
+// minAnswerStep is the least height an answer's interval gets in a
+// meeting's band, in points (the dots then overlap; the intervals stay apart).
+const minAnswerStep = 2.5
 
 // spread splits n rows into the fewest parts of at most per rows, the rows
 // spread evenly (the first n % parts parts have one more).

@@ -528,3 +528,42 @@ func drawn(t *testing.T, draw func(io.Writer) error) image.Image {
 	}
 	return img
 }
+
+// A list of many answers (a list of countries) is drawn on a page: a
+// meeting's band takes what the page leaves, in parts of one meeting if
+// need be, never "cannot hold one meeting".
+func TestManyAnswersFit(t *testing.T) {
+	var survey, choices strings.Builder
+	survey.WriteString("type,name,label::Français (fr),label::العربية (ar)\nselect_one ville,ville,Ville,المدينة\nselect_one pays,q9,Pays,البلد\n")
+	choices.WriteString("list_name,name,label::Français (fr),label::العربية (ar)\nville,oujda,Oujda,وجدة\nville,safi,Safi,آسفي\n")
+	for i := range 30 {
+		fmt.Fprintf(&choices, "pays,p%d,Pays %d,بلد %d\n", i, i, i)
+	}
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(survey.String()), "choices.csv", strings.NewReader(choices.String()), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []form.Respondent
+	for i := range 60 {
+		m := []string{"oujda", "safi"}[i%2]
+		rs = append(rs, form.Respondent{ID: i + 1, Meeting: m, Answers: map[string][]string{"ville": {m}, "q9": {fmt.Sprintf("p%d", i%30)}}})
+	}
+	rows, err := tally.Aggregate(q, "ville", rs, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qu, _ := q.Question("q9")
+	spec := Spec{Questionnaire: q, Question: qu, Rows: rows, Languages: []string{"fr", "ar"}, SmallCell: 1, MaxHeight: 215 * vg.Millimeter,
+		Scopes: []Scope{{"oujda", form.Text{"fr": "Oujda", "ar": "وجدة"}}, {"safi", form.Text{"fr": "Safi", "ar": "آسفي"}},
+			{tally.AllScope, form.Text{"fr": "Ensemble", "ar": "المجموع"}}}}
+	n, err := Parts(spec)
+	if err != nil {
+		t.Fatalf("30 answers: %v", err)
+	}
+	for k := range n {
+		spec.Part = k
+		if h := measuredMM(t, func(m *Measure) error { return Draw(m, spec) }); h > 215.5 {
+			t.Errorf("part %d of %d is %.0f mm tall", k, n, h)
+		}
+	}
+}
