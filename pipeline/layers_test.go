@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"pipeline/people":                 {"pipeline/input", "pipeline/form", "pipeline/tally"},
 	"pipeline/provenance":             {"pipeline/input", "pipeline/form"},
 	"pipeline/store":                  {"pipeline/redact", "pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/provenance"},
-	"pipeline/responses":              {"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/store"},
+	"pipeline/responses":              {"pipeline/input", "pipeline/relevance", "pipeline/form", "pipeline/tally", "pipeline/store"},
 	"pipeline/ingest/internal/stream": {"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/store", "pipeline/responses", "pipeline/ingest/internal/scan"},
 	"pipeline/ingest":                 {"pipeline/redact", "pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/store", "pipeline/responses", "pipeline/ingest/internal/stream"},
 	"pipeline/gen":                    {"pipeline/form", "internal/i18n"},

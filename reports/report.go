@@ -865,7 +865,7 @@ func (b *builder) keyFigures(lang string) {
 	}
 	for _, r := range b.results[source] {
 		if r.Scope == tally.AllScope {
-			respondents = r.ValidN + r.MissingN
+			respondents = r.ValidN + r.MissingN + r.NotAskedN
 		}
 	}
 	questions := 0
@@ -1117,8 +1117,13 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		l.space(1)
 		l.paragraph(s, sBody)
 	}
-	if all, ok := resultAt(rows, tally.AllScope, b.q.Choices(qu)[0].Name); ok && all.MissingN > 0 {
-		l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN), sSmall)
+	if all, ok := resultAt(rows, tally.AllScope, b.q.Choices(qu)[0].Name); ok {
+		if all.MissingN > 0 {
+			l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN+all.NotAskedN), sSmall)
+		}
+		if all.NotAskedN > 0 { // skip logic: not asked is neither an answer nor a missing one
+			l.paragraph(c.T("not_asked_note", all.NotAskedN), sSmall)
+		}
 	}
 	l.space(6)
 	return nil

@@ -17,6 +17,8 @@ import (
 
 	"github.com/synthese-project/synthese/data"
 	"github.com/synthese-project/synthese/pipeline/provenance"
+	"github.com/synthese-project/synthese/pipeline/store"
+	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -266,13 +268,74 @@ func TestLanguagesFlag(t *testing.T) {
 // with stand-ins for them) writes the same outputs, byte for byte, as the
 // stages one after the other (what make report does).
 func TestRunIsTheStages(t *testing.T) {
+	runIsTheStages(t)
+}
+
+// TestRunIsTheStagesWithSkipLogic: with skip logic (a group's relevant and
+// questions' own), the aggregate stage run alone reads not asked back from
+// responses.parquet: run and the stages give the same outputs, and
+// results.parquet counts respondents not asked.
+func TestRunIsTheStagesWithSkipLogic(t *testing.T) {
+	dir := copyProject(t)
+	relevant := map[string]string{
+		"type":                "relevant",
+		"q2_innovateur":       "${q1_levier} = 'oui'",
+		"begin_group":         "${q1_levier} != 'non'",
+		"q5_pouvoirs_publics": "${q4_ressources} = 'non'",
+	}
+	editFile(t, filepath.Join(dir, "survey.csv"), func(s string) string {
+		var out []string
+		for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+			if strings.Contains(l, ",q4_ressources,") {
+				out = append(out, "begin_group,avis,Avis,رأي,Opinions,"+relevant["begin_group"])
+			}
+			f := strings.SplitN(l, ",", 3)
+			out = append(out, l+","+relevant[f[0]]+relevant[f[1]])
+		}
+		return strings.Join(append(out, "end_group,,,,,"), "\n") + "\n"
+	})
+	a, b := runIsTheStages(t, "--data", dir)
+	for _, out := range []string{a, b} {
+		r, err := (&outputs{dir: out}).Read("parquet/results.parquet", "aggregate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := store.ReadResults(r, r.Size())
+		if err != nil {
+			t.Fatal(err)
+		}
+		notAsked := map[string]int64{}
+		total := map[string]int64{}
+		for _, row := range rows {
+			if row.Question == "ville" {
+				total[tally.AllScope] += row.Count
+				total[row.Answer] = row.Count
+			}
+		}
+		for _, row := range rows {
+			if row.ValidN+row.MissingN+row.NotAskedN != total[row.Scope] {
+				t.Errorf("%s %s %s: %d + %d + %d != %d", row.Scope, row.Question, row.Answer, row.ValidN, row.MissingN, row.NotAskedN, total[row.Scope])
+			}
+			if row.Scope == tally.AllScope {
+				notAsked[row.Question] = row.NotAskedN
+			}
+		}
+		if notAsked["q2_innovateur"] == 0 || notAsked["q4_ressources"] == 0 || notAsked["q5_pouvoirs_publics"] <= notAsked["q4_ressources"] || notAsked["q1_levier"] != 0 {
+			t.Errorf("not asked per question: %v", notAsked)
+		}
+	}
+}
+
+// runIsTheStages runs run and the stages one after the other on the
+// project of args, compares their outputs and returns both folders.
+func runIsTheStages(t *testing.T, args ...string) (string, string) {
 	env := map[string]string{"SOURCE_DATE_EPOCH": "1608768000"}
 	a, b := t.TempDir(), t.TempDir()
-	if code, _, stderr := run(t, env, "run", "-q", "--out", a); code != 0 {
+	if code, _, stderr := run(t, env, append([]string{"run", "-q", "--out", a}, args...)...); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
 	for _, stage := range []string{"ingest", "aggregate", "charts", "report"} {
-		if code, _, stderr := run(t, env, stage, "-q", "--out", b); code != 0 {
+		if code, _, stderr := run(t, env, append([]string{stage, "-q", "--out", b}, args...)...); code != 0 {
 			t.Fatalf("%s: exit %d: %s", stage, code, stderr)
 		}
 	}
@@ -288,6 +351,7 @@ func TestRunIsTheStages(t *testing.T) {
 	if len(ha) != len(hb) {
 		t.Errorf("run wrote %d files, the stages %d", len(ha), len(hb))
 	}
+	return a, b
 }
 
 // writeBytes leaves a file that holds the content already alone (its time

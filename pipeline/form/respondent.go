@@ -11,4 +11,9 @@ type Respondent struct {
 	// Answers maps a closed question's name to the chosen choice names, in
 	// the list's order. A question without a valid answer is absent.
 	Answers map[string][]string
+	// NotAsked are the closed questions (names, sorted) the respondent was
+	// not asked: their relevance (the XLSForm relevant column, with their
+	// groups') was false. Such a question has no answer in Answers and is
+	// counted in not_asked_n, neither valid nor missing.
+	NotAsked []string
 }

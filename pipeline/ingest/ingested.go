@@ -167,6 +167,7 @@ var rejectWords = map[string]string{
 	// Cells, in checkCellsKept's message.
 	input.RejectUnknownValue: "matching no choice",
 	input.RejectBadText:      "not text in the file's encoding",
+	input.RejectNotRelevant:  "answering a question not asked (its relevant false)",
 }
 
 // WriteRejects writes rejects.csv: file, line, column, value, reason. Each

@@ -71,6 +71,7 @@ const (
 	RejectDuplicate      = "duplicate"
 	RejectUnknownMeeting = "unknown_meeting"
 	RejectBadWeight      = "bad_weight"
-	RejectFieldCount     = "field_count" // a record whose fields do not line up with the header
-	RejectBadText        = "bad_text"    // bytes that are not UTF-8 in a file read as UTF-8
+	RejectFieldCount     = "field_count"  // a record whose fields do not line up with the header
+	RejectBadText        = "bad_text"     // bytes that are not UTF-8 in a file read as UTF-8
+	RejectNotRelevant    = "not_relevant" // an answer to a question the respondent was not asked (its relevant was false)
 )

@@ -1,6 +1,7 @@
 package responses
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/relevance"
 	"github.com/synthese-project/synthese/pipeline/store"
 	"github.com/synthese-project/synthese/pipeline/tally"
 )
@@ -494,6 +496,178 @@ type Plan struct {
 	// delimited text has at least that many (see FieldCountReject).
 	Width     int
 	delimited bool // the reference reader's table is delimited text
+	// Skip logic: the counted questions with a relevance, in form order,
+	// and where the questions their expressions read are.
+	skips   []skipRule
+	refs    map[string]string // ${name} -> the question's Name
+	rawCol  map[string]int    // a question that is not counted -> its column
+	ansCols map[string][]int  // a counted question -> its columns (for rejects)
+}
+
+// skipRule is a counted question's relevance: its own relevant and its
+// enclosing groups', combined.
+type skipRule struct {
+	question string
+	expr     *relevance.Expr
+}
+
+// Relevance is a question's combined relevance text parts: those of its
+// enclosing groups, outermost first, then its own (blank ones left out).
+// The error names the first part not understood.
+func Relevance(q *form.Questionnaire, qu form.Question) (*relevance.Expr, error) {
+	var groups []*relevance.Expr
+	for i := range qu.Groups {
+		g, ok := groupAt(q, qu.Groups[:i+1])
+		if !ok || strings.TrimSpace(g.Relevant) == "" {
+			continue
+		}
+		e, err := relevance.Parse(g.Relevant)
+		if err != nil {
+			return nil, notUnderstood(fmt.Sprintf("relevant of group %s (survey row %d)", g.Name, g.Line), err)
+		}
+		groups = append(groups, e)
+	}
+	own, err := relevance.Parse(qu.Relevant)
+	if err != nil {
+		return nil, notUnderstood("relevant of "+qu.Name, err)
+	}
+	return relevance.Combine(own, groups...), nil
+}
+
+// notUnderstood says which part of an expression Parse refused.
+func notUnderstood(what string, err error) error {
+	var se *relevance.SyntaxError
+	if errors.As(err, &se) {
+		if se.Part == "" {
+			return fmt.Errorf("%s not understood at character %d: %s", what, se.Pos, se.Msg)
+		}
+		return fmt.Errorf("%s not understood at character %d (`%s`): %s", what, se.Pos, se.Part, se.Msg)
+	}
+	return fmt.Errorf("%s not understood: %w", what, err)
+}
+
+// groupAt is the group of the path (names, outermost first).
+func groupAt(q *form.Questionnaire, path []string) (form.Group, bool) {
+	for _, g := range q.Groups {
+		if slices.Equal(g.Path, path) {
+			return g, true
+		}
+	}
+	return form.Group{}, false
+}
+
+// HasSkipLogic reports whether a counted question (other than the meeting
+// question, which places respondents) has a relevant of its own or of an
+// enclosing group: such a survey is read by the reference reader.
+func HasSkipLogic(q *form.Questionnaire, meetingQuestion string) bool {
+	for _, qu := range q.Questions {
+		if !qu.Closed() || qu.Name == meetingQuestion {
+			continue
+		}
+		if strings.TrimSpace(qu.Relevant) != "" {
+			return true
+		}
+		for i := range qu.Groups {
+			if g, ok := groupAt(q, qu.Groups[:i+1]); ok && strings.TrimSpace(g.Relevant) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// planSkips prepares the skip logic of the counted questions; an
+// expression not understood is noted and its question counted without.
+func (p *Plan) planSkips(q *form.Questionnaire, into *Responses) {
+	p.refs, p.rawCol, p.ansCols = map[string]string{}, map[string]int{}, map[string][]int{}
+	for _, qu := range q.Questions {
+		if !qu.Closed() || qu.Name == p.meetingQuestion {
+			continue
+		}
+		e, err := Relevance(q, qu)
+		if err != nil {
+			into.Notes = append(into.Notes, fmt.Sprintf("survey row %d: %v: counted without skip logic", qu.Line, err))
+			continue
+		}
+		if e == nil {
+			continue
+		}
+		p.skips = append(p.skips, skipRule{question: qu.Name, expr: e})
+		for _, ref := range e.Refs() {
+			if _, done := p.refs[ref]; done {
+				continue
+			}
+			name := ref
+			if _, ok := q.Question(ref); !ok {
+				for _, o := range q.Questions {
+					if o.FormName == ref {
+						name = o.Name
+						break
+					}
+				}
+			}
+			p.refs[ref] = name
+		}
+	}
+	if len(p.skips) == 0 {
+		return
+	}
+	for _, c := range p.Cols {
+		if c.IsMeta || c.Q.Name == "" {
+			continue
+		}
+		if c.Q.Closed() {
+			p.ansCols[c.Q.Name] = append(p.ansCols[c.Q.Name], c.Index)
+		} else if _, dup := p.rawCol[c.Q.Name]; !dup && c.Choice == "" {
+			p.rawCol[c.Q.Name] = c.Index
+		}
+	}
+}
+
+// skip applies the skip logic to one respondent: the questions it was not
+// asked lose their answer (an answer given anyway is a not_relevant reject)
+// and are listed in NotAsked. Expressions are evaluated in the form's
+// order, on the answers as they stand (a question already found not asked
+// reads as unanswered, as in ODK).
+func (p *Plan) skip(resp *form.Respondent, cell func(int) string, line int, rejects *[]input.Reject) {
+	if len(p.skips) == 0 {
+		return
+	}
+	values := func(ref string) (string, bool) {
+		name, ok := p.refs[ref]
+		if !ok {
+			name = ref
+		}
+		if _, counted := p.matchers[name]; counted {
+			v := strings.Join(resp.Answers[name], " ")
+			return v, v != ""
+		}
+		if c, ok := p.rawCol[name]; ok {
+			v := cell(c)
+			return v, v != ""
+		}
+		return "", false
+	}
+	for _, s := range p.skips {
+		ok, err := s.expr.Eval(values, strings.Join(resp.Answers[s.question], " "))
+		if ok && err == nil {
+			continue
+		}
+		if ans := resp.Answers[s.question]; len(ans) > 0 {
+			col, raw := "", strings.Join(ans, " ")
+			for _, c := range p.ansCols[s.question] {
+				if v := cell(c); v != "" {
+					col, raw = p.Header[c], v
+					break
+				}
+			}
+			*rejects = append(*rejects, input.Reject{Code: input.RejectNotRelevant, File: p.File, Line: line, Column: col, Value: raw,
+				Reason: fmt.Sprintf("answered, but the question was not asked (relevant %s is false): not counted", s.expr)})
+			delete(resp.Answers, s.question)
+		}
+		resp.NotAsked = append(resp.NotAsked, s.question)
+	}
+	sort.Strings(resp.NotAsked)
 }
 
 // NewPlan classifies the header of t and checks the required columns; the
@@ -525,6 +699,7 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	}
 	p.Cols = cols
 	into.Rejects = append(into.Rejects, rejects...)
+	p.planSkips(q, into)
 	p.MeetingCol, p.IdCol, p.TimeCol, p.WeightCol = -1, -1, -1, -1
 	for _, c := range cols {
 		switch {
@@ -687,6 +862,7 @@ func (p *Plan) row(rec []string, line int, into *Responses) {
 	}
 	split := map[string][]string{}
 	explicitMissing := 0
+	var explicit []string // questions given an explicit non-answer
 	for i := range p.Cols {
 		c := &p.Cols[i]
 		if c.IsMeta || !c.Q.Closed() {
@@ -709,6 +885,7 @@ func (p *Plan) row(rec []string, line int, into *Responses) {
 		}
 		if o.Missing {
 			explicitMissing++
+			explicit = append(explicit, c.Q.Name)
 		}
 		if len(o.Names) > 0 {
 			resp.Answers[c.Q.Name] = o.Names
@@ -719,6 +896,12 @@ func (p *Plan) row(rec []string, line int, into *Responses) {
 			m := p.matchers[name]
 			sort.Slice(chosen, func(a, b int) bool { return m.order[chosen[a]] < m.order[chosen[b]] })
 			resp.Answers[name] = chosen
+		}
+	}
+	p.skip(&resp, cell, line, &cellRejects)
+	for _, name := range explicit { // a non-answer to a question not asked is not missing
+		if _, no := slices.BinarySearch(resp.NotAsked, name); no {
+			explicitMissing--
 		}
 	}
 	meeting := resp.Answers[p.meetingQuestion]

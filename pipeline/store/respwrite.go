@@ -10,8 +10,9 @@ import (
 
 // RowGroup is a batch of kept respondents, in order: one row group of
 // responses.parquet. Answers hold one column per reported question, its
-// texts (choice names, space-separated for a select_multiple question) as
-// a dictionary and a code per row (-1: no answer).
+// texts (choice names, space-separated for a select_multiple question; ""
+// for a question not asked) as a dictionary and a code per row (-1: no
+// answer).
 type RowGroup struct {
 	FirstID int64 // id of the first respondent (1-based, in reading order)
 	File    string
@@ -44,7 +45,8 @@ type ResponsesWriter struct {
 
 // Fixed columns of responses.parquet; one optional string column per closed
 // question follows, holding the chosen choice names (space-separated for a
-// select_multiple question, as XLSForm does), null when unanswered.
+// select_multiple question, as XLSForm does), null when unanswered, the
+// empty string when the respondent was not asked it (skip logic).
 const (
 	colRespondent = "respondent"
 	colFile       = "source_file"
@@ -170,8 +172,9 @@ func WriteResponses(w io.Writer, q *form.Questionnaire, meetingQuestion string, 
 			g.Weight = append(g.Weight, r.Weight)
 			for i, name := range rw.Questions {
 				code := int32(-1)
-				if ans := r.Answers[name]; len(ans) > 0 {
-					text := strings.Join(ans, " ")
+				_, notAsked := slices.BinarySearch(r.NotAsked, name)
+				if ans := r.Answers[name]; len(ans) > 0 || notAsked {
+					text := strings.Join(ans, " ") // "" when not asked
 					c, ok := dicts[i][text]
 					if !ok {
 						c = int32(len(g.Answers[i].Dict))

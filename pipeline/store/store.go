@@ -129,10 +129,13 @@ func ReadResponsesParquet(r io.ReaderAt, size int64, q *form.Questionnaire, meet
 				case name == colWeight:
 					resp.Weight = v.Double()
 				case v.IsNull():
+				case closed[name] && len(v.ByteArray()) == 0: // not asked
+					resp.NotAsked = append(resp.NotAsked, name)
 				case closed[name]:
 					resp.Answers[name] = strings.Fields(string(v.ByteArray()))
 				}
 			}
+			slices.Sort(resp.NotAsked)
 			if meetingQuestion != "" {
 				resp.Answers[meetingQuestion] = []string{resp.Meeting}
 			}
@@ -397,7 +400,11 @@ func (g *GroupTally) read(rg parquet.RowGroup) error {
 		}
 		chosen := g.chosen[qi]
 		for i, id := range ids {
-			if id >= 0 {
+			switch {
+			case id < 0:
+			case len(chosen[id]) == 0: // "": not asked
+				qt.AddNotAsked(g.meeting[i])
+			default:
 				qt.Add(g.meeting[i], chosen[id], g.weight[i], g.weighted)
 			}
 		}

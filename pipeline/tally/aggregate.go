@@ -14,17 +14,21 @@ const AllScope = form.PooledScope
 // in one scope. Counts are the source of truth; Share, Pct and the interval
 // derive from them (see Aggregate).
 type Result struct {
-	Scope    string  `parquet:"scope,dict"`
-	Question string  `parquet:"question,dict"`
-	Answer   string  `parquet:"answer,dict"`
-	Count    int64   `parquet:"count"`
-	ValidN   int64   `parquet:"valid_n"`
-	MissingN int64   `parquet:"missing_n"`
-	Share    float64 `parquet:"share"`
-	Pct      int64   `parquet:"pct"`
-	CILow    float64 `parquet:"ci_low"`
-	CIHigh   float64 `parquet:"ci_high"`
-	Small    bool    `parquet:"small"`
+	Scope    string `parquet:"scope,dict"`
+	Question string `parquet:"question,dict"`
+	Answer   string `parquet:"answer,dict"`
+	Count    int64  `parquet:"count"`
+	ValidN   int64  `parquet:"valid_n"`
+	MissingN int64  `parquet:"missing_n"`
+	// NotAskedN are the respondents of the scope not asked the question
+	// (its relevant, or a group's, false): neither valid nor missing, so
+	// valid_n + missing_n + not_asked_n is the scope's respondents.
+	NotAskedN int64   `parquet:"not_asked_n"`
+	Share     float64 `parquet:"share"`
+	Pct       int64   `parquet:"pct"`
+	CILow     float64 `parquet:"ci_low"`
+	CIHigh    float64 `parquet:"ci_high"`
+	Small     bool    `parquet:"small"`
 	// NEff is the sample size behind the interval: valid_n, or Kish's
 	// effective size when the pooled figures are weighted.
 	NEff     float64 `parquet:"n_eff"`
@@ -48,7 +52,8 @@ func Scopes(q *form.Questionnaire, meetingQuestion string) []string {
 // Aggregate counts the answers of every closed question in every scope.
 //
 // For a select_one question, valid_n is the number of respondents in the
-// scope who gave a valid answer, missing_n the others, share = count/valid_n,
+// scope who gave a valid answer, not_asked_n those not asked it (its
+// relevance false), missing_n the others, share = count/valid_n,
 // pct the largest-remainder rounding of the shares (summing to 100), and
 // [ci_low, ci_high] the Wilson 95% interval of the share. For a
 // select_multiple question, valid_n counts respondents who chose at least
@@ -88,19 +93,20 @@ func (t *Tally) Results(meetingQuestion string, smallCell int) []Result {
 				continue // the meeting question's split, or the one scope's implicit meeting: pooled only
 			}
 			counts := make([]int64, len(choices))
-			var valid, total int64
+			var valid, total, notAsked int64
 			for m := range t.Meetings {
 				if scope != AllScope && m != s {
 					continue
 				}
 				total += t.Respondents[m]
 				valid += qt.Valid[m]
+				notAsked += qt.NotAsked[m]
 				for i, c := range qt.Counts[m] {
 					counts[i] += c
 				}
 			}
 			if t.Weighted && scope == AllScope {
-				out = append(out, qt.weightedRows(counts, valid, total, smallCell)...)
+				out = append(out, qt.weightedRows(counts, valid, total, notAsked, smallCell)...)
 				continue
 			}
 			var pcts []int64
@@ -120,7 +126,7 @@ func (t *Tally) Results(meetingQuestion string, smallCell int) []Result {
 				}
 				out = append(out, Result{
 					Scope: scope, Question: qu.Name, Answer: c.Name,
-					Count: counts[i], ValidN: valid, MissingN: total - valid,
+					Count: counts[i], ValidN: valid, MissingN: total - valid - notAsked, NotAskedN: notAsked,
 					Share: share, Pct: pcts[i], CILow: lo, CIHigh: hi,
 					Small: valid < int64(smallCell), NEff: float64(valid),
 				})
@@ -131,7 +137,7 @@ func (t *Tally) Results(meetingQuestion string, smallCell int) []Result {
 }
 
 // weightedRows are the pooled rows of a question with weights.
-func (qt *QuestionTally) weightedRows(counts []int64, valid, total int64, smallCell int) []Result {
+func (qt *QuestionTally) weightedRows(counts []int64, valid, total, notAsked int64, smallCell int) []Result {
 	choices := qt.Choices
 	wValid, wValid2 := qt.WValid.Float64(), qt.WValid2.Float64()
 	neff := 0.0
@@ -157,7 +163,7 @@ func (qt *QuestionTally) weightedRows(counts []int64, valid, total int64, smallC
 	for i, c := range choices {
 		lo, hi := stats.WilsonIntervalShare(shares[i], neff)
 		out[i] = Result{Scope: AllScope, Question: qt.Question.Name, Answer: c.Name, Count: counts[i], ValidN: valid,
-			MissingN: total - valid, Share: shares[i], Pct: pcts[i], CILow: lo, CIHigh: hi,
+			MissingN: total - valid - notAsked, NotAskedN: notAsked, Share: shares[i], Pct: pcts[i], CILow: lo, CIHigh: hi,
 			Small: valid < int64(smallCell), NEff: neff, Weighted: true}
 	}
 	return out

@@ -2,6 +2,8 @@ package tally
 
 import (
 	"fmt"
+	"slices"
+
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/stats"
 )
@@ -28,6 +30,7 @@ type QuestionTally struct {
 	Choices  []form.Choice
 	Counts   [][]int64 // [meeting][choice]: respondents who chose it
 	Valid    []int64   // [meeting]: respondents with at least one valid answer
+	NotAsked []int64   // [meeting]: respondents not asked the question (its relevant false)
 	// Pooled weighted sums, when the tally is weighted.
 	WChoice []stats.ExactSum // Σw of those who chose each answer
 	WValid  stats.ExactSum   // Σw of the valid respondents
@@ -65,6 +68,7 @@ func NewTally(q *form.Questionnaire, meetingQuestion string, weighted bool) (*Ta
 			qt.Counts[m] = make([]int64, len(qt.Choices))
 		}
 		qt.Valid = make([]int64, len(t.Meetings))
+		qt.NotAsked = make([]int64, len(t.Meetings))
 		if weighted {
 			qt.WChoice = make([]stats.ExactSum, len(qt.Choices))
 		}
@@ -80,7 +84,7 @@ func (t *Tally) Empty() *Tally {
 		Respondents: make([]int64, len(t.Meetings))}
 	for _, qt := range t.Questions {
 		n := &QuestionTally{Question: qt.Question, Choices: qt.Choices, Index: qt.Index,
-			Counts: make([][]int64, len(t.Meetings)), Valid: make([]int64, len(t.Meetings))}
+			Counts: make([][]int64, len(t.Meetings)), Valid: make([]int64, len(t.Meetings)), NotAsked: make([]int64, len(t.Meetings))}
 		for m := range n.Counts {
 			n.Counts[m] = make([]int64, len(qt.Choices))
 		}
@@ -109,6 +113,12 @@ func (t *Tally) AddRespondent(r form.Respondent) error {
 	t.Respondents[m]++
 	var idx [64]int
 	for _, qt := range t.Questions {
+		if len(r.NotAsked) > 0 {
+			if _, no := slices.BinarySearch(r.NotAsked, qt.Question.Name); no {
+				qt.NotAsked[m]++
+				continue
+			}
+		}
 		ans := r.Answers[qt.Question.Name]
 		if len(ans) == 0 {
 			continue
@@ -142,6 +152,9 @@ func (qt *QuestionTally) Add(m int, chosen []int, w float64, weighted bool) {
 	}
 }
 
+// AddNotAsked counts one respondent of meeting m not asked the question.
+func (qt *QuestionTally) AddNotAsked(m int) { qt.NotAsked[m]++ }
+
 // Merge adds everything o counted (a tally of the same questions).
 func (t *Tally) Merge(o *Tally) {
 	for m := range t.Respondents {
@@ -151,6 +164,7 @@ func (t *Tally) Merge(o *Tally) {
 		oq := o.Questions[k]
 		for m := range qt.Counts {
 			qt.Valid[m] += oq.Valid[m]
+			qt.NotAsked[m] += oq.NotAsked[m]
 			for i := range qt.Counts[m] {
 				qt.Counts[m][i] += oq.Counts[m][i]
 			}
@@ -175,6 +189,7 @@ func (t *Tally) Subtract(o *Tally) {
 		oq := o.Questions[k]
 		for m := range qt.Counts {
 			qt.Valid[m] -= oq.Valid[m]
+			qt.NotAsked[m] -= oq.NotAsked[m]
 			for i := range qt.Counts[m] {
 				qt.Counts[m][i] -= oq.Counts[m][i]
 			}

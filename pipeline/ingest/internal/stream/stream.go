@@ -889,6 +889,9 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 	if opt.MeetingQuestion == "" {
 		return nil, ErrFallback // one scope: the reference reader (the streaming one places rows by meeting)
 	}
+	if responses.HasSkipLogic(q, opt.MeetingQuestion) {
+		return nil, ErrFallback // skip logic: the reference reader applies it
+	}
 	s := &streamFile{name: name, r: r, size: size, free: make(chan *store.RowGroup, 8), freeFPs: make(chan []uint64, 8)}
 	var head []byte
 	var err error
