@@ -324,6 +324,16 @@ func TestRunIsTheStagesWithSkipLogic(t *testing.T) {
 			t.Errorf("not asked per question: %v", notAsked)
 		}
 	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(a, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(txt), "Sans objet (question non posée)"); n != 3 {
+		t.Errorf("the report says 'Sans objet' %d times, want 3 (q2, q4, q5)", n)
+	}
 }
 
 // runIsTheStages runs run and the stages one after the other on the

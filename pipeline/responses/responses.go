@@ -586,7 +586,9 @@ func (p *Plan) planSkips(q *form.Questionnaire, into *Responses) {
 		}
 		e, err := Relevance(q, qu)
 		if err != nil {
-			into.Notes = append(into.Notes, fmt.Sprintf("survey row %d: %v: counted without skip logic", qu.Line, err))
+			if note := fmt.Sprintf("survey row %d: %v: counted without skip logic", qu.Line, err); !slices.Contains(into.Notes, note) {
+				into.Notes = append(into.Notes, note) // once, however many response files
+			}
 			continue
 		}
 		if e == nil {

@@ -150,6 +150,15 @@ func TestSkipLogicNotAsked(t *testing.T) {
 	if len(seen) != 3*len(questions) {
 		t.Errorf("%d question × scope rows checked, want %d", len(seen), 3*len(questions))
 	}
+	weighted, err := tally.Aggregate(q, "ville", r.Respondents, 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range weighted {
+		if res.Weighted && (res.NotAskedN != wantNotAsked[key{res.Scope, res.Question}] || res.ValidN+res.MissingN+res.NotAskedN != total[res.Scope]) {
+			t.Errorf("weighted %s %s: valid %d, missing %d, not asked %d", res.Question, res.Answer, res.ValidN, res.MissingN, res.NotAskedN)
+		}
+	}
 	// Worth checking by eye: q_besoins was asked of 2 respondents of 7.
 	if n := wantNotAsked[key{tally.AllScope, "q_besoins"}]; n != 5 {
 		t.Errorf("hand evaluation: q_besoins not asked of %d, want 5", n)
@@ -211,6 +220,19 @@ func TestSkipLogicNotUnderstood(t *testing.T) {
 		if res.Question == "q_date" && (res.NotAskedN != 0 || res.Scope == tally.AllScope && res.ValidN != 3) {
 			t.Errorf("q_date %s: valid %d, not asked %d; want 3 valid in all, none not asked", res.Scope, res.ValidN, res.NotAskedN)
 		}
+	}
+	// A second file: the note is given once.
+	if err := responses.ReadResponses(q, "r2.csv", strings.NewReader(skipExport), r, form.ResponseOptions{MeetingQuestion: "ville"}); err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, n := range r.Notes {
+		if strings.Contains(n, "q_date") {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Errorf("%d notes on q_date for two files, want 1", notes)
 	}
 }
 
