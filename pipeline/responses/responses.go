@@ -624,6 +624,37 @@ func (p *Plan) planSkips(q *form.Questionnaire, into *Responses) {
 			p.rawCol[c.Q.Name] = c.Index
 		}
 	}
+	// A condition on a question the export has no column for (a consent
+	// question left out of an anonymised export) cannot be evaluated: read
+	// as unanswered, it would make every respondent "not asked". Its
+	// question is counted without skip logic, and noted.
+	kept := p.skips[:0]
+	for _, s := range p.skips {
+		missing := ""
+		for _, ref := range s.expr.Refs() {
+			name := p.refs[ref]
+			if _, ok := p.ansCols[name]; ok {
+				continue
+			}
+			if _, ok := p.rawCol[name]; ok {
+				continue
+			}
+			missing = ref
+			break
+		}
+		if missing == "" {
+			kept = append(kept, s)
+			continue
+		}
+		line := 0
+		if qu, ok := q.Question(s.question); ok {
+			line = qu.Line
+		}
+		if note := fmt.Sprintf("survey row %d: the relevant of %s refers to %s, which %s has no column for: counted without skip logic", line, s.question, missing, p.File); !slices.Contains(into.Notes, note) {
+			into.Notes = append(into.Notes, note)
+		}
+	}
+	p.skips = kept
 }
 
 // skip applies the skip logic to one respondent: the questions it was not

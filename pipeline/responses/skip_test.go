@@ -273,3 +273,33 @@ func TestSkipLogicSurvivesResponsesParquet(t *testing.T) {
 		}
 	}
 }
+
+// A condition on a question the export has no column for (a consent
+// question left out of an anonymised export) is not evaluated as
+// "unanswered" (every respondent would be not asked): its question is
+// counted without skip logic, and noted.
+func TestSkipLogicOnAColumnTheExportLacks(t *testing.T) {
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(skipSurvey), "choices.csv", strings.NewReader(skipChoices), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The export without the membre column: asso's questions depend on it.
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(skipExport), "\n") {
+		f := strings.Split(l, ",")
+		lines = append(lines, strings.Join(append(f[:1:1], f[2:]...), ","))
+	}
+	var r responses.Responses
+	if err := responses.ReadResponses(q, "r.csv", strings.NewReader(strings.Join(lines, "\n")+"\n"), &r, form.ResponseOptions{MeetingQuestion: "ville"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rj := range r.Rejects {
+		if rj.Code == input.RejectNotRelevant && rj.Column == "asso/q_fin" {
+			t.Errorf("q_fin's answer rejected as not asked on line %d, though membre is not in the export", rj.Line)
+		}
+	}
+	note := strings.Join(r.Notes, "\n")
+	if !strings.Contains(note, "refers to membre") || !strings.Contains(note, "q_fin") {
+		t.Errorf("notes %q: want one saying q_fin's relevant refers to membre, which r.csv lacks", note)
+	}
+}
