@@ -1117,7 +1117,9 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		l.space(1)
 		l.paragraph(s, sBody)
 	}
-	if all, ok := resultAt(rows, tally.AllScope, b.q.Choices(qu)[0].Name); ok {
+	if b.in.Quality != nil && slices.Contains(b.in.Quality.Responses.NotInExport, qu.Name) {
+		l.paragraph(c.T("not_in_export_note"), sSmall) // not "no answer: everyone": it was never in the files
+	} else if all, ok := resultAt(rows, tally.AllScope, b.q.Choices(qu)[0].Name); ok {
 		if all.MissingN > 0 {
 			l.paragraph(c.T("missing_note", all.MissingN, all.ValidN+all.MissingN+all.NotAskedN), sSmall)
 		}

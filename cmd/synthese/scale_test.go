@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -364,5 +365,42 @@ func editFile(t *testing.T, path string, edit func(string) string) {
 	}
 	if err := os.WriteFile(path, []byte(edit(string(b))), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A question the export has no column for: the report says so (not
+// "no answer: every respondent").
+func TestQuestionNotInExportReported(t *testing.T) {
+	dir := copyProject(t)
+	editFile(t, filepath.Join(dir, "responses.csv"), func(s string) string {
+		recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		for _, r := range recs {
+			w.Write(r[:len(r)-1]) // the last question's column left out
+		}
+		w.Flush()
+		return b.String()
+	})
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	q, err := os.ReadFile(filepath.Join(out, "quality.json"))
+	if err != nil || !strings.Contains(string(q), `"questions_not_in_export"`) {
+		t.Fatalf("quality.json lists no question not in the export: %v", err)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(txt), "n’a pas de colonne dans les fichiers de réponses") {
+		t.Error("the report does not say the question is not in the export")
 	}
 }

@@ -236,3 +236,26 @@ func TestRepeatQuestionsNotCounted(t *testing.T) {
 		t.Errorf("notes %q: want one on the repeat's questions", in.Responses.Notes)
 	}
 }
+
+// A counted question the export has no column for is listed as not in
+// the export (quality.json), by both readers, not reported as unanswered.
+func TestQuestionNotInExport(t *testing.T) {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(shape(t, "clean.csv"))), "\n") {
+		f := strings.Split(l, ",")
+		lines = append(lines, strings.Join(append(f[:4:4], f[5:]...), ",")) // without q3
+	}
+	fsys := fuzzProject([]byte(strings.Join(lines, "\n") + "\n"))
+	stream, ref, _, _, serr, rerr := bothReaders(t, fsys, 64)
+	if serr != nil || rerr != nil {
+		t.Fatalf("stream: %v; reference: %v", serr, rerr)
+	}
+	for _, in := range []*Ingested{stream, ref} {
+		if got := in.Quality().Responses.NotInExport; len(got) != 1 || got[0] != "q3" {
+			t.Errorf("not in the export: %v, want [q3]", got)
+		}
+	}
+	if got := bothAgree(t, shape(t, "clean.csv")).Quality().Responses.NotInExport; len(got) != 0 {
+		t.Errorf("the clean export: %v not in it", got)
+	}
+}

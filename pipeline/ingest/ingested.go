@@ -27,6 +27,9 @@ type Ingested struct {
 	Narrative         *form.Narrative
 	NarrativeRejects  []input.Reject
 	Coverage          form.Coverage
+	// NotInExport are the counted questions no response file has a column
+	// for (responses.Responses.Absent).
+	NotInExport []string
 }
 
 // Rejects returns every reject of the ingest, responses first.
@@ -50,6 +53,7 @@ func Ingest(p *form.Project, options ...responses.IngestOptions) (*Ingested, err
 		return nil, err
 	}
 	in.Responses = *res
+	in.NotInExport = res.Absent(p.Questionnaire, p.Manifest.MeetingQuestion)
 	var repeated []string
 	for _, qu := range p.Questionnaire.Questions {
 		if qu.InRepeat() {

@@ -27,6 +27,8 @@ type Quality struct {
 		ColumnsIgnored  []string                  `json:"columns_ignored"`
 		ExplicitMissing int                       `json:"explicit_missing"`
 		Normalised      []responses.Normalisation `json:"normalised"`
+		// NotInExport: counted questions no response file has a column for.
+		NotInExport []string `json:"questions_not_in_export,omitempty"`
 	} `json:"responses"`
 	Participants struct {
 		RowsRead     int            `json:"rows_read"`
@@ -54,6 +56,7 @@ func (in *Ingested) Quality() *Quality {
 	r.RowsRejected, r.CellsRejected = map[string]int{}, map[string]int{}
 	r.Duplicates = in.Responses.Duplicates
 	r.ExplicitMissing = in.Responses.ExplicitMissing
+	r.NotInExport = in.NotInExport
 	r.Normalised, q.Redacted = redactNormalised(in.Responses.Normalisations())
 	if r.Normalised == nil {
 		r.Normalised = []responses.Normalisation{}

@@ -35,6 +35,9 @@ type Responses struct {
 	ExplicitMissing int         // answers given as a non-answer ("NSP"), counted missing
 	Files           []FileCount // rows read per file
 	Notes           []string    // what was skipped on purpose (extra sheets, HXL rows)
+	// Present holds the counted questions that have a column in some
+	// response file (see Absent).
+	Present map[string]bool
 
 	seen       map[string]string // submission key -> where it was first seen
 	Normalised map[[3]string]int // question, raw value, choice(s) -> count
@@ -42,6 +45,23 @@ type Responses struct {
 	FastRows   int                    // records the streaming reader's fast path took (in its counting pass)
 	Written    *store.ResponsesWriter // the streaming reader's responses.parquet
 	Patched    int                    // duplicates' rows read alone to leave them out (patcher)
+}
+
+// Absent lists, in the form's order, the counted questions that no
+// response file has a column for (a question left out of the export): in
+// the results nobody answered them, which the report says as it is. Empty
+// before any response file was read.
+func (r *Responses) Absent(q *form.Questionnaire, meetingQuestion string) []string {
+	if len(r.Files) == 0 {
+		return nil
+	}
+	var out []string
+	for _, qu := range q.Questions {
+		if qu.Closed() && qu.Name != meetingQuestion && !r.Present[qu.Name] {
+			out = append(out, qu.Name)
+		}
+	}
+	return out
 }
 
 // FileCount is the number of data rows read from one file.
@@ -732,6 +752,14 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	}
 	p.Cols = cols
 	into.Rejects = append(into.Rejects, rejects...)
+	if into.Present == nil {
+		into.Present = map[string]bool{}
+	}
+	for _, c := range cols {
+		if !c.IsMeta && c.Q.Closed() {
+			into.Present[c.Q.Name] = true
+		}
+	}
 	p.planSkips(q, into)
 	p.MeetingCol, p.IdCol, p.TimeCol, p.WeightCol = -1, -1, -1, -1
 	for _, c := range cols {
