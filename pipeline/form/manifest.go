@@ -37,6 +37,9 @@ type Manifest struct {
 		Recommendations string `yaml:"recommendations"`
 	} `yaml:"narrative"`
 	SmallCell int `yaml:"small_cell"`
+	// Exclude names questions left out of the report (they are still
+	// counted in results.parquet).
+	Exclude []string `yaml:"exclude"`
 	// MaxRejectedShare is the largest share of the response rows (read,
 	// not counting duplicates) that may be left out before a run fails
 	// instead of publishing: default 0.2; 1 never fails (DefaultMaxRejectedShare).

@@ -199,3 +199,24 @@ func TestDuplicateSelectsReadAsOne(t *testing.T) {
 		t.Errorf("the text named like the select: %+v, %v; want it read as wash_3", x, ok)
 	}
 }
+
+// exclude: leaves questions out of the report; a name the form does not
+// have is an error naming the manifest.
+func TestExclude(t *testing.T) {
+	fsys := meetingProject("ville,oujda,Oujda\n", "oujda,2020-11-24,2020-11-24,Oujda\n")
+	m := string(fsys[ManifestName].Data)
+	fsys[ManifestName] = &fstest.MapFile{Data: []byte(m + "exclude: [q1]\n")}
+	p, err := LoadProject(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, qu := range p.ReportedQuestions() {
+		if qu.Name == "q1" {
+			t.Error("an excluded question is reported")
+		}
+	}
+	fsys[ManifestName] = &fstest.MapFile{Data: []byte(m + "exclude: [nope]\n")}
+	if _, err := LoadProject(fsys); err == nil || !strings.Contains(err.Error(), `exclude: no question "nope"`) {
+		t.Errorf("exclude: [nope]: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,6 +88,11 @@ func LoadProject(fsys fs.FS, encoding ...input.Encoding) (*Project, error) {
 	// the meetings are always detected.
 	if p.Questionnaire, err = p.readQuestionnaire(); err != nil {
 		return nil, err
+	}
+	for _, name := range m.Exclude {
+		if _, ok := p.Questionnaire.Question(name); !ok {
+			return nil, &input.InputError{File: ManifestName, Msg: fmt.Sprintf("exclude: no question %s in the questionnaire", input.Excerpt(name))}
+		}
 	}
 	if m.MeetingQuestion == "" { // one scope: no meetings
 		if err := p.Questionnaire.checkLists(); err != nil {
@@ -221,7 +227,7 @@ func (p *Project) Meeting(id string) (Meeting, bool) {
 func (p *Project) ReportedQuestions() []Question {
 	var out []Question
 	for _, qu := range p.Questionnaire.Questions {
-		if qu.Closed() && qu.Name != p.Manifest.MeetingQuestion {
+		if qu.Closed() && qu.Name != p.Manifest.MeetingQuestion && !slices.Contains(p.Manifest.Exclude, qu.Name) {
 			out = append(out, qu)
 		}
 	}
