@@ -221,7 +221,7 @@ func Draw(w io.Writer, spec Spec) error {
 		p.Add(eb, sc)
 		labels := make([]string, len(spec.Languages))
 		for i, lang := range spec.Languages {
-			labels[i] = spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang)
+			labels[i] = shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
 		}
 		legend.Add(legendLabel(labels, spec.Languages), sc)
 	}
@@ -363,14 +363,16 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (que
 	// the number of answers so intervals never overlap.
 	q.band = max(26.0, 9.5*float64(len(choices)))
 	for i, lang := range spec.Languages {
-		label := spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage)
+		// A consent script or a long instruction is the question's heading
+		// in the report, whole; the chart's title keeps its beginning.
+		label := shorten(spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage), maxTitleRunes)
 		q.title = append(q.title, wrap(label, lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
 		q.continued = append(q.continued, wrap(label+" "+cats[i].T("chart_continued"), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
 	}
 	for _, c := range choices {
 		labels := make([]string, len(spec.Languages))
 		for i, lang := range spec.Languages {
-			labels[i] = spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang)
+			labels[i] = shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
 		}
 		q.legendLines = max(q.legendLines, strings.Count(legendLabel(labels, spec.Languages), "\n")+1)
 	}
@@ -391,6 +393,10 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (que
 	q.parts = spread(n, per)
 	return q, nil
 }
+
+// maxTitleRunes is the most characters of a question's label a chart's
+// title shows (about three lines); maxLegendRunes an answer's in a legend.
+const maxTitleRunes, maxLegendRunes = 240, 120
 
 // minAnswerStep is the least height an answer's interval gets in a
 // meeting's band, in points (the dots then overlap; the intervals stay apart).

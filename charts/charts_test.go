@@ -567,3 +567,26 @@ func TestManyAnswersFit(t *testing.T) {
 		}
 	}
 }
+
+// A label of a thousand characters (a consent script) and long answers:
+// the chart keeps their beginnings and fits its page.
+func TestLongLabelsFit(t *testing.T) {
+	spec := smallCase(t)
+	long := strings.Repeat("Je confirme avoir lu la fiche d'information et j'accepte de participer. ", 18)
+	spec.Question.Label = form.Text{"fr": long, "ar": strings.Repeat("نص طويل ", 150)}
+	list := spec.Questionnaire.Lists[spec.Question.List]
+	for i := range list {
+		list[i].Label = form.Text{"fr": strings.Repeat("réponse longue ", 40), "ar": strings.Repeat("إجابة طويلة ", 40)}
+	}
+	spec.MaxHeight = 215 * vg.Millimeter
+	n, err := Parts(spec)
+	if err != nil {
+		t.Fatalf("a long label: %v", err)
+	}
+	for k := range n {
+		spec.Part = k
+		if h := measuredMM(t, func(m *Measure) error { return Draw(m, spec) }); h > 215.5 {
+			t.Errorf("part %d is %.0f mm tall", k, h)
+		}
+	}
+}

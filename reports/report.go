@@ -1089,6 +1089,12 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		chartH = chartWidth * float64(cfg.Height) / float64(cfg.Width)
 	}
 	label := qu.Label.In(lang, b.q.DefaultLanguage)
+	// A long label (a consent script) heads the question by its beginning
+	// (the contents too) and is printed whole under the heading.
+	full := ""
+	if r := []rune(label); len(r) > maxHeadingRunes {
+		full, label = label, shortLabel(label, maxHeadingRunes)
+	}
 	title := fmt.Sprintf("%d. %s", number, label)
 	chartH = l.chartHeight(chartH, l.paragraphHeight(title, sH2)+1.5+l.st(sSmall).lineHeight())
 	tbl := l.newTable(b.questionTable(lang, qu, rows))
@@ -1098,6 +1104,10 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		l.keep(block)
 	}
 	l.heading(2, lang, title, sH2, chartH+l.st(sSmall).lineHeight())
+	if full != "" {
+		l.paragraph(full, sBody)
+		l.space(2)
+	}
 	if chart != nil {
 		l.keep(chartH)
 		l.add(chartH, image.NewFromBytesCol(gridSize, chart, extension.Png, props.Rect{Center: true, Percent: 100}))
@@ -1242,4 +1252,21 @@ func (b *builder) testSentence(lang, question string) string {
 		return c.T("test_not_significant", detail)
 	}
 	return ""
+}
+
+// maxHeadingRunes is the most characters of a question's label its heading
+// shows (about two lines); a longer label follows the heading whole.
+const maxHeadingRunes = 160
+
+// shortLabel cuts s at a word before max characters, with an ellipsis.
+func shortLabel(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	cut := max
+	for cut > max/2 && r[cut] != ' ' {
+		cut--
+	}
+	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
 }
