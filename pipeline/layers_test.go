@@ -42,7 +42,7 @@ var allowed = map[string][]string{
 	"pipeline/gen":                    {"pipeline/form", "internal/i18n"},
 	"charts":                          {"internal/fonts", "internal/i18n", "internal/rtl", "pipeline/form", "pipeline/people", "pipeline/tally"},
 	"reports": {"charts", "internal/fonts", "internal/i18n", "internal/par", "internal/rtl",
-		"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/provenance", "pipeline/ingest"},
+		"pipeline/input", "pipeline/form", "pipeline/tally", "pipeline/people", "pipeline/provenance", "pipeline/responses", "pipeline/ingest"},
 	"pipeline/stage": {"charts", "reports", "internal/par", "pipeline/form", "pipeline/tally", "pipeline/people",
 		"pipeline/provenance", "pipeline/store", "pipeline/responses", "pipeline/ingest"},
 	"cmd/synthese": {"data", "pipeline/redact", "pipeline/input", "pipeline/form", "pipeline/provenance", "pipeline/store", "pipeline/ingest",

@@ -46,6 +46,7 @@ import (
 	"github.com/synthese-project/synthese/pipeline/ingest"
 	"github.com/synthese-project/synthese/pipeline/input"
 	"github.com/synthese-project/synthese/pipeline/people"
+	"github.com/synthese-project/synthese/pipeline/responses"
 	"github.com/synthese-project/synthese/pipeline/tally"
 )
 
@@ -789,6 +790,11 @@ func (b *builder) qualityAnnex(lang string) {
 		{"q_cells_rejected", sum(r.CellsRejected)},
 		{"q_explicit_missing", r.ExplicitMissing},
 		{"q_columns_ignored", len(r.ColumnsIgnored)},
+		{"q_cols_counted", r.Columns[responses.ColumnCounted]},
+		{"q_cols_not_summarised", r.Columns[responses.ColumnNotSummarised]},
+		{"q_cols_repeat", r.Columns[responses.ColumnRepeat]},
+		{"q_cols_metadata", r.Columns[responses.ColumnMetadata]},
+		{"q_cols_unnamed", r.Columns[responses.ColumnUnnamed]},
 		{"q_folded", folded},
 		{"q_participants_read", q.Participants.RowsRead},
 		{"q_participants_rejected", sum(q.Participants.RowsRejected)},
@@ -797,13 +803,21 @@ func (b *builder) qualityAnnex(lang string) {
 	if len(b.p.Manifest.Participants) == 0 { // no lists: nothing read of them
 		items = slices.DeleteFunc(items, func(it item) bool { return strings.HasPrefix(it.key, "q_participants_") })
 	}
+	// Columns of kinds an export may not have: shown when there are some.
+	items = slices.DeleteFunc(items, func(it item) bool {
+		return (it.key == "q_cols_repeat" || it.key == "q_cols_unnamed" || it.key == "q_cols_not_summarised") && it.n == 0
+	})
 	var rows [][]cell
 	for _, it := range items {
 		rows = append(rows, []cell{{c.T(it.key), sCell}, {c.Int(int64(it.n)), sCell}})
 	}
 	l.newPage()
 	l.heading(1, lang, c.T("annex_quality"), sH1, 30)
-	l.paragraph(c.T("q_intro"), sBody)
+	intro := "q_intro"
+	if r.Columns[responses.ColumnNotSummarised]+r.Columns[responses.ColumnRepeat]+r.Columns[responses.ColumnUnknown]+r.Columns[responses.ColumnUnnamed] > 0 {
+		intro = "q_intro_partial" // accounted for, not all of it summarised: said so
+	}
+	l.paragraph(c.T(intro), sBody)
 	l.space(3)
 	l.addTable(l.newTable([]cell{{c.T("q_item"), sCellB}, {c.T("q_count"), sCellB}}, rows, []int{48, 12}))
 	// The encoding each text file was read in, and why (a workbook has none).

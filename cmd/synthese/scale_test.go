@@ -404,3 +404,31 @@ func TestQuestionNotInExportReported(t *testing.T) {
 		t.Error("the report does not say the question is not in the export")
 	}
 }
+
+// Columns the report does not summarise (here one matching no question)
+// are counted in the quality annex, whose introduction then says that
+// not everything is summarised.
+func TestAnnexSaysWhatIsNotSummarised(t *testing.T) {
+	dir := copyProject(t)
+	editFile(t, filepath.Join(dir, "responses.csv"), func(s string) string {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		for i := range lines {
+			lines[i] = strings.TrimRight(lines[i], "\r") + map[bool]string{true: ",Remarque libre", false: ",rien"}[i == 0]
+		}
+		return strings.Join(lines, "\n") + "\n"
+	})
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(txt), "mais tout n’est pas résumé") {
+		t.Error("the annex claims everything is counted while a column is not summarised")
+	}
+}

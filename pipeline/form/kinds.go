@@ -129,3 +129,13 @@ func parseType(cell string) (rowType, bool) {
 	}
 	return rowType{}, false
 }
+
+// metadataKinds are the kinds of the form's metadata questions: what the
+// device records (times, ids, the user), not what a respondent answers.
+var metadataKinds = map[string]bool{"start": true, "end": true, "today": true, "deviceid": true, "phonenumber": true,
+	"username": true, "simserial": true, "subscriberid": true, "email": true, "audit": true, "start-geopoint": true,
+	"background-geopoint": true, "background-audio": true}
+
+// Metadata reports whether the question is one of the form's metadata
+// (start, end, deviceid…), recorded by the device, not answered.
+func (q Question) Metadata() bool { return metadataKinds[q.Kind] }

@@ -3,8 +3,10 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/synthese-project/synthese/pipeline/form"
 	"github.com/synthese-project/synthese/pipeline/input"
+	"github.com/synthese-project/synthese/pipeline/responses"
 )
 
 // shape reads a response file of testdata/shapes.
@@ -257,5 +260,33 @@ func TestQuestionNotInExport(t *testing.T) {
 	}
 	if got := bothAgree(t, shape(t, "clean.csv")).Quality().Responses.NotInExport; len(got) != 0 {
 		t.Errorf("the clean export: %v not in it", got)
+	}
+}
+
+// Every column of an export is accounted for by kind, by both readers:
+// the counted questions, the others (not summarised yet), the export's
+// own, those matching nothing, those without a header.
+func TestColumnsAccountedFor(t *testing.T) {
+	data := strings.Replace(string(shape(t, "clean.csv")), "start,ville,q1,q2,q3,commentaire", "start,ville,q1,q2,q3,commentaire,_id,inconnue,", 1)
+	var lines []string
+	for i, l := range strings.Split(strings.TrimSpace(data), "\n") {
+		if i > 0 {
+			l += fmt.Sprintf(",%d,x,", i)
+		}
+		lines = append(lines, l)
+	}
+	in := bothAgree(t, []byte(strings.Join(lines, "\n")+"\n"))
+	got := in.Quality().Responses.Columns
+	want := map[string]int{responses.ColumnCounted: 4, responses.ColumnNotSummarised: 1, responses.ColumnMetadata: 2,
+		responses.ColumnUnknown: 1, responses.ColumnUnnamed: 1}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("columns %v, want %v", got, want)
+	}
+	n := 0
+	for _, c := range got {
+		n += c
+	}
+	if n != 9 {
+		t.Errorf("%d columns accounted for, the header has 9", n)
 	}
 }

@@ -27,6 +27,8 @@ type Quality struct {
 		ColumnsIgnored  []string                  `json:"columns_ignored"`
 		ExplicitMissing int                       `json:"explicit_missing"`
 		Normalised      []responses.Normalisation `json:"normalised"`
+		// Columns: the response files' columns by kind (responses.Column…).
+		Columns map[string]int `json:"columns,omitempty"`
 		// NotInExport: counted questions no response file has a column for.
 		NotInExport []string `json:"questions_not_in_export,omitempty"`
 	} `json:"responses"`
@@ -57,6 +59,7 @@ func (in *Ingested) Quality() *Quality {
 	r.Duplicates = in.Responses.Duplicates
 	r.ExplicitMissing = in.Responses.ExplicitMissing
 	r.NotInExport = in.NotInExport
+	r.Columns = in.Responses.Columns
 	r.Normalised, q.Redacted = redactNormalised(in.Responses.Normalisations())
 	if r.Normalised == nil {
 		r.Normalised = []responses.Normalisation{}

@@ -48,6 +48,9 @@ func sameIngest(t testing.TB, p *form.Project, stream, ref *Ingested, streamPQ, 
 		t.Fatalf("counts differ: stream read %d kept %d dup %d missing %d; reference %d %d %d %d",
 			s.RowsRead, s.Kept, s.Duplicates, s.ExplicitMissing, r.RowsRead, r.Kept, r.Duplicates, r.ExplicitMissing)
 	}
+	if !reflect.DeepEqual(s.Columns, r.Columns) {
+		t.Fatalf("columns differ:\n stream %v\n ref    %v", s.Columns, r.Columns)
+	}
 	if !reflect.DeepEqual(s.Files, r.Files) || !reflect.DeepEqual(s.Notes, r.Notes) {
 		t.Fatalf("files or notes differ:\n stream %v %q\n ref    %v %q", s.Files, s.Notes, r.Files, r.Notes)
 	}

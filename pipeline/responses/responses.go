@@ -38,6 +38,9 @@ type Responses struct {
 	// Present holds the counted questions that have a column in some
 	// response file (see Absent).
 	Present map[string]bool
+	// Columns counts the response files' columns by kind (Column…): every
+	// column is accounted for, read or not.
+	Columns map[string]int
 
 	seen       map[string]string // submission key -> where it was first seen
 	Normalised map[[3]string]int // question, raw value, choice(s) -> count
@@ -45,6 +48,29 @@ type Responses struct {
 	FastRows   int                    // records the streaming reader's fast path took (in its counting pass)
 	Written    *store.ResponsesWriter // the streaming reader's responses.parquet
 	Patched    int                    // duplicates' rows read alone to leave them out (patcher)
+}
+
+// The kinds of an export's columns (Responses.Columns).
+const (
+	ColumnCounted       = "counted"        // a counted question's answers
+	ColumnNotSummarised = "not_summarised" // a question of another type (text, number, date…): not summarised yet
+	ColumnRepeat        = "repeat"         // a question inside a repeat: answered per item, not counted
+	ColumnMetadata      = "metadata"       // an export's own column (id, time, weight, status…) or a question's other copy
+	ColumnUnknown       = "unknown"        // a header matching no question (listed in rejects)
+	ColumnUnnamed       = "unnamed"        // a column without a header
+)
+
+// columnKind is what a classified column is.
+func columnKind(c Column) string {
+	switch {
+	case c.IsMeta || c.Q.Metadata():
+		return ColumnMetadata
+	case c.Q.Closed():
+		return ColumnCounted
+	case c.Q.InRepeat() || c.Q.Repeat != "":
+		return ColumnRepeat
+	}
+	return ColumnNotSummarised
 }
 
 // Absent lists, in the form's order, the counted questions that no
@@ -753,11 +779,20 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 	p.Cols = cols
 	into.Rejects = append(into.Rejects, rejects...)
 	if into.Present == nil {
-		into.Present = map[string]bool{}
+		into.Present, into.Columns = map[string]bool{}, map[string]int{}
 	}
 	for _, c := range cols {
 		if !c.IsMeta && c.Q.Closed() {
 			into.Present[c.Q.Name] = true
+		}
+		into.Columns[columnKind(c)]++
+	}
+	if len(rejects) > 0 {
+		into.Columns[ColumnUnknown] += len(rejects)
+	}
+	for _, h := range t.Header {
+		if strings.TrimSpace(h) == "" {
+			into.Columns[ColumnUnnamed]++
 		}
 	}
 	p.planSkips(q, into)
