@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -20,6 +21,7 @@ import (
 // parquet/, and a file name longer than 255 bytes.
 type memOutputs struct {
 	files map[string][]byte
+	mu    sync.Mutex // the charts are written on every core
 }
 
 func (o *memOutputs) check(name string) error {
@@ -36,6 +38,8 @@ func (o *memOutputs) check(name string) error {
 func (o *memOutputs) Path(name string) string { return "out/" + name }
 
 func (o *memOutputs) Read(name, stage string) (*bytes.Reader, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	b, ok := o.files[name]
 	if !ok {
 		return nil, fmt.Errorf("%s: missing; run %s first", name, stage)
@@ -55,6 +59,8 @@ func (o *memOutputs) WriteBytes(name string, content []byte) error {
 	if err := o.check(name); err != nil {
 		return err
 	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.files[name] = bytes.Clone(content)
 	return nil
 }
@@ -67,11 +73,15 @@ func (o *memOutputs) Create(name string) (Pending, error) {
 }
 
 func (o *memOutputs) Remove(name string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	delete(o.files, name)
 	return nil
 }
 
 func (o *memOutputs) FS() fs.FS {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	m := fstest.MapFS{}
 	for name, b := range o.files {
 		m[name] = &fstest.MapFile{Data: b}
