@@ -14,7 +14,9 @@ import (
 // slash-separated and relative to it ("parquet/results.parquet"). The
 // command gives one backed by files, each written whole or not at all, and
 // all of a command's outputs published together once it has succeeded (a
-// failed command changes none); tests may give another. What a stage
+// failed command changes none); tests may give another. Its methods are
+// called from several goroutines at once (the charts are drawn and written
+// on every core). What a stage
 // writes or removes is seen at once by the reads of the stages after it
 // (Read, FS), whether or not it has reached the folder yet.
 type Outputs interface {
