@@ -60,6 +60,13 @@ const (
 	ColumnUnnamed       = "unnamed"        // a column without a header
 )
 
+// unnamed reports whether a header names no column: empty, or pandas's
+// "Unnamed: 0" (an index written with the data).
+func unnamed(h string) bool {
+	h = strings.TrimSpace(h)
+	return h == "" || strings.HasPrefix(h, "Unnamed: ")
+}
+
 // columnKind is what a classified column is.
 func columnKind(c Column) string {
 	switch {
@@ -345,7 +352,7 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 	joined := map[string]string{} // question -> header of its one-cell column
 	hr := NewHeaderResolver(q, seps, matchers)
 	for i, h := range t.Header {
-		if strings.TrimSpace(h) == "" {
+		if unnamed(h) {
 			continue
 		}
 		c := Column{Index: i, Header: h}
@@ -358,6 +365,14 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 		case ok && choice != "":
 			c.Q, c.Choice = qu, choice
 		case ok:
+			if _, dup := joined[qu.Name]; dup {
+				if role, meta := metadataRole(h, seps); meta {
+					// ODK Central's DeviceID beside the form's own deviceid
+					// question: the export's column, not the question's.
+					c.IsMeta, c.metadata = true, role
+					break
+				}
+			}
 			if prev, dup := joined[qu.Name]; dup {
 				return nil, nil, &input.InputError{File: t.File, Line: t.HeaderLine, Column: i + 1,
 					Msg: fmt.Sprintf("columns %s and %s both hold question %s", input.Excerpt(prev), input.Excerpt(h), input.Excerpt(qu.Name))}
@@ -448,6 +463,9 @@ func metadataRole(h string, seps []string) (string, bool) {
 		if i := strings.LastIndex(f, sep); i >= 0 {
 			if role, ok := metadataNames[f[i+len(sep):]]; ok {
 				return role, true
+			}
+			if strings.HasPrefix(f[i+len(sep):], "_") {
+				return "", true // Kobo's own columns in a group: a geopoint's _q_latitude, _q_longitude…
 			}
 		}
 	}
@@ -791,7 +809,7 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 		into.Columns[ColumnUnknown] += len(rejects)
 	}
 	for _, h := range t.Header {
-		if strings.TrimSpace(h) == "" {
+		if unnamed(h) {
 			into.Columns[ColumnUnnamed]++
 		}
 	}

@@ -1,0 +1,38 @@
+package responses_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/synthese-project/synthese/pipeline/form"
+	"github.com/synthese-project/synthese/pipeline/responses"
+)
+
+// The columns real exports add are read as what they are: pandas's index
+// ("Unnamed: 0"), Kobo's geopoint parts in a group (grp/gps/_gps_latitude),
+// ODK Central's DeviceID beside the form's own deviceid question: none is
+// an unknown column, none an error.
+func TestExportsOwnColumns(t *testing.T) {
+	const survey = "type,name,label\nselect_one ville,ville,Ville\ndeviceid,deviceid,\nbegin_group,grp,G\ngeopoint,gps,GPS\nselect_one oui_non,q1,Q1\nend_group,,\n"
+	const choices = "list_name,name,label\nville,a,A\noui_non,oui,Oui\noui_non,non,Non\n"
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader(choices), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const export = "Unnamed: 0,ville,deviceid,grp-gps-Latitude,grp/gps/_gps_latitude,grp/gps/_gps_longitude,grp/q1,DeviceID,SubmissionDate\n" +
+		"0,a,dev1,33.1,33.1,-6.8,oui,dev1,2024-01-01\n1,a,dev2,33.2,33.2,-6.9,non,dev2,2024-01-02\n"
+	var r responses.Responses
+	if err := responses.ReadResponses(q, "r.csv", strings.NewReader(export), &r, form.ResponseOptions{MeetingQuestion: "ville"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Respondents) != 2 {
+		t.Fatalf("%d respondents kept, want 2", len(r.Respondents))
+	}
+	// Metadata: the form's deviceid question, Central's DeviceID and
+	// SubmissionDate, Kobo's two geopoint parts.
+	want := map[string]int{responses.ColumnUnnamed: 1, responses.ColumnCounted: 2, responses.ColumnMetadata: 5, responses.ColumnUnknown: 1}
+	if !reflect.DeepEqual(r.Columns, want) {
+		t.Errorf("columns %v, want %v (grp-gps-Latitude, not a Kobo column, is the one unknown)", r.Columns, want)
+	}
+}
