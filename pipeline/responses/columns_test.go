@@ -36,3 +36,28 @@ func TestExportsOwnColumns(t *testing.T) {
 		t.Errorf("columns %v, want %v (grp-gps-Latitude, not a Kobo column, is the one unknown)", r.Columns, want)
 	}
 }
+
+// A labels export of a form whose labels hold markup or ${} references
+// (as written in the form) is matched: headers and values by the label as
+// written, as well as by the plain label the report shows.
+func TestLabelsAsWritten(t *testing.T) {
+	const survey = "type,name,label\nselect_one ville,ville,Ville\nselect_one oui_non,q1,**Êtes-vous** membre de ${ville} ?\n"
+	const choices = "list_name,name,label\nville,a,A\noui_non,oui,*Oui*\noui_non,non,<span>Non</span>\n"
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader(choices), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const export = "Ville,**Êtes-vous** membre de ${ville} ?\nA,*Oui*\nA,<span>Non</span>\nA,Oui\n"
+	var r responses.Responses
+	if err := responses.ReadResponses(q, "r.csv", strings.NewReader(export), &r, form.ResponseOptions{MeetingQuestion: "ville"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rejects) != 0 || len(r.Respondents) != 3 {
+		t.Fatalf("rejects %+v, %d respondents; want none and 3", r.Rejects, len(r.Respondents))
+	}
+	for i, want := range []string{"oui", "non", "oui"} {
+		if got := r.Respondents[i].Answers["q1"]; len(got) != 1 || got[0] != want {
+			t.Errorf("row %d: q1 = %v, want %s", i+1, got, want)
+		}
+	}
+}

@@ -174,6 +174,9 @@ func NewMatcher(choices []form.Choice, defLang string) *Matcher {
 		for _, l := range langs {
 			add(c.Label[l])
 		}
+		for _, l := range sortedValues(c.SourceLabel) { // as written in the form (markup)
+			add(l)
+		}
 		m.labels = append(m.labels, c.Label.In(defLang, langs...))
 	}
 	sort.SliceStable(m.ordered, func(a, b int) bool { return len(m.ordered[a]) > len(m.ordered[b]) })
@@ -286,10 +289,14 @@ func NewHeaderResolver(q *form.Questionnaire, seps []string, matchers map[string
 				r.byName[f] = qu
 			}
 		}
-		for _, l := range qu.Label {
-			if f := input.Fold(l); f != "" {
-				if _, ok := r.byLabel[f]; !ok {
-					r.byLabel[f] = qu
+		// The labels as shown (plain) and as written in the form (${q},
+		// markup): a labels export may hold either.
+		for _, labels := range []form.Text{qu.Label, qu.SourceLabel} {
+			for _, l := range sortedValues(labels) {
+				if f := input.Fold(l); f != "" {
+					if _, ok := r.byLabel[f]; !ok {
+						r.byLabel[f] = qu
+					}
 				}
 			}
 		}
