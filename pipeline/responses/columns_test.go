@@ -61,3 +61,25 @@ func TestLabelsAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// Two questions of one label in a labels export: the columns headed by it
+// are read in the form's order, and a note says so (it was an error).
+func TestSharedLabelsByPosition(t *testing.T) {
+	const survey = "type,name,label\nselect_one ville,ville,Ville\nselect_one oui_non,avant,Satisfait ?\nselect_one oui_non,apres,Satisfait ?\n"
+	const choices = "list_name,name,label\nville,a,A\noui_non,oui,Oui\noui_non,non,Non\n"
+	q, err := form.ReadQuestionnaire("survey.csv", strings.NewReader(survey), "choices.csv", strings.NewReader(choices), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r responses.Responses
+	if err := responses.ReadResponses(q, "r.csv", strings.NewReader("Ville,Satisfait ?,Satisfait ?\nA,Oui,Non\n"), &r, form.ResponseOptions{MeetingQuestion: "ville"}); err != nil {
+		t.Fatal(err)
+	}
+	got := r.Respondents[0].Answers
+	if a, b := got["avant"], got["apres"]; len(a) != 1 || a[0] != "oui" || len(b) != 1 || b[0] != "non" {
+		t.Errorf("answers %v: want avant oui, apres non", got)
+	}
+	if !strings.Contains(strings.Join(r.Notes, "\n"), "label of several questions") {
+		t.Errorf("notes %q: want one on the shared label", r.Notes)
+	}
+}

@@ -60,6 +60,17 @@ const (
 	ColumnUnnamed       = "unnamed"        // a column without a header
 )
 
+// nextSharing is the first of the questions sharing a label that no
+// column holds yet.
+func nextSharing(sharing []form.Question, joined map[string]string) (form.Question, bool) {
+	for _, qu := range sharing {
+		if _, taken := joined[qu.Name]; !taken {
+			return qu, true
+		}
+	}
+	return form.Question{}, false
+}
+
 // unnamed reports whether a header names no column: empty, or pandas's
 // "Unnamed: 0" (an index written with the data).
 func unnamed(h string) bool {
@@ -349,13 +360,26 @@ type Column struct {
 }
 
 // classify decides what each header holds. See ReadResponses.
-func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, matchers map[string]*Matcher) ([]Column, []input.Reject, error) {
+func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, matchers map[string]*Matcher) ([]Column, []input.Reject, []string, error) {
 	seps := opt.GroupSeparators
 	if seps == nil {
 		seps = form.DefaultGroupSeparators
 	}
 	var cols []Column
 	var rejects []input.Reject
+	var notes []string
+	// Questions sharing a label (a labels export heads both with it): the
+	// columns of that header are given to them in the form's order.
+	byLabel := map[string][]form.Question{}
+	for _, qu := range q.Questions {
+		seen := map[string]bool{}
+		for _, l := range sortedValues(qu.Label) {
+			if f := input.Fold(l); f != "" && !seen[f] {
+				seen[f] = true
+				byLabel[f] = append(byLabel[f], qu)
+			}
+		}
+	}
 	joined := map[string]string{} // question -> header of its one-cell column
 	hr := NewHeaderResolver(q, seps, matchers)
 	for i, h := range t.Header {
@@ -381,8 +405,13 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 				}
 			}
 			if prev, dup := joined[qu.Name]; dup {
-				return nil, nil, &input.InputError{File: t.File, Line: t.HeaderLine, Column: i + 1,
-					Msg: fmt.Sprintf("columns %s and %s both hold question %s", input.Excerpt(prev), input.Excerpt(h), input.Excerpt(qu.Name))}
+				if next, ok := nextSharing(byLabel[input.Fold(h)], joined); ok {
+					notes = append(notes, fmt.Sprintf("%s: column %d, %s, is the label of several questions: read as %s, the next of them in the form", t.File, i+1, input.Excerpt(h), next.Name))
+					qu = next
+				} else {
+					return nil, nil, nil, &input.InputError{File: t.File, Line: t.HeaderLine, Column: i + 1,
+						Msg: fmt.Sprintf("columns %s and %s both hold question %s", input.Excerpt(prev), input.Excerpt(h), input.Excerpt(qu.Name))}
+				}
 			}
 			joined[qu.Name] = h
 			c.Q = qu
@@ -409,7 +438,7 @@ func classify(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, m
 		}
 		out = append(out, c)
 	}
-	return out, rejects, nil
+	return out, rejects, notes, nil
 }
 
 // Resolve finds the question of a header: the whole header, else a split
@@ -797,9 +826,14 @@ func NewPlan(q *form.Questionnaire, t *input.Table, opt form.ResponseOptions, in
 			p.matchers[qu.Name] = NewMatcher(q.Choices(qu), q.DefaultLanguage)
 		}
 	}
-	cols, rejects, err := classify(q, t, opt, p.matchers)
+	cols, rejects, notes, err := classify(q, t, opt, p.matchers)
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range notes {
+		if !slices.Contains(into.Notes, n) {
+			into.Notes = append(into.Notes, n)
+		}
 	}
 	p.Cols = cols
 	into.Rejects = append(into.Rejects, rejects...)
