@@ -1102,7 +1102,9 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		}
 		chartH = chartWidth * float64(cfg.Height) / float64(cfg.Width)
 	}
-	label := qu.Label.In(lang, b.q.DefaultLanguage)
+	// A label missing in lang: in another language of the report first,
+	// then the form's default, with the note the narrative uses.
+	label, used := qu.Label.InLanguage(lang, append(slices.Clone(b.langs), b.q.DefaultLanguage)...)
 	// A long label (a consent script) heads the question by its beginning
 	// (the contents too) and is printed whole under the heading.
 	full := ""
@@ -1118,6 +1120,9 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 		l.keep(block)
 	}
 	l.heading(2, lang, title, sH2, chartH+l.st(sSmall).lineHeight())
+	if used != lang && used != "" && slices.Contains(form.SupportedLanguages, used) {
+		l.paragraph(c.T("fallback_note", c.T("lang_"+used)), sSmall)
+	}
 	if full != "" {
 		l.paragraph(full, sBody)
 		l.space(2)

@@ -432,3 +432,40 @@ func TestAnnexSaysWhatIsNotSummarised(t *testing.T) {
 		t.Error("the annex claims everything is counted while a column is not summarised")
 	}
 }
+
+// A question without an English label is headed in the English part by
+// its label in the report's other language, with the visible note the
+// narrative uses.
+func TestMissingTranslationFallsBack(t *testing.T) {
+	dir := copyProject(t)
+	editFile(t, filepath.Join(dir, "survey.csv"), func(s string) string {
+		recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs[1:] {
+			if strings.HasPrefix(r[0], "select_one") && r[1] != "ville" {
+				r[4] = "" // its English label
+				break
+			}
+		}
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.WriteAll(recs)
+		return b.String()
+	})
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out, "--languages", "fr,en"); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(txt)), " "), "Text not available in English: it is given in French") {
+		t.Error("the English part does not say the label is given in French")
+	}
+}
