@@ -290,3 +290,32 @@ func TestColumnsAccountedFor(t *testing.T) {
 		t.Errorf("%d columns accounted for, the header has 9", n)
 	}
 }
+
+// A survey without a meeting question (one scope) is read by the
+// streaming reader too, record by record, and gives what the reference
+// reader gives.
+func TestOneScopeStreams(t *testing.T) {
+	for _, name := range []string{"clean.csv", "google_fr.csv", "odk.csv", "split_crlf.csv"} {
+		fsys := fuzzProject(shape(t, name))
+		m := string(fsys[form.ManifestName].Data)
+		m = strings.Replace(strings.Replace(m, "meeting_question: ville\n", "", 1), "meetings: meetings.csv\n", "", 1)
+		fsys[form.ManifestName] = &fstest.MapFile{Data: []byte(m)}
+		p, err := form.LoadProject(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, chunk := range []int64{1, 7, 64, 4 << 20} {
+			stream, ref, spq, rpq, serr, rerr := bothReaders(t, fsys, chunk)
+			if serr != nil || rerr != nil {
+				t.Fatalf("%s: stream: %v; reference: %v", name, serr, rerr)
+			}
+			sameIngest(t, p, stream, ref, spq, rpq)
+			if stream.Responses.Written == nil {
+				t.Fatalf("%s: the streaming reader handed the file back", name)
+			}
+			if stream.Responses.FastRows != 0 || stream.Responses.Kept == 0 {
+				t.Fatalf("%s: the fast path took %d records, %d kept", name, stream.Responses.FastRows, stream.Responses.Kept)
+			}
+		}
+	}
+}

@@ -74,8 +74,8 @@ func newFastPlan(s *streamFile) *fastPlan {
 			fp.meetingCi = ci
 		}
 	}
-	if fp.meetingCi < 0 || colOfQ[s.meetingQ] != fp.meetingCi {
-		return nil
+	if s.meetingQ < 0 || fp.meetingCi < 0 || colOfQ[s.meetingQ] != fp.meetingCi {
+		return nil // one scope (no meeting column): every record through row
 	}
 	for _, m := range []struct{ col, role int }{{p.TimeCol, roleTime}, {p.IdCol, roleID}} {
 		if m.col < 0 {

@@ -123,7 +123,10 @@ func streamOf(p *form.Project, src *source, into *responses.Responses) (*streamF
 		}
 		s.closed[c.Index] = true
 	}
-	s.meetingQ = t.QuestionIdx[p.Manifest.MeetingQuestion]
+	s.meetingQ = -1 // one scope: every row in the implicit meeting 0
+	if mq, ok := t.QuestionIdx[p.Manifest.MeetingQuestion]; ok && p.Manifest.MeetingQuestion != "" {
+		s.meetingQ = mq
+	}
 	for _, name := range store.ResponseQuestions(p.Questionnaire, p.Manifest.MeetingQuestion) {
 		s.answerQ = append(s.answerQ, t.QuestionIdx[name])
 	}

@@ -652,8 +652,11 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 		}
 		w.rowAns[q] = e
 	}
-	me := w.rowAns[s.meetingQ]
-	if me == nil {
+	var me *cacheEntry
+	if s.meetingQ >= 0 {
+		me = w.rowAns[s.meetingQ]
+	}
+	if me == nil && s.meetingQ >= 0 {
 		o.rejects = append(o.rejects, input.Reject{Code: input.RejectNoMeeting, File: p.File, Line: line, Column: p.Header[p.MeetingCol],
 			Value: string(w.field(p.MeetingCol)), Reason: responses.NoMeetingReason})
 		return nil
@@ -681,7 +684,10 @@ func (w *streamWorker) row(o *chunkOut, off int64, line int) error {
 	}
 	o.rejects = append(o.rejects, cellRejects...)
 	o.missing += missing
-	m := int(me.codes[0])
+	m := 0 // one scope: the implicit meeting
+	if me != nil {
+		m = int(me.codes[0])
+	}
 	o.kept++
 	o.tally.Respondents[m]++
 	if o.tally.Weighted {
@@ -885,9 +891,6 @@ func (s *streamFile) readChunks(n int, read func(*streamWorker, int) *chunkOut, 
 func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, opt form.ResponseOptions, into *responses.Responses) (*streamFile, error) {
 	if opt.Encoding != input.EncodingAuto && opt.Encoding != input.EncodingUTF8 {
 		return nil, ErrFallback
-	}
-	if opt.MeetingQuestion == "" {
-		return nil, ErrFallback // one scope: the reference reader (the streaming one places rows by meeting)
 	}
 	if responses.HasSkipLogic(q, opt.MeetingQuestion) {
 		return nil, ErrFallback // skip logic: the reference reader applies it
