@@ -221,7 +221,7 @@ func Draw(w io.Writer, spec Spec) error {
 		p.Add(eb, sc)
 		labels := make([]string, len(spec.Languages))
 		for i, lang := range spec.Languages {
-			labels[i] = shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
+			labels[i] = Shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
 		}
 		legend.Add(legendLabel(labels, spec.Languages), sc)
 	}
@@ -365,14 +365,14 @@ func layoutQuestion(spec Spec, cats []*i18n.Catalog, choices []form.Choice) (que
 	for i, lang := range spec.Languages {
 		// A consent script or a long instruction is the question's heading
 		// in the report, whole; the chart's title keeps its beginning.
-		label := shorten(spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage), maxTitleRunes)
+		label := Shorten(spec.Question.Label.In(lang, spec.Questionnaire.DefaultLanguage), maxTitleRunes)
 		q.title = append(q.title, wrap(label, lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
 		q.continued = append(q.continued, wrap(label+" "+cats[i].T("chart_continued"), lang, fonts.StyleBold, titleSize, Width-2*vg.Centimeter)...)
 	}
 	for _, c := range choices {
 		labels := make([]string, len(spec.Languages))
 		for i, lang := range spec.Languages {
-			labels[i] = shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
+			labels[i] = Shorten(spec.Questionnaire.ChoiceLabel(spec.Question, c.Name, lang), maxLegendRunes)
 		}
 		q.legendLines = max(q.legendLines, strings.Count(legendLabel(labels, spec.Languages), "\n")+1)
 	}

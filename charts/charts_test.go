@@ -156,8 +156,8 @@ func TestShorten(t *testing.T) {
 		"Découvrir les leviers pour l’accélération du mouvement": "Découvrir les leviers pour…",
 		"اكتشاف رافعات تسريع حركة الابتكار الاجتماعي بالمغرب":    "اكتشاف رافعات تسريع حركة…",
 	} {
-		if got := shorten(in, 30); got != want {
-			t.Errorf("shorten(%q) = %q, want %q", in, got, want)
+		if got := Shorten(in, 30); got != want {
+			t.Errorf("Shorten(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

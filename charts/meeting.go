@@ -60,7 +60,7 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 			for k, lang := range spec.Languages {
 				// Number and label in logical order, reordered together: in an
 				// Arabic label the number comes first, at the right.
-				labels[k] = fmt.Sprintf("%d · %s", spec.Numbers[qu.Name], shorten(spec.Questionnaire.ChoiceLabel(qu, c.Name, lang), 48/len(spec.Languages)))
+				labels[k] = fmt.Sprintf("%d · %s", spec.Numbers[qu.Name], Shorten(spec.Questionnaire.ChoiceLabel(qu, c.Name, lang), 48/len(spec.Languages)))
 			}
 			here, ok := rows[key{spec.Meeting.ID, qu.Name, c.Name}]
 			all, allOK := rows[key{tally.AllScope, qu.Name, c.Name}]
@@ -140,10 +140,10 @@ func DrawMeeting(w io.Writer, spec MeetingSpec) error {
 	})
 }
 
-// shorten cuts a label longer than max characters at a word boundary and
+// Shorten cuts a label longer than max characters at a word boundary and
 // marks the cut with an ellipsis (at the logical end, so at the left of
 // Arabic text).
-func shorten(s string, max int) string {
+func Shorten(s string, max int) string {
 	r := []rune(s)
 	if len(r) <= max {
 		return s

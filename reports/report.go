@@ -1109,7 +1109,7 @@ func (b *builder) question(lang string, number int, qu form.Question) error {
 	// (the contents too) and is printed whole under the heading.
 	full := ""
 	if r := []rune(label); len(r) > maxHeadingRunes {
-		full, label = label, shortLabel(label, maxHeadingRunes)
+		full, label = label, charts.Shorten(label, maxHeadingRunes)
 	}
 	title := fmt.Sprintf("%d. %s", number, label)
 	chartH = l.chartHeight(chartH, l.paragraphHeight(title, sH2)+1.5+l.st(sSmall).lineHeight())
@@ -1277,15 +1277,3 @@ func (b *builder) testSentence(lang, question string) string {
 // shows (about two lines); a longer label follows the heading whole.
 const maxHeadingRunes = 160
 
-// shortLabel cuts s at a word before max characters, with an ellipsis.
-func shortLabel(s string, max int) string {
-	r := []rune(s)
-	if len(r) <= max {
-		return s
-	}
-	cut := max
-	for cut > max/2 && r[cut] != ' ' {
-		cut--
-	}
-	return strings.TrimRight(string(r[:cut]), " ,;:") + "…"
-}

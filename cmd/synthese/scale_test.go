@@ -275,17 +275,7 @@ func TestNoResponsesYet(t *testing.T) {
 	if code, stdout, stderr := run(t, nil, "validate", "--data", dir); code != 0 || !strings.Contains(stdout, "0 response rows read") {
 		t.Fatalf("validate: exit %d: %s%s", code, stdout, stderr)
 	}
-	out := t.TempDir()
-	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (make deps)")
-	}
-	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	txt := runPDF(t, dir)
 	if !strings.Contains(string(txt), "Aucune réponse n’est encore arrivée") {
 		t.Error("the report does not say that no response has come in")
 	}
@@ -325,13 +315,7 @@ func TestOneScopeWithoutMeetingQuestion(t *testing.T) {
 			t.Errorf("ville: %d respondents, want the 148 rows", row.ValidN+row.MissingN)
 		}
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (make deps)")
-	}
-	txt, err := exec.Command("pdftotext", "-f", "3", "-l", "3", filepath.Join(out, "synthese.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	txt := pdfText(t, filepath.Join(out, "synthese.pdf"), "-f", "3", "-l", "3")
 	if s := string(txt); !strings.Contains(s, "148") || strings.Contains(s, "rencontres régionales") || strings.Contains(s, "chaque rencontre") {
 		t.Errorf("key figures and method of a one-scope survey:\n%s", s)
 	}
@@ -393,13 +377,7 @@ func TestQuestionNotInExportReported(t *testing.T) {
 	if err != nil || !strings.Contains(string(q), `"questions_not_in_export"`) {
 		t.Fatalf("quality.json lists no question not in the export: %v", err)
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (make deps)")
-	}
-	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	txt := pdfText(t, filepath.Join(out, "synthese.pdf"))
 	if !strings.Contains(string(txt), "n’a pas de colonne dans les fichiers de réponses") {
 		t.Error("the report does not say the question is not in the export")
 	}
@@ -417,17 +395,7 @@ func TestAnnexSaysWhatIsNotSummarised(t *testing.T) {
 		}
 		return strings.Join(lines, "\n") + "\n"
 	})
-	out := t.TempDir()
-	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
-		t.Fatalf("run: exit %d: %s", code, stderr)
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (make deps)")
-	}
-	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	txt := runPDF(t, dir)
 	if !strings.Contains(string(txt), "mais tout n’est pas résumé") {
 		t.Error("the annex claims everything is counted while a column is not summarised")
 	}
@@ -458,14 +426,32 @@ func TestMissingTranslationFallsBack(t *testing.T) {
 	if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out, "--languages", "fr,en"); code != 0 {
 		t.Fatalf("run: exit %d: %s", code, stderr)
 	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not installed (make deps)")
-	}
-	txt, err := exec.Command("pdftotext", filepath.Join(out, "synthese.pdf"), "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
+	txt := pdfText(t, filepath.Join(out, "synthese.pdf"))
 	if !strings.Contains(strings.Join(strings.Fields(string(txt)), " "), "Text not available in English: it is given in French") {
 		t.Error("the English part does not say the label is given in French")
 	}
+}
+
+// pdfText is a PDF's text (pdftotext); the test is skipped without it.
+func pdfText(t *testing.T, pdf string, args ...string) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (make deps)")
+	}
+	txt, err := exec.Command("pdftotext", append(args, pdf, "-")...).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return txt
+}
+
+// runPDF runs the stages of project dir into a new output folder and
+// returns the PDF's text (skipping the test without pdftotext).
+func runPDF(t *testing.T, dir string, flags ...string) []byte {
+	t.Helper()
+	out := t.TempDir()
+	if code, _, stderr := run(t, nil, append([]string{"run", "-q", "--data", dir, "--out", out}, flags...)...); code != 0 {
+		t.Fatalf("run: exit %d: %s", code, stderr)
+	}
+	return pdfText(t, filepath.Join(out, "synthese.pdf"))
 }
