@@ -1276,4 +1276,3 @@ func (b *builder) testSentence(lang, question string) string {
 // maxHeadingRunes is the most characters of a question's label its heading
 // shows (about two lines); a longer label follows the heading whole.
 const maxHeadingRunes = 160
-
