@@ -54,31 +54,17 @@ var allowed = map[string][]string{
 // (code, not tests), and every package is listed.
 func TestLayers(t *testing.T) {
 	seen := map[string]bool{}
-	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && path != ".." {
-			// Data, outputs, and modules of their own (bench/duckdb).
-			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") ||
-				d.Name() == "out" || d.Name() == "bin" || d.Name() == "node_modules" {
-				return filepath.SkipDir
-			}
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		pkg, _ := filepath.Rel("..", filepath.Dir(path))
-		pkg = filepath.ToSlash(pkg)
+	for _, c := range moduleCode(t) {
+		path, pkg := c.path, c.pkg
 		seen[pkg] = true
 		want, ok := allowed[pkg]
 		if !ok {
 			t.Errorf("%s: package %s is not in allowed (layers_test.go)", path, pkg)
-			return nil
+			continue
 		}
 		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
 		for _, is := range f.Imports {
 			imp, _ := strconv.Unquote(is.Path.Value)
@@ -90,10 +76,6 @@ func TestLayers(t *testing.T) {
 				t.Errorf("%s imports %s: %s may import only %v", path, imp, pkg, want)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	var missing []string
 	for pkg := range allowed {
@@ -105,4 +87,36 @@ func TestLayers(t *testing.T) {
 	if len(missing) > 0 {
 		t.Errorf("allowed lists packages that have no code: %v", missing)
 	}
+}
+
+// goFile is a Go file of the module's code (not a test) and its package,
+// slash-separated from the module's root.
+type goFile struct{ path, pkg string }
+
+// moduleCode lists the module's code files, leaving out data, outputs and
+// the modules of their own inside it (bench/duckdb, bench/gota).
+func moduleCode(t *testing.T) []goFile {
+	t.Helper()
+	var out []goFile
+	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != ".." {
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".") ||
+				d.Name() == "out" || d.Name() == "bin" || d.Name() == "node_modules" {
+				return filepath.SkipDir
+			}
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		pkg, _ := filepath.Rel("..", filepath.Dir(path))
+		out = append(out, goFile{path, filepath.ToSlash(pkg)})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -102,15 +102,7 @@ func TestRunPutsResponsesInPlace(t *testing.T) {
 		kept bool
 	}{{"", false}, {"", true}, {"last", false}} {
 		if c.edit != "" {
-			csv := filepath.Join(dir, "responses.csv")
-			b, err := os.ReadFile(csv)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := strings.SplitAfter(strings.TrimRight(string(b), "\n"), "\n")
-			if err := os.WriteFile(csv, []byte(strings.Join(lines[:len(lines)-1], "")), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dropLastResponse(t, dir)
 		}
 		if code, _, stderr := run(t, nil, "run", "-q", "--data", dir, "--out", out); code != 0 {
 			t.Fatalf("run: exit %d: %s", code, stderr)

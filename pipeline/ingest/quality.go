@@ -117,14 +117,7 @@ func redactNormalised(ns []responses.Normalisation) ([]responses.Normalisation, 
 		return ns, 0
 	}
 	sort.SliceStable(ns, func(a, b int) bool {
-		x, y := ns[a], ns[b]
-		if x.Question != y.Question {
-			return x.Question < y.Question
-		}
-		if x.Choice != y.Choice {
-			return x.Choice < y.Choice
-		}
-		return x.Raw < y.Raw
+		return ns[a].Before(ns[b])
 	})
 	out := ns[:0]
 	for _, n := range ns {

@@ -48,6 +48,19 @@ const (
 	EncodingSet        = "set"         // the user's setting
 )
 
+// UTF8Reason is why a file read as UTF-8 throughout is UTF-8: the user set
+// it, else its byte-order mark, else its bytes (valid UTF-8). The reason
+// code and the words, the same from both response readers.
+func UTF8Reason(bom, set bool) (reason, why string) {
+	switch {
+	case set:
+		return EncodingSet, "set by --encoding or the manifest's encoding"
+	case bom:
+		return EncodingByBOM, "UTF-8 byte-order mark"
+	}
+	return EncodingValidUTF8, "valid UTF-8"
+}
+
 // decoded is a file's text and the encoding it was read in, with why.
 type decoded struct {
 	text   string
@@ -113,17 +126,19 @@ func likelyCP1252(valid, invalid, latin int) bool {
 // file that is plainly not UTF-8 is then an error. It says which encoding
 // it used, and why.
 func decodeText(data []byte, enc Encoding) (decoded, error) {
-	reason, why := EncodingSet, "set by --encoding or the manifest's encoding"
+	reason, why := UTF8Reason(false, true)
 	if enc == EncodingAuto {
 		switch {
 		case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
-			enc, reason, why = EncodingUTF8, EncodingByBOM, "UTF-8 byte-order mark"
+			enc = EncodingUTF8
+			reason, why = UTF8Reason(true, false)
 		case bytes.HasPrefix(data, []byte{0xFF, 0xFE}):
 			enc, reason, why = EncodingUTF16LE, EncodingByBOM, "UTF-16 LE byte-order mark"
 		case bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 			enc, reason, why = EncodingUTF16BE, EncodingByBOM, "UTF-16 BE byte-order mark"
 		case utf8.Valid(data):
-			enc, reason, why = EncodingUTF8, EncodingValidUTF8, "valid UTF-8"
+			enc = EncodingUTF8
+			reason, why = UTF8Reason(false, false)
 		default:
 			valid, invalid, latin := utf8Evidence(data)
 			if !likelyCP1252(valid, invalid, latin) {

@@ -132,6 +132,17 @@ type Normalisation struct {
 	Folded bool `json:"folded"`
 }
 
+// Before orders normalisations: by question, choice, then raw spelling.
+func (n Normalisation) Before(o Normalisation) bool {
+	if n.Question != o.Question {
+		return n.Question < o.Question
+	}
+	if n.Choice != o.Choice {
+		return n.Choice < o.Choice
+	}
+	return n.Raw < o.Raw
+}
+
 // Normalisations lists the raw spellings read as choices, sorted.
 func (r *Responses) Normalisations() []Normalisation {
 	var out []Normalisation
@@ -139,14 +150,7 @@ func (r *Responses) Normalisations() []Normalisation {
 		out = append(out, Normalisation{Question: k[0], Raw: k[1], Choice: k[2], Count: n, Folded: r.Folded[k]})
 	}
 	sort.Slice(out, func(a, b int) bool {
-		x, y := out[a], out[b]
-		if x.Question != y.Question {
-			return x.Question < y.Question
-		}
-		if x.Choice != y.Choice {
-			return x.Choice < y.Choice
-		}
-		return x.Raw < y.Raw
+		return out[a].Before(out[b])
 	})
 	return out
 }

@@ -920,14 +920,13 @@ func openStream(q *form.Questionnaire, name string, r io.ReaderAt, size int64, o
 		return nil, ErrFallback
 	}
 	text := int64(0)
-	s.encodingWhy, s.encodingReason = "valid UTF-8", input.EncodingValidUTF8
-	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+	bom := bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF})
+	if bom {
 		text = 3
-		s.encodingWhy, s.encodingReason = "UTF-8 byte-order mark", input.EncodingByBOM
 	}
-	if opt.Encoding == input.EncodingUTF8 { // as the reference reader says it
-		s.encodingWhy, s.encodingReason = "set by --encoding or the manifest's encoding", input.EncodingSet
-	}
+	// The same reason as the reference reader gives (the streaming reader
+	// hands back any file that is not UTF-8 throughout).
+	s.encodingReason, s.encodingWhy = input.UTF8Reason(bom, opt.Encoding == input.EncodingUTF8)
 	if loneCR(head) {
 		return nil, ErrFallback // classic Mac OS line ends: the reference reader reads them
 	}
